@@ -1,0 +1,52 @@
+/*
+ * capability.c: the CAPABILITY list, generated. Commands that bring a
+ * capability say so in the command table; extensions that are not commands
+ * are listed here with the states they apply to. Nothing is listed twice.
+ */
+#include <stddef.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "session.h"
+
+struct extension {
+	const char	*name;
+	unsigned	 states;
+};
+
+static const struct extension extension_table[] = {
+	{ "IMAP4rev1",		ST_ANY },
+	{ "LITERAL-",		ST_ANY },	/* RFC 7888 5: 4 KiB */
+	/* No login mechanism is built in yet: say so (RFC 9051 7.2.2). */
+	{ "LOGINDISABLED",	ST_NOTAUTH },
+	{ NULL,			0 },
+};
+
+static void
+cap_add(struct buf *b, const char *name)
+{
+	if (b->len > 0 && b->data[b->len - 1] != ' ' &&
+	    b->data[b->len - 1] != '[')
+		(void)buf_addc(b, ' ');
+	(void)buf_adds(b, name);
+}
+
+void
+capability_write(const struct session *s, struct buf *b)
+{
+	const struct extension	*e;
+	const struct command	*c;
+	unsigned		 st;
+
+	/* Logged in, what is valid in either logged-in state is listed
+	 * (ENABLE is valid only before SELECT, but it exists). */
+	st = s->state == STATE_NOTAUTH ? ST_NOTAUTH : ST_LOGGEDIN;
+
+	(void)buf_adds(b, "CAPABILITY");
+	for (e = extension_table; e->name != NULL; e++)
+		if (e->states & st)
+			cap_add(b, e->name);
+	for (c = command_table; c->name != NULL; c++)
+		if (c->capability != NULL && (c->states & st))
+			cap_add(b, c->capability);
+}

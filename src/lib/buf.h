@@ -1,0 +1,29 @@
+/*
+ * buf.h: a growable byte buffer with a hard maximum. Growing past the maximum
+ * fails (returns -1) and leaves the buffer as it was; the caller decides
+ * whether that is a client error or the end of the session.
+ */
+#ifndef MDIMAPD_BUF_H
+#define MDIMAPD_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+	char	*data;		/* NUL-terminated when len < cap */
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;
+};
+
+void	buf_init(struct buf *, size_t max);
+void	buf_free(struct buf *);
+void	buf_reset(struct buf *);
+int	buf_add(struct buf *, const void *, size_t);
+int	buf_addc(struct buf *, int);
+int	buf_adds(struct buf *, const char *);
+int	buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Remove the first n bytes. */
+void	buf_consume(struct buf *, size_t n);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * io.h: buffered I/O on the client's file descriptors (0 and 1), with
+ * timeouts. The protocol code never checks for EOF, errors or timeouts:
+ * io ends the process itself, after calling the close hook (which logs the
+ * session's end). Output is flushed whenever input must be waited for, so
+ * pipelined commands are answered in one write.
+ *
+ * fd 0 may be a socket, a pipe, a terminal or a regular file: it is only
+ * ever poll()ed and read() in blocking mode.
+ */
+#ifndef MDIMAPD_IO_H
+#define MDIMAPD_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void	io_init(int infd, int outfd);
+/* Seconds to wait for input before writing "* BYE <bye>" and ending. */
+void	io_set_idle(int seconds, const char *bye);
+/* Called once when the session ends for an I/O reason ("EOF",
+ * "idle timeout", "write error"...). It logs; io exits afterwards. */
+void	io_set_close_hook(void (*)(const char *reason));
+
+/* Buffered input, waiting for some if there is none (never returns with
+ * *len_r == 0). */
+const char *io_peek(size_t *len_r);
+void	io_consume(size_t n);
+/* Input already buffered, without waiting. */
+size_t	io_buffered(void);
+
+void	io_write(const void *, size_t);
+void	io_puts(const char *);
+void	io_printf(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	io_flush(void);
+/* Flush, call the close hook with reason, exit with status. */
+void	io_exit(const char *reason, int status) __attribute__((noreturn));
+
+uint64_t io_bytes_in(void);
+uint64_t io_bytes_out(void);
+
+#endif

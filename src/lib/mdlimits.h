@@ -1,0 +1,72 @@
+/*
+ * mdlimits.h: every limit mdimapd enforces, in one place.
+ *
+ * Each limit has a default, the reason for it, and a test (tests/limits.bats or
+ * tests/unit/). Exceeding one gives a tagged BAD/NO with a response code when the
+ * command stream can be resynchronised, or "* BYE" when it cannot.
+ * mdimapd(8) documents them all under LIMITS.
+ */
+#ifndef MDIMAPD_LIMITS_H
+#define MDIMAPD_LIMITS_H
+
+/* Command line, literals excluded: Dovecot's values. A client that sends
+ * more before login is not a mail client. */
+#define LIMIT_LINE_PRELOGIN	(8 * 1024)
+#define LIMIT_LINE		(64 * 1024)
+
+/* How much of an over-long line (or of a rejected non-synchronizing literal)
+ * is read and thrown away to resynchronise before giving up with BYE. */
+#define LIMIT_DISCARD		(1024 * 1024)
+
+/* Literal before login: only to LOGIN / AUTHENTICATE, and only this big
+ * (a user name or password never needs more). */
+#define LIMIT_LITERAL_PRELOGIN	1024
+
+/* Non-synchronizing literal: the LITERAL- bound (RFC 7888 5). */
+#define LIMIT_LITERAL_NONSYNC	4096
+
+/* Any literal a command keeps in memory (APPEND streams instead). */
+#define LIMIT_LITERAL_MEM	(64 * 1024)
+
+/* All literals of one command kept in memory, together. */
+#define LIMIT_COMMAND_MEM	(1024 * 1024)
+
+/* APPEND message size, advertised as APPENDLIMIT (RFC 7889). */
+#define LIMIT_APPEND		(64UL * 1024 * 1024)
+
+/* Parenthesised list nesting in one command. */
+#define LIMIT_NESTING		32
+
+/* Number of arguments (atoms, strings, lists) in one command. */
+#define LIMIT_ARGS		10000
+
+/* Ranges in one sequence set (a 64 KiB line holds about 16,000). */
+#define LIMIT_SEQSET_RANGES	20000
+
+/* Tag length (the line limit would do, but a tag is echoed in every reply). */
+#define LIMIT_TAG		128
+
+/* Bad commands in a row before login, then BYE. */
+#define LIMIT_BAD_PRELOGIN	3
+
+/* Failed logins on one connection, then BYE. */
+#define LIMIT_AUTH_FAILURES	3
+
+/* Seconds without a command: before login, and after (RFC 9051 5.4: at least
+ * 30 minutes once authenticated). */
+#define LIMIT_IDLE_PRELOGIN	60
+#define LIMIT_IDLE		(30 * 60)
+
+/* Seconds a reader that does not read may keep a response waiting. */
+#define LIMIT_WRITE_TIMEOUT	(5 * 60)
+
+/* ID (RFC 2971 3.3): at most 30 field/value pairs, fields of 30 octets,
+ * values of 1024 octets. */
+#define LIMIT_ID_PAIRS		30
+#define LIMIT_ID_FIELD		30
+#define LIMIT_ID_VALUE		1024
+
+/* Memory of one command's arena, beyond which the session ends. */
+#define LIMIT_ARENA		(64UL * 1024 * 1024)
+
+#endif

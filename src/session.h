@@ -1,0 +1,93 @@
+/*
+ * session.h: one IMAP session: its state (RFC 9051 3), the command loop,
+ * and the helpers every command uses to answer. A session is the whole life
+ * of the process: io ends it on EOF, error or timeout, LOGOUT or BYE ends it
+ * through session_bye()/session_exit().
+ */
+#ifndef MDIMAPD_SESSION_H
+#define MDIMAPD_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+
+struct arena;
+struct imap_arg;
+struct parser;
+
+enum session_state {
+	STATE_NOTAUTH,
+	STATE_AUTH,
+	STATE_SELECTED,
+	STATE_LOGOUT,
+};
+
+/* State masks for the command table. */
+#define ST_NOTAUTH	(1u << STATE_NOTAUTH)
+#define ST_AUTH		(1u << STATE_AUTH)
+#define ST_SELECTED	(1u << STATE_SELECTED)
+#define ST_ANY		(ST_NOTAUTH | ST_AUTH | ST_SELECTED)
+#define ST_LOGGEDIN	(ST_AUTH | ST_SELECTED)
+
+/* What ENABLE has turned on (RFC 5161); see cmd_enable. */
+#define ENABLED_UTF8	0x01
+
+struct session {
+	enum session_state	 state;
+	struct arena		*cmd_arena;	/* reset after each command */
+	struct parser		*parser;
+	struct buf		 out;		/* the response being built */
+	const char		*tag;		/* of the current command */
+	const char		*cmd_name;	/* as the client sent it */
+	char			*user;
+	char			*maildir;
+	char			 remote[64];	/* printable peer address */
+	int			 loopback;	/* peer is on this host */
+	int			 bad_in_row;	/* BAD answers in a row */
+	unsigned		 enabled;	/* ENABLED_* */
+	struct timespec		 started;
+};
+
+struct session_opts {
+	int		 preauth;
+	const char	*user;		/* preauth: the invoking user */
+	const char	*maildir;	/* preauth: the Maildir root */
+};
+
+/* Set up the session on fds 0/1, greet, and run the command loop; never
+ * returns. */
+void	session_run(const struct session_opts *) __attribute__((noreturn));
+
+/* The response being built: append with buf_* or resp_*. */
+struct buf *session_out(struct session *);
+/* Send "* " + what follows, as one untagged line. */
+void	session_untagged(struct session *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Send the line built in session_out() (the caller wrote "* ..."), with
+ * CRLF added. */
+void	session_send_line(struct session *);
+/* Tagged replies for the current command. code is the response code's
+ * text without brackets, or NULL. */
+void	session_ok(struct session *, const char *code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	session_no(struct session *, const char *code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	session_bad(struct session *, const char *code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* "* BYE [code] text", log reason, exit(status). The one way a session
+ * ends itself. */
+void	session_bye(struct session *, const char *code, const char *text,
+	    const char *reason, int status) __attribute__((noreturn));
+/* End after LOGOUT's replies were written. */
+void	session_exit(struct session *, const char *reason)
+	    __attribute__((noreturn));
+/* Switch to the authenticated state (limits for logged-in sessions). */
+void	session_set_auth(struct session *, const char *user);
+
+/* The capability list for the session's state, space-separated, from the
+ * command table and the extension table (capability.c). */
+void	capability_write(const struct session *, struct buf *);
+
+#endif
