@@ -15,6 +15,8 @@ SBINDIR		?= $(PREFIX)/sbin
 MANDIR		?= $(PREFIX)/share/man
 PKG_CONFIG	?= pkg-config
 B		?= build
+V		?= 0
+Q		= $(if $(filter 1,$(V)),,@)
 FUZZ_SECONDS	?= 20
 
 WARN	= -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wimplicit-fallthrough \
@@ -53,18 +55,18 @@ $(B)/.deps:
 
 $(B)/%.o: %.c $(HDRS) | $(B)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libmdimapd.a: $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $(LIB_OBJS)
+	@rm -f $@
+	$(Q)ar rcs $@ $(LIB_OBJS)
 
 $(B)/mdimapd: $(B)/src/main.o $(B)/libmdimapd.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(B)/src/main.o $(B)/libmdimapd.a $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(B)/src/main.o $(B)/libmdimapd.a $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/test.h $(B)/libmdimapd.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -iquote tests/unit $(ALL_LDFLAGS) -o $@ $< $(B)/libmdimapd.a $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -iquote tests/unit $(ALL_LDFLAGS) -o $@ $< $(B)/libmdimapd.a $(LIBS)
 
 unit: $(UNIT_BINS)
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "log.h"
 #include "priv.h"
 #include "session.h"
@@ -30,7 +31,8 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: mdimapd [-d] [--preauth] [-m maildir] [-u prelogin-user]\n"
+	    "usage: mdimapd [-dn] [--preauth] [-m maildir] [-o name=value]"
+	    " [-u prelogin-user]\n"
 	    "       mdimapd -V | --version\n"
 	    "Speaks IMAP on standard input and output; see mdimapd(8).\n");
 	exit(status);
@@ -108,12 +110,13 @@ main(int argc, char *argv[])
 	struct session_opts	 o;
 	struct passwd		*pw;
 	const char		*maildir = NULL, *unpriv = DEFAULT_PRELOGIN_USER;
-	int			 ch, debug = 0;
+	int			 ch, debug = 0, print = 0;
+	char			 err[256];
 
 	check_fds();
 	umask(077);
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "dm:u:Vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "dm:no:u:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'P':
 			o.preauth = 1;
@@ -123,6 +126,15 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			debug = 1;
+			break;
+		case 'n':
+			print = 1;
+			break;
+		case 'o':
+			if (config_set(optarg, err, sizeof(err)) == -1) {
+				fprintf(stderr, "mdimapd: -o %s\n", err);
+				return 2;
+			}
 			break;
 		case 'u':
 			unpriv = optarg;
@@ -138,6 +150,10 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(2);
+	if (print) {
+		config_print();
+		return 0;
+	}
 
 	log_init("mdimapd", debug, debug);
 	no_core();

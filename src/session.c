@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "commands.h"
+#include "config.h"
 #include "io.h"
 #include "mdlimits.h"
 #include "log.h"
@@ -171,8 +172,8 @@ session_set_auth(struct session *s, const char *user)
 	free(s->user);
 	if ((s->user = strdup(user)) == NULL)
 		fatalx("out of memory");
-	parser_set_line_max(s->parser, LIMIT_LINE);
-	io_set_idle(LIMIT_IDLE, "Autologout; idle for too long");
+	parser_set_line_max(s->parser, (size_t)config.line_max);
+	io_set_idle((int)config.idle, "Autologout; idle for too long");
 }
 
 static const char *
@@ -322,12 +323,12 @@ session_run(const struct session_opts *o)
 	memset(s, 0, sizeof(*s));
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	s->cmd_arena = arena_new(LIMIT_ARENA);
-	s->parser = parser_new(s->cmd_arena, LIMIT_LINE_PRELOGIN);
+	s->parser = parser_new(s->cmd_arena, (size_t)config.line_max_prelogin);
 	buf_init(&s->out, OUT_MAX);
 	s->loopback = peer_describe(0, s->remote, sizeof(s->remote));
 
 	io_init(0, 1);
-	io_set_idle(LIMIT_IDLE_PRELOGIN, "Autologout; idle for too long");
+	io_set_idle((int)config.idle_prelogin, "Autologout; idle for too long");
 	io_set_close_hook(session_log_end);
 	log_set_fatal_hook(session_fatal_hook);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "io.h"
 #include "mdlimits.h"
 #include "log.h"
@@ -94,7 +95,7 @@ io_write_all(const char *p, size_t n)
 	if (out_dead)
 		return;
 	write_timedout = 0;
-	alarm(LIMIT_WRITE_TIMEOUT);
+	alarm((unsigned)config.write_timeout);
 	while (n > 0) {
 		w = write(out_fd, p, n);
 		if (w == -1 && errno == EINTR && !write_timedout)
