@@ -13,6 +13,8 @@ const struct command command_table[] = {
 	{ "NOOP",	ST_ANY,		0,	NULL,		cmd_noop },
 	{ "LOGOUT",	ST_ANY,		0,	NULL,		cmd_logout },
 	{ "ID",		ST_ANY,		0,	"ID",		cmd_id },
+	{ "LOGIN",	ST_NOTAUTH,	CMD_PRELOGIN_LITERAL, NULL,	cmd_login },
+	{ "AUTHENTICATE", ST_NOTAUTH,	0,	NULL,		cmd_authenticate },
 	{ "ENABLE",	ST_AUTH,	0,	"ENABLE",	cmd_enable },
 	{ NULL,		0,		0,	NULL,		NULL },
 };

@@ -34,6 +34,8 @@ void	cmd_noop(struct session *, struct imap_arg *);
 void	cmd_logout(struct session *, struct imap_arg *);
 void	cmd_id(struct session *, struct imap_arg *);
 void	cmd_enable(struct session *, struct imap_arg *);
+void	cmd_login(struct session *, struct imap_arg *);
+void	cmd_authenticate(struct session *, struct imap_arg *);
 
 /* cmd_enable.c: the names ENABLE knows, for CAPABILITY too. */
 struct enable_ext {
