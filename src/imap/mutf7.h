@@ -5,6 +5,8 @@
  * spellings cannot name one folder): "&" not followed by "-" or base64,
  * base64 of US-ASCII printable characters, a shift to base64 at the end of
  * another, non-zero padding bits, bad UTF-16 surrogates, a missing "-".
+ * U+0000 is refused both ways: the results are C strings, and IMAP strings
+ * hold no NUL. On error *r is NULL.
  */
 #ifndef MDIMAPD_MUTF7_H
 #define MDIMAPD_MUTF7_H

@@ -33,7 +33,8 @@ struct seqset {
  * Parse "1,3:5,7:*" (len bytes, no NUL needed) into a set allocated from a.
  * Numbers are nz-number (1..4294967295). "$" alone sets saved (the caller
  * decides whether $ is allowed). At most LIMIT_SEQSET_RANGES ranges.
- * Returns 0, or -1 on a syntax error, -2 past the range limit.
+ * Returns 0, -1 on a syntax error (checked first: a long bad set is -1),
+ * or -2 past the range limit; on either error *r is empty.
  */
 int	seqset_parse(struct arena *a, const char *s, size_t len,
 	    struct seqset *r);
@@ -42,7 +43,8 @@ int	seqset_parse(struct arena *a, const char *s, size_t len,
  * Resolve "*" to max (the largest number in use; 0 for an empty mailbox),
  * order each range, sort and merge, and clip to 1..max (RFC 9051 6.4.8:
  * numbers beyond max are not an error for UIDs). Result in out, allocated
- * from a; out->n may be 0.
+ * from a; out->n may be 0; out may be in. saved is copied: "$" resolves to
+ * the empty set, so the caller substitutes the saved result first.
  */
 void	seqset_resolve(struct arena *a, const struct seqset *in, uint32_t max,
 	    struct seqset *out);
@@ -54,12 +56,14 @@ int	seqset_contains(const struct seqset *resolved, uint32_t n);
 uint64_t seqset_count(const struct seqset *resolved);
 
 /* Whether every number of the unresolved set is within 1..max once "*" is
- * max (for message sequence numbers, which must exist: RFC 9051 9). */
+ * max (for message sequence numbers, which must exist: RFC 9051 9). False
+ * for max 0, where even "*" is out of range, except for "$": no ranges. */
 int	seqset_within(const struct seqset *in, uint32_t max);
 
 /*
  * Write a resolved set in its shortest text form ("1:3,5") into a new
- * arena string (for COPYUID, ESEARCH ALL...).
+ * arena string (for COPYUID, ESEARCH ALL...). The empty set gives "",
+ * which is not a sequence-set: the caller leaves the item out.
  */
 char	*seqset_format(struct arena *a, const struct seqset *resolved);
 
