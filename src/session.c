@@ -6,6 +6,7 @@
  * through the command table, errors answered. After each command the arena
  * is reset, so a session's memory does not grow with its length.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +322,7 @@ session_run(const struct session_opts *o)
 	struct session	*s = &the_session;
 
 	memset(s, 0, sizeof(*s));
+	s->rootfd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	s->cmd_arena = arena_new(LIMIT_ARENA);
 	s->parser = parser_new(s->cmd_arena, (size_t)config.line_max_prelogin);
@@ -337,6 +339,9 @@ session_run(const struct session_opts *o)
 		session_set_auth(s, o->user);
 		if ((s->maildir = strdup(o->maildir)) == NULL)
 			fatalx("out of memory");
+		if ((s->rootfd = open(s->maildir, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) == -1)
+			fatal("open %s", s->maildir);
 		log_info("session start: user=%s remote=%s preauth maildir=%s",
 		    s->user, s->remote, s->maildir);
 		(void)buf_adds(&s->out, "* PREAUTH [");

@@ -16,6 +16,7 @@
 struct arena;
 struct imap_arg;
 struct parser;
+struct maildir;
 
 enum session_state {
 	STATE_NOTAUTH,
@@ -42,7 +43,9 @@ struct session {
 	const char		*tag;		/* of the current command */
 	const char		*cmd_name;	/* as the client sent it */
 	char			*user;
-	char			*maildir;
+	char			*maildir;	/* path of the Maildir root */
+	int			 rootfd;	/* it, opened; -1 before login */
+	struct maildir		*sel;		/* the selected folder */
 	char			 remote[64];	/* printable peer address */
 	int			 loopback;	/* peer is on this host */
 	int			 bad_in_row;	/* BAD answers in a row */

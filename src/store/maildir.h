@@ -1,0 +1,160 @@
+/*
+ * maildir.h: one Maildir folder, opened: its messages, UIDs and flags,
+ * kept in sync with what other processes do to it. Storage only: no IMAP
+ * syntax; the session turns the changes it reports into untagged responses.
+ *
+ * The message list (the "view") is in ascending UID order, and its index
+ * + 1 is the message sequence number. Messages that vanished from disk stay
+ * in the view, marked MSG_GONE, until the session has reported them
+ * (maildir_purge_gone), so sequence numbers change only when the client is
+ * told (RFC 9051 7.5.1).
+ */
+#ifndef MDIMAPD_MAILDIR_H
+#define MDIMAPD_MAILDIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "uidlist.h"
+
+/* System flags, as Maildir info letters (maildir.md). */
+#define MF_DRAFT	0x01	/* D */
+#define MF_FLAGGED	0x02	/* F */
+#define MF_PASSED	0x04	/* P: not an IMAP flag, kept */
+#define MF_ANSWERED	0x08	/* R */
+#define MF_SEEN		0x10	/* S */
+#define MF_DELETED	0x20	/* T */
+#define MF_ALL		0x3f
+
+/* Keywords: bit i is filename letter 'a' + i, named in dovecot-keywords. */
+#define KEYWORDS_MAX	26
+
+/* Message states. */
+#define MSG_IN_NEW	0x01	/* the file is in new/ */
+#define MSG_GONE	0x02	/* vanished from disk, not yet reported */
+#define MSG_RECENT	0x04	/* \Recent for this session */
+#define MSG_FLAGS_CHANGED 0x08	/* flags changed by another process */
+
+struct mmsg {
+	uint32_t	 uid;
+	uint8_t		 flags;		/* MF_* */
+	uint8_t		 state;		/* MSG_* */
+	uint32_t	 keywords;	/* bits, see KEYWORDS_MAX */
+	char		*name;		/* current file name in new/ or cur/ */
+	uint64_t	 vsize;		/* RFC822.SIZE; 0 = not known yet */
+};
+
+struct maildir {
+	int		 rootfd;	/* the Maildir root */
+	int		 dirfd;		/* this folder */
+	int		 readonly;	/* EXAMINE: change nothing */
+	char		*name;		/* mailbox name, as the client sent it */
+	struct uidlist	 ul;
+	struct mmsg	*msgs;		/* the view */
+	size_t		 n;
+	size_t		 cap;
+	size_t		*hash;		/* base name -> index + 1, open addressing */
+	size_t		 hashsize;
+	char		*keywords[KEYWORDS_MAX];	/* by letter; NULL unused */
+	uint32_t	 uidvalidity;
+	size_t		 recent;	/* MSG_RECENT in the view */
+	size_t		 gone;		/* MSG_GONE in the view */
+	int		 kw_changed;	/* keyword names changed (FLAGS) */
+};
+
+/* What a sync found, for the session to report. */
+struct maildir_changes {
+	size_t		 added;		/* new messages at the end of the view */
+	size_t		 flags;		/* messages with MSG_FLAGS_CHANGED */
+	size_t		 gone;		/* messages newly MSG_GONE */
+};
+
+/* Status of a folder without selecting it. */
+struct maildir_status {
+	uint32_t	 messages;
+	uint32_t	 recent;
+	uint32_t	 unseen;
+	uint32_t	 uidnext;
+	uint32_t	 uidvalidity;
+	uint64_t	 size;		/* sum of RFC822.SIZE */
+};
+
+/*
+ * Open the folder dirname ("" for INBOX, ".A.B" for A.B; from
+ * mailbox_dirname()) under rootfd and sync it for the first time. With
+ * readonly nothing on disk changes except that new messages get UIDs.
+ * Returns NULL with errno set (ENOENT: no such folder).
+ */
+struct maildir	*maildir_open(int rootfd, const char *dirname,
+		    const char *name, int readonly);
+void		 maildir_close(struct maildir **);
+
+/* Bring the view up to date; ch may be NULL. Returns 0, or -1 (errno). */
+int		 maildir_sync(struct maildir *, struct maildir_changes *ch);
+/* Forget messages marked MSG_GONE (the session reported them) and clear
+ * MSG_FLAGS_CHANGED. */
+void		 maildir_purge_gone(struct maildir *);
+void		 maildir_clear_changed(struct maildir *);
+
+/* Index of uid in the view, or -1. */
+long		 maildir_find_uid(const struct maildir *, uint32_t uid);
+/* The next UID that will be given out. */
+uint32_t	 maildir_uidnext(const struct maildir *);
+
+/*
+ * Change a message's flags and keywords to the given values (renaming its
+ * file). Returns 0, 1 if the message is gone from disk, or -1 (errno).
+ */
+int		 maildir_set_flags(struct maildir *, size_t idx, uint8_t flags,
+		    uint32_t keywords);
+/* Letter index for a keyword, adding it to dovecot-keywords if create and
+ * there is room. Returns 0..25, -1 unknown (or no room: errno ENOSPC), or
+ * -2 on I/O error. Case-insensitive, as IMAP flags are. */
+int		 maildir_keyword(struct maildir *, const char *kw, int create);
+size_t		 maildir_keyword_count(const struct maildir *);
+
+/* Open a message file for reading (O_NOFOLLOW, regular files only),
+ * following renames by other processes. Returns fd or -1 (ENOENT: gone). */
+int		 maildir_open_msg(struct maildir *, size_t idx);
+/* RFC822.SIZE (CRLF line ends), from ,W= or by reading the file. */
+int		 maildir_vsize(struct maildir *, size_t idx, uint64_t *r);
+/* INTERNALDATE: the file's mtime. */
+int		 maildir_internaldate(struct maildir *, size_t idx, time_t *r);
+
+/*
+ * Expunge the view's messages with \Deleted (and, when uids is not NULL,
+ * whose UID uids() accepts): unlink their files. The messages become
+ * MSG_GONE for the session to report. Returns 0 or -1.
+ */
+int		 maildir_expunge(struct maildir *,
+		    int (*uids)(void *, uint32_t), void *arg);
+
+/*
+ * Delivery. A new message is written to tmp/ (maildir_save_begin gives the
+ * fd), then maildir_save_commit() fsyncs it, links it into cur/ with its
+ * flags, assigns it a UID under the uidlist lock and removes the tmp name.
+ * maildir_save_abort() removes the tmp file. A crash leaves at most a tmp/
+ * file, which is cleaned up after 36 hours.
+ */
+struct maildir_save;
+struct maildir_save *maildir_save_begin(int rootfd, const char *dirname,
+		    int *fd_r);
+int		 maildir_save_commit(struct maildir_save **, uint8_t flags,
+		    const char *const *keywords, size_t nkeywords,
+		    time_t internaldate, uint32_t *uidvalidity_r,
+		    uint32_t *uid_r);
+void		 maildir_save_abort(struct maildir_save **);
+
+/* Copy messages of an open folder into another one (hard links where
+ * possible), assigning UIDs in one lock. uids_r gets the new UIDs in the
+ * order of idx. Returns 0 or -1. */
+int		 maildir_copy(struct maildir *, const size_t *idx, size_t n,
+		    const char *dest_dirname, uint32_t *uidvalidity_r,
+		    uint32_t *uids_r);
+
+/* STATUS of a folder that is not selected (syncs it read-only). */
+int		 maildir_status(int rootfd, const char *dirname,
+		    struct maildir_status *);
+
+#endif
