@@ -112,6 +112,7 @@ main(int argc, char *argv[])
 	const char		*maildir = NULL, *unpriv = DEFAULT_PRELOGIN_USER;
 	int			 ch, debug = 0, print = 0;
 	char			 err[256];
+	struct stat		 st2;
 
 	check_fds();
 	umask(077);
@@ -156,6 +157,10 @@ main(int argc, char *argv[])
 	}
 
 	log_init("mdimapd", debug, debug);
+	/* Start-up errors reach an administrator at a terminal too, but
+	 * never a client's socket (inetd may hand us one as stderr). */
+	if (!debug && fstat(2, &st2) == 0 && !S_ISSOCK(st2.st_mode))
+		log_mirror_stderr(1);
 	no_core();
 
 	if (o.preauth) {

@@ -320,6 +320,7 @@ void
 session_run(const struct session_opts *o)
 {
 	struct session	*s = &the_session;
+	char		 esc[512], escu[128];
 
 	memset(s, 0, sizeof(*s));
 	s->rootfd = -1;
@@ -329,6 +330,7 @@ session_run(const struct session_opts *o)
 	buf_init(&s->out, OUT_MAX);
 	s->loopback = peer_describe(0, s->remote, sizeof(s->remote));
 
+	log_mirror_stderr(0);
 	io_init(0, 1);
 	io_set_idle((int)config.idle_prelogin, "Autologout; idle for too long");
 	io_set_close_hook(session_log_end);
@@ -342,8 +344,10 @@ session_run(const struct session_opts *o)
 		if ((s->rootfd = open(s->maildir, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC)) == -1)
 			fatal("open %s", s->maildir);
+		log_escape(esc, sizeof(esc), s->maildir, strlen(s->maildir));
+		log_escape(escu, sizeof(escu), s->user, strlen(s->user));
 		log_info("session start: user=%s remote=%s preauth maildir=%s",
-		    s->user, s->remote, s->maildir);
+		    escu, s->remote, esc);
 		(void)buf_adds(&s->out, "* PREAUTH [");
 		capability_write(s, &s->out);
 		(void)buf_printf(&s->out, "] Logged in as %s", s->user);

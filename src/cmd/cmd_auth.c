@@ -36,7 +36,7 @@ cmd_login(struct session *s, struct imap_arg *args)
 	}
 	arg_wipe(args->next);
 	/* RFC 9051 6.2.3: LOGINDISABLED is advertised. */
-	session_no(s, "PRIVACYREQUIRED", "Login is disabled: no "
+	session_no(s, "UNAVAILABLE", "Login is disabled: no "
 	    "authentication backend is configured");
 }
 

@@ -100,7 +100,9 @@ io_write_all(const char *p, size_t n)
 		w = write(out_fd, p, n);
 		if (w == -1 && errno == EINTR && !write_timedout)
 			continue;
-		if (w <= 0) {
+		/* A write cut short by the alarm returns what it wrote:
+		 * the timeout still ends the session. */
+		if (w <= 0 || write_timedout) {
 			alarm(0);
 			out_dead = 1;
 			io_exit(write_timedout ? "write timeout" :

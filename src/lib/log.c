@@ -12,6 +12,7 @@
 
 static int	  log_stderr = 1;
 static int	  log_dbg;
+static int	  log_mirror;
 static const char *log_ident = "mdimapd";
 static void	(*fatal_hook)(const char *);
 
@@ -23,6 +24,12 @@ log_init(const char *ident, int to_stderr, int debug)
 	log_dbg = debug;
 	if (!to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+void
+log_mirror_stderr(int on)
+{
+	log_mirror = on;
 }
 
 int
@@ -43,12 +50,13 @@ vlog(int pri, const char *fmt, va_list ap, const char *err)
 	char	msg[2048];
 
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_stderr) {
+	if (log_stderr || log_mirror) {
 		if (err != NULL)
 			fprintf(stderr, "%s: %s: %s\n", log_ident, msg, err);
 		else
 			fprintf(stderr, "%s: %s\n", log_ident, msg);
-	} else {
+	}
+	if (!log_stderr) {
 		if (err != NULL)
 			syslog(pri, "%s: %s", msg, err);
 		else
@@ -107,15 +115,15 @@ vfatal(const char *fmt, va_list ap, const char *err)
 
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (err != NULL) {
-		if (log_stderr)
+		if (log_stderr || log_mirror)
 			fprintf(stderr, "%s: fatal: %s: %s\n", log_ident, msg,
 			    err);
-		else
+		if (!log_stderr)
 			syslog(LOG_CRIT, "fatal: %s: %s", msg, err);
 	} else {
-		if (log_stderr)
+		if (log_stderr || log_mirror)
 			fprintf(stderr, "%s: fatal: %s\n", log_ident, msg);
-		else
+		if (!log_stderr)
 			syslog(LOG_CRIT, "fatal: %s", msg);
 	}
 	fatal_hook = NULL;	/* a hook that fails must not recurse */
@@ -162,7 +170,8 @@ log_escape(char *dst, size_t dstsize, const char *src, size_t len)
 			}
 			break;
 		}
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
+		/* No spaces: a value cannot fake another field. */
+		if (c > 0x20 && c < 0x7f && c != '\\') {
 			dst[o++] = (char)c;
 		} else {
 			dst[o++] = '\\';

@@ -11,6 +11,9 @@
 
 void	log_init(const char *ident, int to_stderr, int debug);
 int	log_debugging(void);
+/* While on, messages logged to syslog are also written to stderr (for
+ * start-up errors, before stderr may be the client's socket). */
+void	log_mirror_stderr(int on);
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
