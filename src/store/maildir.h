@@ -48,6 +48,9 @@ struct mmsg {
 struct maildir {
 	int		 rootfd;	/* the Maildir root */
 	int		 dirfd;		/* this folder */
+	int		 curfd;		/* its cur/, new/ and tmp/ */
+	int		 newfd;
+	int		 tmpfd;
 	int		 readonly;	/* EXAMINE: change nothing */
 	char		*name;		/* mailbox name, as the client sent it */
 	struct uidlist	 ul;
@@ -83,9 +86,11 @@ struct maildir_status {
 /*
  * Open the folder dirname ("" for INBOX, ".A.B" for A.B; from
  * mailbox_dirname()) under rootfd and sync it for the first time. With
- * readonly nothing on disk changes except that new messages get UIDs.
+ * readonly nothing on disk changes except that new messages get UIDs;
+ * MAILDIR_LIGHT opens it for delivery only (no message list).
  * Returns NULL with errno set (ENOENT: no such folder).
  */
+#define MAILDIR_LIGHT	2	/* readonly: read-only, without the listing */
 struct maildir	*maildir_open(int rootfd, const char *dirname,
 		    const char *name, int readonly);
 void		 maildir_close(struct maildir **);
@@ -152,6 +157,16 @@ void		 maildir_save_abort(struct maildir_save **);
 int		 maildir_copy(struct maildir *, const size_t *idx, size_t n,
 		    const char *dest_dirname, uint32_t *uidvalidity_r,
 		    uint32_t *uids_r);
+
+/* Internal to the store (maildir.c, maildir_ops.c). */
+int		 maildir_name_parse(const char *name, size_t *baselen_r,
+		    uint8_t *flags_r, uint32_t *kw_r);
+char		*maildir_name_make(const char *base, size_t baselen,
+		    uint8_t flags, uint32_t keywords);
+char		*maildir_unique_base(void);
+int		 maildir_relocate(struct maildir *, size_t idx);
+int		 maildir_assign(struct maildir *, const char *const *names,
+		    size_t n, uint32_t *uids_r);
 
 /* STATUS of a folder that is not selected (syncs it read-only). */
 int		 maildir_status(int rootfd, const char *dirname,

@@ -419,11 +419,12 @@ uidlist_append(int dirfd, struct uidlist *ul, const struct uidlist_rec *recs,
 			ul->off = st.st_size;
 	}
 	buf_free(&b);
+	/* The caller's view learns of them as of any other new record. */
 	for (i = 0; i < n; i++) {
+		rec_add(ul, recs[i].uid, recs[i].base, strlen(recs[i].base));
 		ul->last_uid = recs[i].uid;
 		if (recs[i].uid >= ul->next_uid)
 			ul->next_uid = recs[i].uid + 1;
-		ul->total++;
 	}
 	close(fd);
 	return 0;

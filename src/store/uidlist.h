@@ -72,7 +72,7 @@ void	uidlist_unlock(int dirfd, int lockfd);
 /*
  * Under the lock: append records for n new messages (UIDs from next_uid
  * up, ascending) to the file in place and fsync it; next_uid moves past
- * them. With no file yet (uidvalidity 0) this fails with ENOENT: write
+ * them, and they are added to recs like records read. With no file yet (uidvalidity 0) this fails with ENOENT: write
  * one with uidlist_rewrite() first. Returns 0 or -1 (errno).
  */
 int	uidlist_append(int dirfd, struct uidlist *,

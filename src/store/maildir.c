@@ -1,0 +1,966 @@
+/*
+ * maildir.c: an open Maildir folder and its sync with the disk.
+ *
+ * Sync, and why it is safe with other processes at work:
+ * 1. Read what is new in dovecot-uidlist (no lock: see uidlist.c).
+ * 2. List new/ and then cur/. A message moves from new/ to cur/, never
+ *    back, so listing new/ first cannot miss one that moves meanwhile.
+ *    Only regular files count; symlinks, FIFOs and devices are skipped.
+ * 3. Match each file to the view by base name (the part before ":2,"):
+ *    known files may have new flags (another process renamed them); unknown
+ *    files are matched to uidlist records read in step 1, or are new.
+ * 4. A known message whose file was not listed may be in the middle of a
+ *    rename by another process (readdir may miss a file renamed while it
+ *    runs): list again, and only a second miss makes it MSG_GONE.
+ * 5. New files get UIDs under the uidlist lock, after re-reading the list
+ *    (another process may have numbered them meanwhile), in delivery order
+ *    (the time at the start of the name, then the name).
+ * 6. Not read-only: files still in new/ move to cur/; this session is the
+ *    one that moved them, so they are \Recent here (RFC 3501 2.3.2).
+ * UIDs never go back: next_uid only grows, even if the list is replaced.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "log.h"
+#include "maildir.h"
+
+#define KEYWORDS_FILE	"dovecot-keywords"
+
+struct entry {
+	char		*name;
+	int		 in_new;
+};
+
+struct scan {
+	struct entry	*e;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* --- file names ---------------------------------------------------- */
+
+int
+maildir_name_parse(const char *name, size_t *baselen_r, uint8_t *flags_r,
+    uint32_t *kw_r)
+{
+	const char	*colon, *p;
+	uint8_t		 flags = 0;
+	uint32_t	 kw = 0;
+
+	colon = strchr(name, ':');
+	*baselen_r = colon != NULL ? (size_t)(colon - name) : strlen(name);
+	if (*baselen_r == 0)
+		return -1;
+	if (colon != NULL && colon[1] == '2' && colon[2] == ',') {
+		for (p = colon + 3; *p != '\0'; p++) {
+			switch (*p) {
+			case 'D': flags |= MF_DRAFT; break;
+			case 'F': flags |= MF_FLAGGED; break;
+			case 'P': flags |= MF_PASSED; break;
+			case 'R': flags |= MF_ANSWERED; break;
+			case 'S': flags |= MF_SEEN; break;
+			case 'T': flags |= MF_DELETED; break;
+			default:
+				if (*p >= 'a' && *p <= 'z')
+					kw |= 1u << (*p - 'a');
+				break;
+			}
+		}
+	}
+	*flags_r = flags;
+	*kw_r = kw;
+	return 0;
+}
+
+char *
+maildir_name_make(const char *base, size_t baselen, uint8_t flags,
+    uint32_t kw)
+{
+	static const struct { uint8_t f; char c; } letters[] = {
+		{ MF_DRAFT, 'D' }, { MF_FLAGGED, 'F' }, { MF_PASSED, 'P' },
+		{ MF_ANSWERED, 'R' }, { MF_SEEN, 'S' }, { MF_DELETED, 'T' },
+	};
+	char	*s, *p;
+	size_t	 i;
+
+	if ((s = malloc(baselen + 3 + 6 + KEYWORDS_MAX + 1)) == NULL)
+		fatalx("out of memory");
+	memcpy(s, base, baselen);
+	p = s + baselen;
+	memcpy(p, ":2,", 3);
+	p += 3;
+	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (flags & letters[i].f)
+			*p++ = letters[i].c;
+	for (i = 0; i < KEYWORDS_MAX; i++)
+		if (kw & (1u << i))
+			*p++ = (char)('a' + i);
+	*p = '\0';
+	return s;
+}
+
+/* Delivery order: the seconds at the start of the name, then the name. */
+static int
+delivery_cmp(const char *a, const char *b)
+{
+	unsigned long long	ta = strtoull(a, NULL, 10);
+	unsigned long long	tb = strtoull(b, NULL, 10);
+
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	return delivery_cmp(((const struct entry *)a)->name,
+	    ((const struct entry *)b)->name);
+}
+
+static size_t
+baselen(const char *name)
+{
+	const char	*colon = strchr(name, ':');
+
+	return colon != NULL ? (size_t)(colon - name) : strlen(name);
+}
+
+/* --- the base name -> view index hash ------------------------------- */
+
+static size_t
+hash_base(const char *s, size_t len)
+{
+	uint64_t	h = 1469598103934665603ULL;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static void
+hash_insert(struct maildir *m, size_t idx)
+{
+	const char	*name = m->msgs[idx].name;
+	size_t		 len = baselen(name);
+	size_t		 i = hash_base(name, len) & (m->hashsize - 1);
+
+	while (m->hash[i] != 0)
+		i = (i + 1) & (m->hashsize - 1);
+	m->hash[i] = idx + 1;
+}
+
+static void
+hash_rebuild(struct maildir *m)
+{
+	size_t	i, want = 1024;
+
+	while (want < m->n * 2 + 2)
+		want *= 2;
+	if (want != m->hashsize) {
+		free(m->hash);
+		m->hashsize = want;
+		if ((m->hash = calloc(want, sizeof(*m->hash))) == NULL)
+			fatalx("out of memory");
+	} else
+		memset(m->hash, 0, want * sizeof(*m->hash));
+	for (i = 0; i < m->n; i++)
+		hash_insert(m, i);
+}
+
+static long
+hash_find(const struct maildir *m, const char *base, size_t len)
+{
+	size_t		 i, idx;
+	const char	*name;
+
+	if (m->hashsize == 0)
+		return -1;
+	i = hash_base(base, len) & (m->hashsize - 1);
+	while ((idx = m->hash[i]) != 0) {
+		name = m->msgs[idx - 1].name;
+		if (baselen(name) == len && memcmp(name, base, len) == 0)
+			return (long)(idx - 1);
+		i = (i + 1) & (m->hashsize - 1);
+	}
+	return -1;
+}
+
+static void
+view_add(struct maildir *m, uint32_t uid, const char *name, int in_new)
+{
+	struct mmsg	*msg;
+	size_t		 ncap, bl;
+
+	if (m->n == m->cap) {
+		ncap = m->cap == 0 ? 256 : m->cap * 2;
+		if ((msg = reallocarray(m->msgs, ncap, sizeof(*msg))) == NULL)
+			fatalx("out of memory");
+		m->msgs = msg;
+		m->cap = ncap;
+	}
+	msg = &m->msgs[m->n];
+	memset(msg, 0, sizeof(*msg));
+	msg->uid = uid;
+	if ((msg->name = strdup(name)) == NULL)
+		fatalx("out of memory");
+	(void)maildir_name_parse(name, &bl, &msg->flags, &msg->keywords);
+	if (in_new)
+		msg->state |= MSG_IN_NEW;
+	m->n++;
+	if (m->n * 2 + 2 > m->hashsize)
+		hash_rebuild(m);
+	else
+		hash_insert(m, m->n - 1);
+}
+
+/* --- listing -------------------------------------------------------- */
+
+static void
+scan_free(struct scan *sc)
+{
+	size_t	i;
+
+	for (i = 0; i < sc->n; i++)
+		free(sc->e[i].name);
+	free(sc->e);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static int
+scan_dir(struct maildir *m, int fd, int in_new, struct scan *sc)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	struct entry	*e;
+	int		 dfd;
+	size_t		 ncap;
+
+	if ((dfd = dup(fd)) == -1)
+		return -1;
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type != DT_REG) {
+			if (de->d_type != DT_UNKNOWN)
+				goto skip;
+			if (fstatat(fd, de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
+				goto skip;
+		}
+		if (sc->n == sc->cap) {
+			ncap = sc->cap == 0 ? 256 : sc->cap * 2;
+			if ((e = reallocarray(sc->e, ncap, sizeof(*e))) == NULL)
+				fatalx("out of memory");
+			sc->e = e;
+			sc->cap = ncap;
+		}
+		if ((sc->e[sc->n].name = strdup(de->d_name)) == NULL)
+			fatalx("out of memory");
+		sc->e[sc->n].in_new = in_new;
+		sc->n++;
+		continue;
+skip:
+		if (de->d_type != DT_DIR)
+			log_warnx("%s: skipping %s/%s: not a regular file",
+			    m->name, in_new ? "new" : "cur", de->d_name);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int
+scan_all(struct maildir *m, struct scan *sc)
+{
+	if (scan_dir(m, m->newfd, 1, sc) == -1 ||
+	    scan_dir(m, m->curfd, 0, sc) == -1)
+		return -1;
+	return 0;
+}
+
+/* --- keywords ------------------------------------------------------- */
+
+static void
+keywords_read(struct maildir *m)
+{
+	FILE	*f;
+	char	 line[512], *sp, *nl;
+	long	 idx;
+	int	 fd, i;
+
+	if ((fd = openat(m->dirfd, KEYWORDS_FILE, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return;
+	}
+	for (i = 0; i < KEYWORDS_MAX; i++) {
+		free(m->keywords[i]);
+		m->keywords[i] = NULL;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			continue;	/* too long, or unfinished */
+		*nl = '\0';
+		idx = strtol(line, &sp, 10);
+		if (sp == line || *sp != ' ' || idx < 0 ||
+		    idx >= KEYWORDS_MAX || sp[1] == '\0')
+			continue;
+		free(m->keywords[idx]);
+		if ((m->keywords[idx] = strdup(sp + 1)) == NULL)
+			fatalx("out of memory");
+	}
+	fclose(f);
+}
+
+static int
+keywords_write(struct maildir *m)
+{
+	FILE	*f;
+	int	 fd, i, ok;
+
+	fd = openat(m->dirfd, KEYWORDS_FILE ".tmp", O_WRONLY | O_CREAT |
+	    O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return -1;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < KEYWORDS_MAX; i++)
+		if (m->keywords[i] != NULL)
+			fprintf(f, "%d %s\n", i, m->keywords[i]);
+	ok = fflush(f) == 0 && fsync(fd) == 0;
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok || renameat(m->dirfd, KEYWORDS_FILE ".tmp", m->dirfd,
+	    KEYWORDS_FILE) == -1) {
+		(void)unlinkat(m->dirfd, KEYWORDS_FILE ".tmp", 0);
+		return -1;
+	}
+	return 0;
+}
+
+static long
+keyword_lookup(const struct maildir *m, const char *kw)
+{
+	int	i;
+
+	for (i = 0; i < KEYWORDS_MAX; i++)
+		if (m->keywords[i] != NULL && strcasecmp(m->keywords[i], kw) == 0)
+			return i;
+	return -1;
+}
+
+int
+maildir_keyword(struct maildir *m, const char *kw, int create)
+{
+	long	idx;
+	int	lockfd, i;
+
+	if ((idx = keyword_lookup(m, kw)) >= 0 || !create)
+		return (int)idx;
+	/* Serialised with every other writer by the uidlist lock. */
+	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
+		return -2;
+	keywords_read(m);
+	if ((idx = keyword_lookup(m, kw)) >= 0) {
+		uidlist_unlock(m->dirfd, lockfd);
+		m->kw_changed = 1;
+		return (int)idx;
+	}
+	for (i = 0; i < KEYWORDS_MAX && m->keywords[i] != NULL; i++)
+		;
+	if (i == KEYWORDS_MAX) {
+		uidlist_unlock(m->dirfd, lockfd);
+		errno = ENOSPC;
+		return -1;
+	}
+	if ((m->keywords[i] = strdup(kw)) == NULL)
+		fatalx("out of memory");
+	if (keywords_write(m) == -1) {
+		free(m->keywords[i]);
+		m->keywords[i] = NULL;
+		uidlist_unlock(m->dirfd, lockfd);
+		return -2;
+	}
+	uidlist_unlock(m->dirfd, lockfd);
+	m->kw_changed = 1;
+	return i;
+}
+
+size_t
+maildir_keyword_count(const struct maildir *m)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < KEYWORDS_MAX; i++)
+		if (m->keywords[i] != NULL)
+			n++;
+	return n;
+}
+
+/* --- UIDs ----------------------------------------------------------- */
+
+struct rewrite_iter {
+	struct entry	*e;
+	uint32_t	*uids;
+	size_t		 n;
+	size_t		 i;
+	char		 base[1024];
+};
+
+static int
+rewrite_next(void *arg, struct uidlist_rec *r)
+{
+	struct rewrite_iter	*it = arg;
+	size_t			 bl;
+
+	while (it->i < it->n) {
+		bl = baselen(it->e[it->i].name);
+		r->uid = it->uids[it->i];
+		it->i++;
+		if (bl >= sizeof(it->base))
+			continue;
+		memcpy(it->base, it->e[it->i - 1].name, bl);
+		it->base[bl] = '\0';
+		r->base = it->base;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Under the lock, with no uidlist: number every file in the folder, in
+ * delivery order, and write the list. The view reads it at its next sync.
+ */
+static int
+uidlist_create(struct maildir *m, int lockfd)
+{
+	struct scan		 sc;
+	struct rewrite_iter	 it;
+	size_t			 i;
+	int			 r, saved;
+
+	memset(&sc, 0, sizeof(sc));
+	if (scan_all(m, &sc) == -1) {
+		saved = errno;
+		scan_free(&sc);
+		uidlist_unlock(m->dirfd, lockfd);
+		errno = saved;
+		return -1;
+	}
+	qsort(sc.e, sc.n, sizeof(*sc.e), entry_cmp);
+	memset(&it, 0, sizeof(it));
+	it.e = sc.e;
+	it.n = sc.n;
+	if ((it.uids = calloc(sc.n + 1, sizeof(*it.uids))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < sc.n; i++)
+		it.uids[i] = m->ul.next_uid++;
+	m->ul.uidvalidity = uidlist_new_uidvalidity(m->rootfd);
+	r = uidlist_rewrite(m->dirfd, lockfd, &m->ul, rewrite_next, &it);
+	saved = errno;
+	free(it.uids);
+	scan_free(&sc);
+	/* Make the next uidlist_read() read it all into the view. */
+	m->ul.ino = 0;
+	m->ul.dev = 0;
+	errno = saved;
+	return r;
+}
+
+/*
+ * Give UIDs to files already in the folder (names, in this order), under
+ * the lock. Files that another process numbered meanwhile keep its UID.
+ */
+int
+maildir_assign(struct maildir *m, const char *const *names, size_t n,
+    uint32_t *uids_r)
+{
+	struct uidlist_rec	*recs;
+	size_t			 i, j, k, bl;
+	int			 lockfd, saved;
+	uint32_t		 uid;
+
+	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
+		return -1;
+	if (uidlist_read(m->dirfd, &m->ul) == -1)
+		goto fail;
+	if (m->ul.uidvalidity == 0) {
+		/* No list yet: number everything, ours included. */
+		if (uidlist_create(m, lockfd) == -1)
+			return -1;
+		if ((lockfd = uidlist_lock(m->dirfd)) == -1)
+			return -1;
+		if (uidlist_read(m->dirfd, &m->ul) == -1)
+			goto fail;
+	}
+	if ((recs = calloc(n + 1, sizeof(*recs))) == NULL)
+		fatalx("out of memory");
+	for (i = k = 0; i < n; i++) {
+		bl = baselen(names[i]);
+		uid = 0;
+		for (j = 0; j < m->ul.n; j++)
+			if (strlen(m->ul.recs[j].base) == bl &&
+			    memcmp(m->ul.recs[j].base, names[i], bl) == 0)
+				uid = m->ul.recs[j].uid;
+		if (uid == 0) {
+			uid = m->ul.next_uid + (uint32_t)k;
+			recs[k].uid = uid;
+			recs[k].base = strndup(names[i], bl);
+			if (recs[k].base == NULL)
+				fatalx("out of memory");
+			k++;
+		}
+		uids_r[i] = uid;
+	}
+	if (k > 0 && uidlist_append(m->dirfd, &m->ul, recs, k) == -1) {
+		saved = errno;
+		for (i = 0; i < k; i++)
+			free((void *)(uintptr_t)recs[i].base);
+		free(recs);
+		uidlist_unlock(m->dirfd, lockfd);
+		errno = saved;
+		return -1;
+	}
+	for (i = 0; i < k; i++)
+		free((void *)(uintptr_t)recs[i].base);
+	free(recs);
+	uidlist_unlock(m->dirfd, lockfd);
+	return 0;
+fail:
+	saved = errno;
+	uidlist_unlock(m->dirfd, lockfd);
+	errno = saved;
+	return -1;
+}
+
+/* --- sync ----------------------------------------------------------- */
+
+static int
+rec_cmp_base(const void *a, const void *b)
+{
+	return strcmp(((const struct uidlist_rec *)a)->base,
+	    ((const struct uidlist_rec *)b)->base);
+}
+
+/* Find base in recs sorted by base; returns the record or NULL. */
+static const struct uidlist_rec *
+recs_find(const struct uidlist_rec *recs, size_t n, const char *name)
+{
+	size_t	lo = 0, hi = n, mid, bl = baselen(name);
+	int	c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strncmp(recs[mid].base, name, bl);
+		if (c == 0 && recs[mid].base[bl] != '\0')
+			c = 1;
+		if (c == 0)
+			return &recs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Move a message from new/ to cur/; 1 if we moved it (it is \Recent). */
+static int
+move_to_cur(struct maildir *m, struct mmsg *msg)
+{
+	char	*to;
+
+	to = maildir_name_make(msg->name, baselen(msg->name), msg->flags,
+	    msg->keywords);
+	if (renameat(m->newfd, msg->name, m->curfd, to) == -1) {
+		free(to);
+		return 0;	/* another process moved it: not ours */
+	}
+	free(msg->name);
+	msg->name = to;
+	msg->state &= ~MSG_IN_NEW;
+	return 1;
+}
+
+struct pending {
+	uint32_t	 uid;
+	char		*name;
+	int		 in_new;
+};
+
+static int
+pending_cmp(const void *a, const void *b)
+{
+	const struct pending	*pa = a, *pb = b;
+
+	return pa->uid < pb->uid ? -1 : pa->uid > pb->uid;
+}
+
+int
+maildir_sync(struct maildir *m, struct maildir_changes *ch)
+{
+	struct maildir_changes	 dummy;
+	struct scan		 sc;
+	struct uidlist_rec	*recs = NULL;
+	const struct uidlist_rec *rec;
+	struct pending		*pend = NULL;
+	const char		**unknown = NULL;
+	uint32_t		*uids = NULL;
+	unsigned char		*seen = NULL;
+	size_t			 i, nrecs, npend = 0, nunknown = 0, missing;
+	size_t			 nrecsorted, bl;
+	long			 idx;
+	uint8_t			 flags;
+	uint32_t		 kw, olduv = m->uidvalidity;
+	int			 pass, r = -1, saved;
+
+	if (ch == NULL)
+		ch = &dummy;
+	memset(ch, 0, sizeof(*ch));
+	memset(&sc, 0, sizeof(sc));
+
+	if (uidlist_read(m->dirfd, &m->ul) == -1)
+		return -1;
+	if (m->ul.uidvalidity != 0) {
+		if (olduv != 0 && m->ul.uidvalidity != olduv) {
+			errno = ESTALE;	/* UIDs mean other messages now */
+			return -1;
+		}
+		m->uidvalidity = m->ul.uidvalidity;
+	}
+	keywords_read(m);
+
+	for (pass = 0; pass < 2; pass++) {
+		scan_free(&sc);
+		free(seen);
+		if (scan_all(m, &sc) == -1)
+			goto out;
+		if ((seen = calloc(m->n + 1, 1)) == NULL)
+			fatalx("out of memory");
+		free(unknown);
+		if ((unknown = calloc(sc.n + 1, sizeof(*unknown))) == NULL)
+			fatalx("out of memory");
+		nunknown = 0;
+		for (i = 0; i < sc.n; i++) {
+			bl = baselen(sc.e[i].name);
+			if ((idx = hash_find(m, sc.e[i].name, bl)) < 0) {
+				unknown[nunknown++] = sc.e[i].name;
+				continue;
+			}
+			seen[idx] = 1;
+		}
+		for (i = missing = 0; i < m->n; i++)
+			if (!seen[i] && !(m->msgs[i].state & MSG_GONE))
+				missing++;
+		if (missing == 0)
+			break;
+	}
+
+	/* Known files: flags renamed by others, moves to cur/. */
+	for (i = 0; i < sc.n; i++) {
+		bl = baselen(sc.e[i].name);
+		if ((idx = hash_find(m, sc.e[i].name, bl)) < 0)
+			continue;
+		struct mmsg *msg = &m->msgs[idx];
+		if (strcmp(msg->name, sc.e[i].name) == 0)
+			continue;
+		(void)maildir_name_parse(sc.e[i].name, &bl, &flags, &kw);
+		free(msg->name);
+		if ((msg->name = strdup(sc.e[i].name)) == NULL)
+			fatalx("out of memory");
+		if (sc.e[i].in_new)
+			msg->state |= MSG_IN_NEW;
+		else
+			msg->state &= ~MSG_IN_NEW;
+		if (flags != msg->flags || kw != msg->keywords) {
+			msg->flags = flags;
+			msg->keywords = kw;
+			if (!(msg->state & MSG_FLAGS_CHANGED))
+				ch->flags++;
+			msg->state |= MSG_FLAGS_CHANGED;
+		}
+	}
+	/* Vanished twice: gone. */
+	for (i = 0; i < m->n; i++)
+		if (!seen[i] && !(m->msgs[i].state & MSG_GONE)) {
+			m->msgs[i].state |= MSG_GONE;
+			m->gone++;
+			ch->gone++;
+			if (m->msgs[i].state & MSG_RECENT) {
+				m->msgs[i].state &= ~MSG_RECENT;
+				m->recent--;
+			}
+		}
+
+	/* Unknown files: numbered already (in the records read), or new. */
+	nrecs = m->ul.n;
+	if (nunknown > 0) {
+		if ((recs = reallocarray(NULL, nrecs + 1, sizeof(*recs))) == NULL)
+			fatalx("out of memory");
+		memcpy(recs, m->ul.recs, nrecs * sizeof(*recs));
+		qsort(recs, nrecs, sizeof(*recs), rec_cmp_base);
+		nrecsorted = nrecs;
+		if ((pend = calloc(nunknown + 1, sizeof(*pend))) == NULL ||
+		    (uids = calloc(nunknown + 1, sizeof(*uids))) == NULL)
+			fatalx("out of memory");
+		/* Files still without a record go to the end of unknown[]. */
+		size_t nnew = 0;
+		for (i = 0; i < nunknown; i++) {
+			if ((rec = recs_find(recs, nrecsorted, unknown[i])) != NULL) {
+				pend[npend].uid = rec->uid;
+				pend[npend].name = (char *)(uintptr_t)unknown[i];
+				npend++;
+			} else
+				unknown[nnew++] = unknown[i];
+		}
+		if (nnew > 0) {
+			/* In delivery order. */
+			struct entry *tmp = calloc(nnew + 1, sizeof(*tmp));
+			if (tmp == NULL)
+				fatalx("out of memory");
+			for (i = 0; i < nnew; i++)
+				tmp[i].name = (char *)(uintptr_t)unknown[i];
+			qsort(tmp, nnew, sizeof(*tmp), entry_cmp);
+			for (i = 0; i < nnew; i++)
+				unknown[i] = tmp[i].name;
+			free(tmp);
+			if (maildir_assign(m, unknown, nnew, uids) == -1) {
+				free(recs);
+				recs = NULL;
+				goto out;
+			}
+			if (m->ul.ino == 0) {
+				/* The list was just created: read it. */
+				if (uidlist_read(m->dirfd, &m->ul) == -1) {
+					free(recs);
+					recs = NULL;
+					goto out;
+				}
+				m->uidvalidity = m->ul.uidvalidity;
+				free(recs);
+				nrecs = m->ul.n;
+				recs = reallocarray(NULL, nrecs + 1,
+				    sizeof(*recs));
+				if (recs == NULL)
+					fatalx("out of memory");
+				memcpy(recs, m->ul.recs, nrecs * sizeof(*recs));
+				qsort(recs, nrecs, sizeof(*recs), rec_cmp_base);
+				for (i = 0; i < nnew; i++)
+					if ((rec = recs_find(recs, nrecs,
+					    unknown[i])) != NULL)
+						uids[i] = rec->uid;
+			}
+			for (i = 0; i < nnew; i++) {
+				if (uids[i] == 0)
+					continue;
+				pend[npend].uid = uids[i];
+				pend[npend].name = (char *)(uintptr_t)unknown[i];
+				npend++;
+			}
+		}
+		free(recs);
+		recs = NULL;
+		/* in_new from the listing */
+		for (i = 0; i < npend; i++) {
+			size_t j;
+			for (j = 0; j < sc.n; j++)
+				if (sc.e[j].name == pend[i].name) {
+					pend[i].in_new = sc.e[j].in_new;
+					break;
+				}
+		}
+		qsort(pend, npend, sizeof(*pend), pending_cmp);
+		for (i = 0; i < npend; i++) {
+			if (m->n > 0 && pend[i].uid <= m->msgs[m->n - 1].uid) {
+				log_warnx("%s: %s has UID %u, below the "
+				    "highest known: ignored", m->name,
+				    pend[i].name, pend[i].uid);
+				continue;
+			}
+			view_add(m, pend[i].uid, pend[i].name, pend[i].in_new);
+			ch->added++;
+		}
+	}
+	uidlist_forget(&m->ul);
+	if (m->uidvalidity == 0)
+		m->uidvalidity = m->ul.uidvalidity;
+
+	/* Take what is in new/ (RFC 3501 2.3.2: \Recent is ours). */
+	for (i = 0; i < m->n; i++) {
+		struct mmsg *msg = &m->msgs[i];
+		if (!(msg->state & MSG_IN_NEW) || (msg->state & MSG_GONE))
+			continue;
+		if (m->readonly || move_to_cur(m, msg)) {
+			if (!(msg->state & MSG_RECENT)) {
+				msg->state |= MSG_RECENT;
+				m->recent++;
+			}
+		}
+	}
+	r = 0;
+out:
+	saved = errno;
+	scan_free(&sc);
+	free(seen);
+	free(unknown);
+	free(pend);
+	free(uids);
+	errno = saved;
+	return r;
+}
+
+void
+maildir_purge_gone(struct maildir *m)
+{
+	size_t	i, o;
+
+	if (m->gone == 0)
+		return;
+	for (i = o = 0; i < m->n; i++) {
+		if (m->msgs[i].state & MSG_GONE) {
+			free(m->msgs[i].name);
+			continue;
+		}
+		m->msgs[o++] = m->msgs[i];
+	}
+	m->n = o;
+	m->gone = 0;
+	hash_rebuild(m);
+}
+
+void
+maildir_clear_changed(struct maildir *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++)
+		m->msgs[i].state &= ~MSG_FLAGS_CHANGED;
+}
+
+long
+maildir_find_uid(const struct maildir *m, uint32_t uid)
+{
+	size_t	lo = 0, hi = m->n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (m->msgs[mid].uid == uid)
+			return (long)mid;
+		if (m->msgs[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+uint32_t
+maildir_uidnext(const struct maildir *m)
+{
+	uint32_t	next = m->ul.next_uid;
+
+	if (m->n > 0 && m->msgs[m->n - 1].uid >= next)
+		next = m->msgs[m->n - 1].uid + 1;
+	return next;
+}
+
+/* --- open and close ------------------------------------------------- */
+
+static int
+open_sub(int dirfd, const char *sub)
+{
+	return openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+}
+
+struct maildir *
+maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
+{
+	struct maildir	*m;
+	int		 saved;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatalx("out of memory");
+	m->rootfd = rootfd;
+	m->dirfd = m->curfd = m->newfd = m->tmpfd = -1;
+	m->readonly = readonly != 0;
+	uidlist_init(&m->ul);
+	if ((m->name = strdup(name)) == NULL)
+		fatalx("out of memory");
+	if (*dirname == '\0')
+		m->dirfd = dup(rootfd);
+	else
+		m->dirfd = open_sub(rootfd, dirname);
+	if (m->dirfd == -1 || (m->curfd = open_sub(m->dirfd, "cur")) == -1 ||
+	    (m->newfd = open_sub(m->dirfd, "new")) == -1 ||
+	    (m->tmpfd = open_sub(m->dirfd, "tmp")) == -1)
+		goto fail;
+	if (readonly == MAILDIR_LIGHT) {
+		/* For delivery: the uidlist and keywords, no listing. */
+		if (uidlist_read(m->dirfd, &m->ul) == -1)
+			goto fail;
+		uidlist_forget(&m->ul);
+		m->uidvalidity = m->ul.uidvalidity;
+		keywords_read(m);
+		return m;
+	}
+	if (maildir_sync(m, NULL) == -1)
+		goto fail;
+	return m;
+fail:
+	saved = errno;
+	maildir_close(&m);
+	errno = saved == ELOOP || saved == ENOTDIR ? ENOENT : saved;
+	return NULL;
+}
+
+void
+maildir_close(struct maildir **mp)
+{
+	struct maildir	*m = *mp;
+	size_t		 i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->n; i++)
+		free(m->msgs[i].name);
+	for (i = 0; i < KEYWORDS_MAX; i++)
+		free(m->keywords[i]);
+	free(m->msgs);
+	free(m->hash);
+	free(m->name);
+	uidlist_free(&m->ul);
+	if (m->dirfd != -1)
+		close(m->dirfd);
+	if (m->curfd != -1)
+		close(m->curfd);
+	if (m->newfd != -1)
+		close(m->newfd);
+	if (m->tmpfd != -1)
+		close(m->tmpfd);
+	free(m);
+	*mp = NULL;
+}

@@ -1,0 +1,583 @@
+/*
+ * maildir_ops.c: what is done to messages of an open folder: flags (a
+ * rename), reading, sizes, expunge (unlink), delivery (tmp/ then cur/) and
+ * copy (hard links). Every write goes to tmp/ first and is fsync()ed before
+ * it is linked in; UIDs are handed out under the uidlist lock with the file
+ * already in cur/, so a crash leaves a message with or without a UID (it
+ * gets one at the next sync), never a UID without its message.
+ */
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "maildir.h"
+
+struct maildir_save {
+	int		 rootfd;
+	char		*dirname;
+	int		 dirfd;
+	int		 tmpfd;
+	int		 curfd;
+	int		 fd;
+	char		*base;
+};
+
+static size_t
+baselen(const char *name)
+{
+	const char	*colon = strchr(name, ':');
+
+	return colon != NULL ? (size_t)(colon - name) : strlen(name);
+}
+
+char *
+maildir_unique_base(void)
+{
+	static unsigned	 counter;
+	static char	 host[256];
+	struct timeval	 tv;
+	char		*s, *p, *h;
+	size_t		 i;
+
+	if (host[0] == '\0') {
+		if (gethostname(host, sizeof(host) - 1) == -1 || host[0] == '\0')
+			strlcpy(host, "localhost", sizeof(host));
+		host[sizeof(host) - 1] = '\0';
+	}
+	/* "/" and ":" cannot be in the host part (maildir.md). */
+	if ((h = malloc(strlen(host) * 4 + 1)) == NULL)
+		fatalx("out of memory");
+	for (i = 0, p = h; host[i] != '\0'; i++) {
+		if (host[i] == '/')
+			p += snprintf(p, 5, "\\057");
+		else if (host[i] == ':')
+			p += snprintf(p, 5, "\\072");
+		else
+			*p++ = host[i];
+	}
+	*p = '\0';
+	gettimeofday(&tv, NULL);
+	if (asprintf(&s, "%lld.M%06ldP%ldQ%u.%s", (long long)tv.tv_sec,
+	    (long)tv.tv_usec, (long)getpid(), ++counter, h) == -1)
+		fatalx("out of memory");
+	free(h);
+	return s;
+}
+
+/* Find the message's file again after another process renamed it. */
+int
+maildir_relocate(struct maildir *m, size_t idx)
+{
+	struct mmsg	*msg = &m->msgs[idx];
+	size_t		 bl = baselen(msg->name);
+	int		 fds[2] = { m->curfd, m->newfd }, i, dfd;
+	DIR		*d;
+	struct dirent	*de;
+
+	for (i = 0; i < 2; i++) {
+		if ((dfd = dup(fds[i])) == -1)
+			return -1;
+		if ((d = fdopendir(dfd)) == NULL) {
+			close(dfd);
+			return -1;
+		}
+		rewinddir(d);
+		while ((de = readdir(d)) != NULL) {
+			if (baselen(de->d_name) != bl ||
+			    memcmp(de->d_name, msg->name, bl) != 0)
+				continue;
+			free(msg->name);
+			if ((msg->name = strdup(de->d_name)) == NULL)
+				fatalx("out of memory");
+			if (i == 1)
+				msg->state |= MSG_IN_NEW;
+			else
+				msg->state &= ~MSG_IN_NEW;
+			(void)maildir_name_parse(msg->name, &bl, &msg->flags,
+			    &msg->keywords);
+			closedir(d);
+			return 0;
+		}
+		closedir(d);
+	}
+	errno = ENOENT;
+	return 1;
+}
+
+int
+maildir_set_flags(struct maildir *m, size_t idx, uint8_t flags,
+    uint32_t keywords)
+{
+	struct mmsg	*msg = &m->msgs[idx];
+	char		*to;
+	int		 tries, r;
+
+	if (msg->state & MSG_GONE)
+		return 1;
+	for (tries = 0; tries < 3; tries++) {
+		if (msg->flags == flags && msg->keywords == keywords &&
+		    !(msg->state & MSG_IN_NEW))
+			return 0;
+		to = maildir_name_make(msg->name, baselen(msg->name), flags,
+		    keywords);
+		if (renameat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
+		    msg->name, m->curfd, to) == 0) {
+			free(msg->name);
+			msg->name = to;
+			msg->flags = flags;
+			msg->keywords = keywords;
+			msg->state &= ~MSG_IN_NEW;
+			return 0;
+		}
+		free(to);
+		if (errno != ENOENT)
+			return -1;
+		if ((r = maildir_relocate(m, idx)) != 0)
+			return r;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+int
+maildir_open_msg(struct maildir *m, size_t idx)
+{
+	struct mmsg	*msg = &m->msgs[idx];
+	struct stat	 st;
+	int		 fd, tries, r;
+
+	for (tries = 0; tries < 3; tries++) {
+		fd = openat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
+		    msg->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd != -1) {
+			if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+				close(fd);
+				errno = EINVAL;
+				return -1;
+			}
+			return fd;
+		}
+		if (errno != ENOENT)
+			return -1;
+		if ((r = maildir_relocate(m, idx)) != 0)
+			return -1;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+/* ",W=<n>" (or ",S=<n>") in the base name. */
+static int
+name_size(const char *name, const char *key, uint64_t *r)
+{
+	const char	*p;
+	size_t		 bl = baselen(name);
+	char		*end;
+
+	for (p = name; (p = strstr(p, key)) != NULL && (size_t)(p - name) < bl;
+	    p++) {
+		*r = strtoull(p + strlen(key), &end, 10);
+		if (end != p + strlen(key))
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+int
+maildir_vsize(struct maildir *m, size_t idx, uint64_t *r)
+{
+	struct mmsg	*msg = &m->msgs[idx];
+	char		 buf[65536];
+	ssize_t		 n, i;
+	uint64_t	 size = 0;
+	int		 fd, prev_cr = 0;
+
+	if (msg->vsize != 0 || name_size(msg->name, ",W=", &msg->vsize) == 0) {
+		*r = msg->vsize;
+		return 0;
+	}
+	if ((fd = maildir_open_msg(m, idx)) == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] == '\n' && !prev_cr)
+				size++;
+			prev_cr = buf[i] == '\r';
+		}
+		size += (uint64_t)n;
+	}
+	close(fd);
+	if (n == -1)
+		return -1;
+	msg->vsize = size;
+	*r = size;
+	return 0;
+}
+
+int
+maildir_internaldate(struct maildir *m, size_t idx, time_t *r)
+{
+	struct mmsg	*msg = &m->msgs[idx];
+	struct stat	 st;
+	int		 tries, rr;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (fstatat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
+		    msg->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			*r = st.st_mtime;
+			return 0;
+		}
+		if (errno != ENOENT)
+			return -1;
+		if ((rr = maildir_relocate(m, idx)) != 0)
+			return -1;
+	}
+	return -1;
+}
+
+int
+maildir_expunge(struct maildir *m, int (*uids)(void *, uint32_t), void *arg)
+{
+	struct mmsg	*msg;
+	size_t		 i;
+	int		 r = 0;
+
+	for (i = 0; i < m->n; i++) {
+		msg = &m->msgs[i];
+		if ((msg->state & MSG_GONE) || !(msg->flags & MF_DELETED))
+			continue;
+		if (uids != NULL && !uids(arg, msg->uid))
+			continue;
+		if (unlinkat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
+		    msg->name, 0) == -1) {
+			if (errno != ENOENT) {
+				r = -1;
+				continue;
+			}
+			/* renamed meanwhile: look again, maybe undeleted */
+			if (maildir_relocate(m, i) != 0 ||
+			    !(msg->flags & MF_DELETED) ||
+			    unlinkat(msg->state & MSG_IN_NEW ? m->newfd :
+			    m->curfd, msg->name, 0) == -1) {
+				if (errno != ENOENT)
+					continue;
+			}
+		}
+		msg->state |= MSG_GONE;
+		if (msg->state & MSG_RECENT) {
+			msg->state &= ~MSG_RECENT;
+			m->recent--;
+		}
+		m->gone++;
+	}
+	if (m->gone > 0)
+		(void)fsync(m->curfd);
+	return r;
+}
+
+/* --- delivery ------------------------------------------------------- */
+
+static int
+open_sub(int dirfd, const char *sub)
+{
+	return openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+}
+
+struct maildir_save *
+maildir_save_begin(int rootfd, const char *dirname, int *fd_r)
+{
+	struct maildir_save	*sv;
+	int			 saved, tries;
+
+	if ((sv = calloc(1, sizeof(*sv))) == NULL ||
+	    (sv->dirname = strdup(dirname)) == NULL)
+		fatalx("out of memory");
+	sv->rootfd = rootfd;
+	sv->dirfd = sv->tmpfd = sv->curfd = sv->fd = -1;
+	sv->dirfd = *dirname == '\0' ? dup(rootfd) : open_sub(rootfd, dirname);
+	if (sv->dirfd == -1 || (sv->tmpfd = open_sub(sv->dirfd, "tmp")) == -1 ||
+	    (sv->curfd = open_sub(sv->dirfd, "cur")) == -1)
+		goto fail;
+	for (tries = 0; tries < 10; tries++) {
+		free(sv->base);
+		sv->base = maildir_unique_base();
+		sv->fd = openat(sv->tmpfd, sv->base, O_WRONLY | O_CREAT |
+		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (sv->fd != -1 || errno != EEXIST)
+			break;
+	}
+	if (sv->fd == -1)
+		goto fail;
+	*fd_r = sv->fd;
+	return sv;
+fail:
+	saved = errno;
+	maildir_save_abort(&sv);
+	errno = saved == ELOOP || saved == ENOTDIR ? ENOENT : saved;
+	return NULL;
+}
+
+static void
+save_free(struct maildir_save *sv)
+{
+	if (sv->fd != -1)
+		close(sv->fd);
+	if (sv->tmpfd != -1)
+		close(sv->tmpfd);
+	if (sv->curfd != -1)
+		close(sv->curfd);
+	if (sv->dirfd != -1)
+		close(sv->dirfd);
+	free(sv->base);
+	free(sv->dirname);
+	free(sv);
+}
+
+void
+maildir_save_abort(struct maildir_save **svp)
+{
+	struct maildir_save	*sv = *svp;
+
+	if (sv == NULL)
+		return;
+	if (sv->tmpfd != -1 && sv->base != NULL && sv->fd != -1)
+		(void)unlinkat(sv->tmpfd, sv->base, 0);
+	save_free(sv);
+	*svp = NULL;
+}
+
+/* Size with CRLF line ends, of a file stored with LF (or mixed). */
+static int
+file_vsize(int fd, uint64_t *size_r, uint64_t *vsize_r)
+{
+	char		buf[65536];
+	ssize_t		n, i;
+	uint64_t	size = 0, vsize = 0;
+	int		prev_cr = 0;
+
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] == '\n' && !prev_cr)
+				vsize++;
+			prev_cr = buf[i] == '\r';
+		}
+		size += (uint64_t)n;
+	}
+	if (n == -1)
+		return -1;
+	*size_r = size;
+	*vsize_r = size + vsize;
+	return 0;
+}
+
+int
+maildir_save_commit(struct maildir_save **svp, uint8_t flags,
+    const char *const *keywords, size_t nkeywords, time_t internaldate,
+    uint32_t *uidvalidity_r, uint32_t *uid_r)
+{
+	struct maildir_save	*sv = *svp;
+	struct maildir		*m = NULL;
+	struct timespec		 ts[2];
+	uint64_t		 size, vsize;
+	uint32_t		 kw = 0;
+	char			*base, *name;
+	const char		*names[1];
+	size_t			 i;
+	int			 saved, idx;
+
+	*svp = NULL;
+	if (file_vsize(sv->fd, &size, &vsize) == -1 || fsync(sv->fd) == -1)
+		goto fail;
+	if (internaldate != (time_t)-1) {
+		ts[0].tv_sec = ts[1].tv_sec = internaldate;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		if (futimens(sv->fd, ts) == -1)
+			goto fail;
+	}
+	/* The destination, opened for its uidlist and keywords. */
+	m = maildir_open(sv->rootfd, sv->dirname, sv->dirname, MAILDIR_LIGHT);
+	if (m == NULL)
+		goto fail;
+	for (i = 0; i < nkeywords; i++) {
+		if ((idx = maildir_keyword(m, keywords[i], 1)) < 0) {
+			if (idx == -1)
+				continue;	/* no room: dropped */
+			goto fail;
+		}
+		kw |= 1u << idx;
+	}
+	if (asprintf(&base, "%s,S=%llu,W=%llu", sv->base,
+	    (unsigned long long)size, (unsigned long long)vsize) == -1)
+		fatalx("out of memory");
+	name = maildir_name_make(base, strlen(base), flags & MF_ALL, kw);
+	free(base);
+	if (linkat(sv->tmpfd, sv->base, sv->curfd, name, 0) == -1) {
+		free(name);
+		goto fail;
+	}
+	(void)fsync(sv->curfd);
+	(void)unlinkat(sv->tmpfd, sv->base, 0);
+	names[0] = name;
+	if (maildir_assign(m, names, 1, uid_r) == -1) {
+		/* The message is in; it gets its UID at the next sync. */
+		saved = errno;
+		free(name);
+		*uidvalidity_r = m->uidvalidity;
+		maildir_close(&m);
+		save_free(sv);
+		errno = saved;
+		return 1;
+	}
+	if (m->uidvalidity == 0)
+		m->uidvalidity = m->ul.uidvalidity;
+	*uidvalidity_r = m->uidvalidity;
+	free(name);
+	maildir_close(&m);
+	save_free(sv);
+	return 0;
+fail:
+	saved = errno;
+	maildir_close(&m);
+	*svp = sv;
+	maildir_save_abort(svp);
+	errno = saved;
+	return -1;
+}
+
+int
+maildir_copy(struct maildir *src, const size_t *idx, size_t n,
+    const char *dest_dirname, uint32_t *uidvalidity_r, uint32_t *uids_r)
+{
+	struct maildir	*d;
+	char		**names, *base, *s;
+	uint64_t	 size = 0, vsize;
+	struct stat	 st;
+	size_t		 i, k, j;
+	uint32_t	 kw;
+	int		 saved, ki, r = -1, fd;
+
+	d = maildir_open(src->rootfd, dest_dirname, dest_dirname,
+	    MAILDIR_LIGHT);
+	if (d == NULL)
+		return -1;
+	if ((names = calloc(n + 1, sizeof(*names))) == NULL)
+		fatalx("out of memory");
+	for (i = k = 0; i < n; i++) {
+		struct mmsg *msg = &src->msgs[idx[i]];
+		/* Keywords by name: the folders' letters differ. */
+		kw = 0;
+		for (j = 0; j < KEYWORDS_MAX; j++) {
+			if (!(msg->keywords & (1u << j)) ||
+			    src->keywords[j] == NULL)
+				continue;
+			if ((ki = maildir_keyword(d, src->keywords[j], 1)) >= 0)
+				kw |= 1u << ki;
+		}
+		if (maildir_vsize(src, idx[i], &vsize) == -1)
+			goto fail;
+		if (fstatat(msg->state & MSG_IN_NEW ? src->newfd : src->curfd,
+		    msg->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			goto fail;
+		size = (uint64_t)st.st_size;
+		s = maildir_unique_base();
+		if (asprintf(&base, "%s,S=%llu,W=%llu", s,
+		    (unsigned long long)size, (unsigned long long)vsize) == -1)
+			fatalx("out of memory");
+		free(s);
+		names[k] = maildir_name_make(base, strlen(base),
+		    msg->flags, kw);
+		free(base);
+		if (linkat(msg->state & MSG_IN_NEW ? src->newfd : src->curfd,
+		    msg->name, d->curfd, names[k], 0) == -1) {
+			/* No hard links here (or across devices): copy. */
+			if ((fd = maildir_open_msg(src, idx[i])) == -1)
+				goto fail;
+			r = 0;
+			{
+				int out = openat(d->tmpfd, names[k], O_WRONLY |
+				    O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				    0600);
+				char buf[65536];
+				ssize_t rn;
+				if (out == -1) {
+					close(fd);
+					goto fail;
+				}
+				while ((rn = read(fd, buf, sizeof(buf))) > 0)
+					if (write(out, buf, (size_t)rn) != rn) {
+						rn = -1;
+						break;
+					}
+				if (rn == -1 || fsync(out) == -1 ||
+				    linkat(d->tmpfd, names[k], d->curfd,
+				    names[k], 0) == -1)
+					r = -1;
+				(void)unlinkat(d->tmpfd, names[k], 0);
+				close(out);
+				close(fd);
+			}
+			if (r == -1)
+				goto fail;
+		}
+		k++;
+	}
+	(void)fsync(d->curfd);
+	if (maildir_assign(d, (const char *const *)names, k, uids_r) == -1)
+		goto fail;
+	*uidvalidity_r = d->uidvalidity != 0 ? d->uidvalidity :
+	    d->ul.uidvalidity;
+	r = 0;
+	goto out;
+fail:
+	/* Undo: no half copy is left behind. */
+	saved = errno;
+	for (i = 0; i < k; i++)
+		(void)unlinkat(d->curfd, names[i], 0);
+	errno = saved;
+	r = -1;
+out:
+	saved = errno;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	maildir_close(&d);
+	errno = saved;
+	return r;
+}
+
+int
+maildir_status(int rootfd, const char *dirname, struct maildir_status *st)
+{
+	struct maildir	*m;
+	size_t		 i;
+	uint64_t	 vsize;
+
+	if ((m = maildir_open(rootfd, dirname, dirname, 1)) == NULL)
+		return -1;
+	memset(st, 0, sizeof(*st));
+	st->messages = (uint32_t)m->n;
+	st->recent = (uint32_t)m->recent;
+	st->uidnext = maildir_uidnext(m);
+	st->uidvalidity = m->uidvalidity;
+	for (i = 0; i < m->n; i++) {
+		if (!(m->msgs[i].flags & MF_SEEN))
+			st->unseen++;
+		if (maildir_vsize(m, i, &vsize) == 0)
+			st->size += vsize;
+	}
+	maildir_close(&m);
+	return 0;
+}
