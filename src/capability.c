@@ -19,6 +19,8 @@ static const struct extension extension_table[] = {
 	{ "LITERAL-",		ST_ANY },	/* RFC 7888 5: 4 KiB */
 	/* No login mechanism is built in yet: say so (RFC 9051 7.2.2). */
 	{ "LOGINDISABLED",	ST_NOTAUTH },
+	{ "UIDPLUS",		ST_LOGGEDIN },	/* RFC 4315 */
+	{ "APPENDLIMIT=67108864", ST_LOGGEDIN },	/* RFC 7889: LIMIT_APPEND */
 	{ NULL,			0 },
 };
 

@@ -100,6 +100,8 @@ tagged(struct session *s, const char *status, const char *code,
 		fatalx("tagged: bad format");
 	if ((size_t)n >= sizeof(text))
 		n = sizeof(text) - 1;
+	if (s->sel != NULL && !s->no_report)
+		session_report(s);
 	buf_reset(&s->out);
 	(void)buf_adds(&s->out, s->tag != NULL ? s->tag : "*");
 	(void)buf_addc(&s->out, ' ');
@@ -216,6 +218,15 @@ session_literal(struct session *s)
 			return;
 		}
 	}
+	/* APPEND's message is streamed to the folder, not held in memory
+	 * (the literal after the mailbox name, outside any list). */
+	if (s->state != STATE_NOTAUTH && cmd != NULL && cmd->literal != NULL &&
+	    parser_arg_count(s->parser) >= 1 && parser_depth(s->parser) == 0 &&
+	    !(nonsync && size > LIMIT_LITERAL_NONSYNC)) {
+		s->tag = parser_tag(s->parser);
+		cmd->literal(s);
+		return;
+	}
 	if (nonsync && size > LIMIT_LITERAL_NONSYNC) {
 		/* RFC 7888 5: LITERAL- allows 4096 octets. */
 		parser_literal_reject(s->parser, PERR_TOOBIG,
@@ -260,6 +271,7 @@ session_dispatch(struct session *s)
 			session_bad(s, NULL, "%s is not valid now", cmd->name);
 		return;
 	}
+	s->cmd = cmd;
 	cmd->run(s, parser_args(s->parser));
 }
 
@@ -268,6 +280,9 @@ session_parse_error(struct session *s, int fatal)
 {
 	const char	*code = parse_error_code(parser_error(s->parser));
 	const char	*msg = parser_error_msg(s->parser);
+
+	if (!fatal && parser_error(s->parser) == PERR_HANDLED)
+		return;		/* answered when the literal was refused */
 
 	if (fatal)
 		session_bye(s, code, msg, "protocol error", 1);
@@ -310,6 +325,11 @@ session_loop(struct session *s)
 			    "too many invalid commands", 1);
 		s->tag = NULL;
 		s->cmd_name = NULL;
+		s->cmd = NULL;
+		s->uid_cmd = 0;
+		s->no_report = 0;
+		if (s->append != NULL)
+			append_abort(s);
 		buf_reset(&s->out);
 		arena_reset(s->cmd_arena);
 		parser_reset(s->parser);

@@ -17,6 +17,8 @@ struct arena;
 struct imap_arg;
 struct parser;
 struct maildir;
+struct command;
+struct append;
 
 enum session_state {
 	STATE_NOTAUTH,
@@ -46,6 +48,13 @@ struct session {
 	char			*maildir;	/* path of the Maildir root */
 	int			 rootfd;	/* it, opened; -1 before login */
 	struct maildir		*sel;		/* the selected folder */
+	char			*sel_dirname;	/* its directory ("" INBOX) */
+	size_t			 exists;	/* EXISTS as last reported */
+	size_t			 recent;	/* RECENT as last reported */
+	const struct command	*cmd;		/* the command running */
+	int			 uid_cmd;	/* it came with "UID" */
+	int			 no_report;	/* no updates before its reply */
+	struct append		*append;	/* APPEND's message being saved */
 	char			 remote[64];	/* printable peer address */
 	int			 loopback;	/* peer is on this host */
 	int			 bad_in_row;	/* BAD answers in a row */
@@ -88,6 +97,25 @@ void	session_exit(struct session *, const char *reason)
 	    __attribute__((noreturn));
 /* Switch to the authenticated state (limits for logged-in sessions). */
 void	session_set_auth(struct session *, const char *user);
+
+/*
+ * selected.c: the selected mailbox. session_report() syncs it and sends
+ * what changed (EXPUNGE, FETCH FLAGS, EXISTS, RECENT, FLAGS), holding back
+ * EXPUNGE during commands that may not see one (RFC 9051 7.5.1). It runs
+ * before every tagged reply while a mailbox is selected.
+ */
+void	session_report(struct session *);
+/* Select (readonly: EXAMINE); returns 0 or -1 with the reply sent. */
+int	session_select(struct session *, const char *name, int readonly);
+/* Close the selected mailbox (expunging when expunge is set). */
+void	session_unselect(struct session *, int expunge);
+/* Map a mailbox name to its folder directory; on error the tagged NO is
+ * sent and -1 returned. */
+int	session_mailbox(struct session *, const char *name, char *dir,
+	    size_t dirsize);
+
+/* cmd_append.c: drop a message whose command failed. */
+void	append_abort(struct session *);
 
 /* The capability list for the session's state, space-separated, from the
  * command table and the extension table (capability.c). */

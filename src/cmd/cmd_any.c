@@ -52,6 +52,7 @@ cmd_logout(struct session *s, struct imap_arg *args)
 {
 	if (no_args(s, args) == -1)
 		return;
+	s->no_report = 1;
 	session_untagged(s, "BYE Logging out");
 	session_ok(s, NULL, "Logout completed.");
 	session_exit(s, "logout");

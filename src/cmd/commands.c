@@ -9,14 +9,27 @@
 #include "commands.h"
 
 const struct command command_table[] = {
-	{ "CAPABILITY",	ST_ANY,		0,	NULL,		cmd_capability },
-	{ "NOOP",	ST_ANY,		0,	NULL,		cmd_noop },
-	{ "LOGOUT",	ST_ANY,		0,	NULL,		cmd_logout },
-	{ "ID",		ST_ANY,		0,	"ID",		cmd_id },
-	{ "LOGIN",	ST_NOTAUTH,	CMD_PRELOGIN_LITERAL, NULL,	cmd_login },
-	{ "AUTHENTICATE", ST_NOTAUTH,	0,	NULL,		cmd_authenticate },
-	{ "ENABLE",	ST_AUTH,	0,	"ENABLE",	cmd_enable },
-	{ NULL,		0,		0,	NULL,		NULL },
+	{ "CAPABILITY",	ST_ANY,		0,	NULL,		cmd_capability, NULL },
+	{ "NOOP",	ST_ANY,		0,	NULL,		cmd_noop, NULL },
+	{ "LOGOUT",	ST_ANY,		0,	NULL,		cmd_logout, NULL },
+	{ "ID",		ST_ANY,		0,	"ID",		cmd_id, NULL },
+	{ "LOGIN",	ST_NOTAUTH,	CMD_PRELOGIN_LITERAL, NULL,	cmd_login, NULL },
+	{ "AUTHENTICATE", ST_NOTAUTH,	0,	NULL,		cmd_authenticate, NULL },
+	{ "ENABLE",	ST_AUTH,	0,	"ENABLE",	cmd_enable, NULL },
+	{ "SELECT",	ST_LOGGEDIN,	0,	NULL,		cmd_select, NULL },
+	{ "EXAMINE",	ST_LOGGEDIN,	0,	NULL,		cmd_examine, NULL },
+	{ "APPEND",	ST_LOGGEDIN,	0,	NULL,		cmd_append,
+	    append_literal },
+	{ "CHECK",	ST_SELECTED,	0,	NULL,		cmd_check, NULL },
+	{ "CLOSE",	ST_SELECTED,	0,	NULL,		cmd_close, NULL },
+	{ "UNSELECT",	ST_SELECTED,	0,	"UNSELECT",	cmd_unselect, NULL },
+	{ "EXPUNGE",	ST_SELECTED,	CMD_UID, NULL,		cmd_expunge, NULL },
+	{ "FETCH",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_fetch, NULL },
+	{ "STORE",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_store, NULL },
+	{ "COPY",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_copy, NULL },
+	{ "MOVE",	ST_SELECTED,	CMD_UID, "MOVE",	cmd_move, NULL },
+	{ "UID",	ST_SELECTED,	0,	NULL,		cmd_uid, NULL },
+	{ NULL,		0,		0,	NULL,		NULL,		NULL },
 };
 
 const struct command *

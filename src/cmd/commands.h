@@ -14,6 +14,11 @@ struct imap_arg;
 
 /* Literals are allowed before login (up to LIMIT_LITERAL_PRELOGIN). */
 #define CMD_PRELOGIN_LITERAL	0x01
+/* No EXPUNGE may be sent while it runs, unless it came with UID
+ * (RFC 9051 7.5.1: FETCH, STORE, SEARCH; COPY too, as Dovecot). */
+#define CMD_NO_EXPUNGE		0x02
+/* Valid after "UID" (FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE). */
+#define CMD_UID			0x04
 
 struct command {
 	const char	*name;
@@ -21,6 +26,8 @@ struct command {
 	unsigned	 flags;		/* CMD_* */
 	const char	*capability;	/* advertised while valid, or NULL */
 	void		(*run)(struct session *, struct imap_arg *);
+	/* Streams a literal itself (APPEND): called on PARSE_LITERAL. */
+	void		(*literal)(struct session *);
 };
 
 extern const struct command	command_table[];
@@ -36,6 +43,20 @@ void	cmd_id(struct session *, struct imap_arg *);
 void	cmd_enable(struct session *, struct imap_arg *);
 void	cmd_login(struct session *, struct imap_arg *);
 void	cmd_authenticate(struct session *, struct imap_arg *);
+
+void	cmd_select(struct session *, struct imap_arg *);
+void	cmd_examine(struct session *, struct imap_arg *);
+void	cmd_close(struct session *, struct imap_arg *);
+void	cmd_unselect(struct session *, struct imap_arg *);
+void	cmd_check(struct session *, struct imap_arg *);
+void	cmd_expunge(struct session *, struct imap_arg *);
+void	cmd_uid(struct session *, struct imap_arg *);
+void	cmd_fetch(struct session *, struct imap_arg *);
+void	cmd_store(struct session *, struct imap_arg *);
+void	cmd_copy(struct session *, struct imap_arg *);
+void	cmd_move(struct session *, struct imap_arg *);
+void	cmd_append(struct session *, struct imap_arg *);
+void	append_literal(struct session *);
 
 /* cmd_enable.c: the names ENABLE knows, for CAPABILITY too. */
 struct enable_ext {

@@ -688,6 +688,12 @@ parser_arg_count(const struct parser *p)
 	return p->root.n;
 }
 
+int
+parser_depth(const struct parser *p)
+{
+	return p->depth;
+}
+
 uint64_t
 parser_literal_size(const struct parser *p)
 {

@@ -58,6 +58,7 @@ enum parse_error {
 	PERR_SYNTAX,		/* BAD, no code */
 	PERR_TOOBIG,		/* BAD [TOOBIG] */
 	PERR_LIMIT,		/* BAD [LIMIT] */
+	PERR_HANDLED,		/* the caller has answered already */
 };
 
 struct parser;
@@ -84,6 +85,7 @@ const char	*parser_tag(const struct parser *);
 const char	*parser_name(const struct parser *);	/* as sent */
 struct imap_arg	*parser_args(const struct parser *);	/* NULL: none */
 size_t		 parser_arg_count(const struct parser *); /* top-level so far */
+int		 parser_depth(const struct parser *);	/* open lists */
 
 /* After PARSE_LITERAL: the announced literal. */
 uint64_t	 parser_literal_size(const struct parser *);

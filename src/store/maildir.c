@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -303,7 +304,7 @@ static void
 keywords_read(struct maildir *m)
 {
 	FILE	*f;
-	char	 line[512], *sp, *nl;
+	char	 line[512], *sp, *nl, *p;
 	long	 idx;
 	int	 fd, i;
 
@@ -325,6 +326,15 @@ keywords_read(struct maildir *m)
 		idx = strtol(line, &sp, 10);
 		if (sp == line || *sp != ' ' || idx < 0 ||
 		    idx >= KEYWORDS_MAX || sp[1] == '\0')
+			continue;
+		/* Only names we can send as atoms (RFC 9051 9 flag-keyword);
+		 * another writer's garbage stays unused. */
+		if (strpbrk(sp + 1, " (){%*\"\\]") != NULL)
+			continue;
+		for (p = sp + 1; *p != '\0'; p++)
+			if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+				break;
+		if (*p != '\0')
 			continue;
 		free(m->keywords[idx]);
 		if ((m->keywords[idx] = strdup(sp + 1)) == NULL)
@@ -605,6 +615,12 @@ move_to_cur(struct maildir *m, struct mmsg *msg)
 	return 1;
 }
 
+static int
+timespec_eq(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
 struct pending {
 	uint32_t	 uid;
 	char		*name;
@@ -635,6 +651,8 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	long			 idx;
 	uint8_t			 flags;
 	uint32_t		 kw, olduv = m->uidvalidity;
+	struct stat		 stc, stn;
+	time_t			 now;
 	int			 pass, r = -1, saved;
 
 	if (ch == NULL)
@@ -652,6 +670,25 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 		m->uidvalidity = m->ul.uidvalidity;
 	}
 	keywords_read(m);
+
+	/*
+	 * Nothing renamed, added or removed in cur/ or new/ since the last
+	 * listing, and no new UIDs: nothing to do. The times are taken before
+	 * listing, so a change during a listing is seen by the next sync.
+	 */
+	if (fstat(m->curfd, &stc) == -1 || fstat(m->newfd, &stn) == -1)
+		return -1;
+	if (m->synced && m->ul.n == 0 &&
+	    timespec_eq(&stc.st_mtim, &m->cur_mtime) &&
+	    timespec_eq(&stn.st_mtim, &m->new_mtime))
+		return 0;
+	m->cur_mtime = stc.st_mtim;
+	m->new_mtime = stn.st_mtim;
+	/* File systems stamp times coarsely (ext4: a jiffy), so a change in
+	 * the same tick as the last one keeps the time: trust a time only
+	 * once it is a few seconds old, as Dovecot does. */
+	now = time(NULL);
+	m->synced = now - stc.st_mtim.tv_sec > 2 && now - stn.st_mtim.tv_sec > 2;
 
 	for (pass = 0; pass < 2; pass++) {
 		scan_free(&sc);
@@ -896,6 +933,27 @@ open_sub(int dirfd, const char *sub)
 	    O_CLOEXEC);
 }
 
+/* An empty folder has no list yet, but it has a UIDVALIDITY. */
+static int
+ensure_uidlist(struct maildir *m)
+{
+	int	lockfd;
+
+	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
+		return -1;
+	if (uidlist_read(m->dirfd, &m->ul) == -1) {
+		uidlist_unlock(m->dirfd, lockfd);
+		return -1;
+	}
+	if (m->ul.uidvalidity == 0) {
+		if (uidlist_create(m, lockfd) == -1)
+			return -1;
+	} else
+		uidlist_unlock(m->dirfd, lockfd);
+	/* Read what it wrote, or what another process did meanwhile. */
+	return maildir_sync(m, NULL);
+}
+
 struct maildir *
 maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 {
@@ -928,6 +986,8 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 		return m;
 	}
 	if (maildir_sync(m, NULL) == -1)
+		goto fail;
+	if (m->uidvalidity == 0 && ensure_uidlist(m) == -1)
 		goto fail;
 	return m;
 fail:

@@ -64,6 +64,9 @@ struct maildir {
 	size_t		 recent;	/* MSG_RECENT in the view */
 	size_t		 gone;		/* MSG_GONE in the view */
 	int		 kw_changed;	/* keyword names changed (FLAGS) */
+	struct timespec	 cur_mtime;	/* of cur/ and new/ when last listed */
+	struct timespec	 new_mtime;
+	int		 synced;	/* listed at least once */
 };
 
 /* What a sync found, for the session to report. */
@@ -153,9 +156,11 @@ void		 maildir_save_abort(struct maildir_save **);
 
 /* Copy messages of an open folder into another one (hard links where
  * possible), assigning UIDs in one lock. uids_r gets the new UIDs in the
- * order of idx. Returns 0 or -1. */
+ * order of idx. With move, the files are renamed instead (atomic: never
+ * in both folders, never in neither) and the source messages become
+ * MSG_GONE. Returns 0 or -1 (and then nothing was copied or moved). */
 int		 maildir_copy(struct maildir *, const size_t *idx, size_t n,
-		    const char *dest_dirname, uint32_t *uidvalidity_r,
+		    const char *dest_dirname, int move, uint32_t *uidvalidity_r,
 		    uint32_t *uids_r);
 
 /* Internal to the store (maildir.c, maildir_ops.c). */

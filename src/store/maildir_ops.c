@@ -312,7 +312,7 @@ maildir_save_begin(int rootfd, const char *dirname, int *fd_r)
 	for (tries = 0; tries < 10; tries++) {
 		free(sv->base);
 		sv->base = maildir_unique_base();
-		sv->fd = openat(sv->tmpfd, sv->base, O_WRONLY | O_CREAT |
+		sv->fd = openat(sv->tmpfd, sv->base, O_RDWR | O_CREAT |
 		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (sv->fd != -1 || errno != EEXIST)
 			break;
@@ -459,7 +459,8 @@ fail:
 
 int
 maildir_copy(struct maildir *src, const size_t *idx, size_t n,
-    const char *dest_dirname, uint32_t *uidvalidity_r, uint32_t *uids_r)
+    const char *dest_dirname, int move, uint32_t *uidvalidity_r,
+    uint32_t *uids_r)
 {
 	struct maildir	*d;
 	char		**names, *base, *s;
@@ -500,8 +501,15 @@ maildir_copy(struct maildir *src, const size_t *idx, size_t n,
 		names[k] = maildir_name_make(base, strlen(base),
 		    msg->flags, kw);
 		free(base);
-		if (linkat(msg->state & MSG_IN_NEW ? src->newfd : src->curfd,
-		    msg->name, d->curfd, names[k], 0) == -1) {
+		if (move) {
+			if (renameat(msg->state & MSG_IN_NEW ? src->newfd :
+			    src->curfd, msg->name, d->curfd, names[k]) == -1) {
+				free(names[k]);
+				names[k] = NULL;
+				goto fail;
+			}
+		} else if (linkat(msg->state & MSG_IN_NEW ? src->newfd :
+		    src->curfd, msg->name, d->curfd, names[k], 0) == -1) {
 			/* No hard links here (or across devices): copy. */
 			if ((fd = maildir_open_msg(src, idx[i])) == -1)
 				goto fail;
@@ -535,17 +543,39 @@ maildir_copy(struct maildir *src, const size_t *idx, size_t n,
 		k++;
 	}
 	(void)fsync(d->curfd);
+	if (move)
+		(void)fsync(src->curfd);
 	if (maildir_assign(d, (const char *const *)names, k, uids_r) == -1)
 		goto fail;
+	if (move) {
+		for (i = 0; i < n; i++) {
+			struct mmsg *msg = &src->msgs[idx[i]];
+			if (msg->state & MSG_GONE)
+				continue;
+			msg->state |= MSG_GONE;
+			src->gone++;
+			if (msg->state & MSG_RECENT) {
+				msg->state &= ~MSG_RECENT;
+				src->recent--;
+			}
+		}
+	}
 	*uidvalidity_r = d->uidvalidity != 0 ? d->uidvalidity :
 	    d->ul.uidvalidity;
 	r = 0;
 	goto out;
 fail:
-	/* Undo: no half copy is left behind. */
+	/* Undo: no half copy is left behind, and moved files go back. */
 	saved = errno;
-	for (i = 0; i < k; i++)
-		(void)unlinkat(d->curfd, names[i], 0);
+	for (i = 0; i < k; i++) {
+		struct mmsg *msg = &src->msgs[idx[i]];
+		if (!move)
+			(void)unlinkat(d->curfd, names[i], 0);
+		else if (renameat(d->curfd, names[i], msg->state & MSG_IN_NEW ?
+		    src->newfd : src->curfd, msg->name) == -1)
+			log_warn("%s: cannot move back %s", src->name,
+			    names[i]);
+	}
 	errno = saved;
 	r = -1;
 out:

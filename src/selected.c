@@ -1,0 +1,166 @@
+/*
+ * selected.c: the selected mailbox of a session: SELECT/EXAMINE's
+ * responses, and the untagged updates that tell the client what other
+ * processes changed (RFC 9051 7.5.1, RFC 2180).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "flags.h"
+#include "log.h"
+#include "maildir.h"
+#include "mailbox.h"
+#include "session.h"
+
+int
+session_mailbox(struct session *s, const char *name, char *dir,
+    size_t dirsize)
+{
+	if (mailbox_dirname(name, dir, dirsize) == -1) {
+		session_no(s, "CANNOT", "Invalid mailbox name");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+report_flags_defined(struct session *s)
+{
+	struct buf	*b = session_out(s);
+	struct maildir	*m = s->sel;
+
+	(void)buf_adds(b, "* FLAGS (");
+	flags_write_defined(b, m);
+	(void)buf_addc(b, ')');
+	session_send_line(s);
+	if (m->readonly) {
+		session_untagged(s, "OK [PERMANENTFLAGS ()] Read-only mailbox.");
+		return;
+	}
+	(void)buf_adds(b, "* OK [PERMANENTFLAGS (");
+	flags_write_defined(b, m);
+	/* "\*": new keywords may be created while there is room. */
+	if (maildir_keyword_count(m) < KEYWORDS_MAX)
+		(void)buf_adds(b, " \\*");
+	(void)buf_adds(b, ")] Flags permitted.");
+	session_send_line(s);
+}
+
+void
+session_report(struct session *s)
+{
+	struct maildir		*m = s->sel;
+	struct maildir_changes	 ch;
+	struct buf		*b;
+	size_t			 i, expunged = 0;
+	int			 may_expunge;
+
+	if (maildir_sync(m, &ch) == -1) {
+		if (errno == ESTALE)
+			session_bye(s, NULL, "Mailbox UIDVALIDITY changed",
+			    "uidvalidity changed", 1);
+		log_warn("%s: sync", m->name);
+		return;
+	}
+	may_expunge = s->cmd == NULL || !(s->cmd->flags & CMD_NO_EXPUNGE) ||
+	    s->uid_cmd;
+	if (may_expunge && m->gone > 0) {
+		/* From the top down, each number is right as it is sent. */
+		for (i = m->n; i-- > 0;)
+			if (m->msgs[i].state & MSG_GONE) {
+				session_untagged(s, "%zu EXPUNGE", i + 1);
+				expunged++;
+			}
+		maildir_purge_gone(m);
+		s->exists -= expunged;
+	}
+	if (m->kw_changed) {
+		report_flags_defined(s);
+		m->kw_changed = 0;
+	}
+	for (i = 0; i < m->n && ch.flags > 0; i++) {
+		if (!(m->msgs[i].state & MSG_FLAGS_CHANGED) ||
+		    (m->msgs[i].state & MSG_GONE))
+			continue;
+		b = session_out(s);
+		(void)buf_printf(b, "* %zu FETCH (", i + 1);
+		if (s->uid_cmd)
+			(void)buf_printf(b, "UID %u ", m->msgs[i].uid);
+		(void)buf_adds(b, "FLAGS ");
+		flags_write(b, m, &m->msgs[i]);
+		(void)buf_addc(b, ')');
+		session_send_line(s);
+	}
+	maildir_clear_changed(m);
+	if (m->n != s->exists) {
+		session_untagged(s, "%zu EXISTS", m->n);
+		s->exists = m->n;
+	}
+	if (m->recent != s->recent) {
+		session_untagged(s, "%zu RECENT", m->recent);
+		s->recent = m->recent;
+	}
+}
+
+void
+session_unselect(struct session *s, int expunge)
+{
+	if (s->sel == NULL)
+		return;
+	if (expunge && !s->sel->readonly)
+		(void)maildir_expunge(s->sel, NULL, NULL);
+	maildir_close(&s->sel);
+	free(s->sel_dirname);
+	s->sel_dirname = NULL;
+	s->state = STATE_AUTH;
+	s->exists = s->recent = 0;
+}
+
+int
+session_select(struct session *s, const char *name, int readonly)
+{
+	char		 dir[512];
+	struct maildir	*m;
+	size_t		 i;
+
+	if (s->sel != NULL) {
+		/* RFC 7162 3.2.11, as Dovecot: say the old one is closed. */
+		session_unselect(s, 0);
+		session_untagged(s, "OK [CLOSED] Previous mailbox closed.");
+	}
+	if (session_mailbox(s, name, dir, sizeof(dir)) == -1)
+		return -1;
+	if ((m = maildir_open(s->rootfd, dir, name, readonly)) == NULL) {
+		if (errno == ENOENT)
+			session_no(s, "NONEXISTENT", "Mailbox doesn't exist: %s",
+			    name);
+		else {
+			log_warn("select %s", name);
+			session_no(s, "SERVERBUG", "Cannot open mailbox");
+		}
+		return -1;
+	}
+	s->sel = m;
+	if ((s->sel_dirname = strdup(dir)) == NULL)
+		fatalx("out of memory");
+	s->state = STATE_SELECTED;
+	m->kw_changed = 0;
+	report_flags_defined(s);
+	session_untagged(s, "%zu EXISTS", m->n);
+	session_untagged(s, "%zu RECENT", m->recent);
+	s->exists = m->n;
+	s->recent = m->recent;
+	for (i = 0; i < m->n; i++)
+		if (!(m->msgs[i].flags & MF_SEEN)) {
+			session_untagged(s, "OK [UNSEEN %zu] First unseen.", i + 1);
+			break;
+		}
+	session_untagged(s, "OK [UIDVALIDITY %u] UIDs valid", m->uidvalidity);
+	session_untagged(s, "OK [UIDNEXT %u] Predicted next UID",
+	    maildir_uidnext(m));
+	return 0;
+}
