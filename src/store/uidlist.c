@@ -232,10 +232,15 @@ read_lines(int fd, struct uidlist *ul, int need_header)
 		}
 		buf_consume(&b, start);
 	}
-	if (need_header) {
-		/* empty, or a header still being written */
-		buf_free(&b);
-		return 0;
+	if (!need_header && b.len > 0) {
+		/* A line being written, or left by a crashed writer: its UID
+		 * is taken either way. */
+		const char	*end;
+		uint32_t	 uid;
+
+		if (parse_u32(b.data, &end, &uid) == 0 && uid >= ul->next_uid &&
+		    uid < UINT32_MAX)
+			ul->next_uid = uid + 1;
 	}
 	buf_free(&b);
 	return 0;
