@@ -857,6 +857,8 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 			}
 		}
 	}
+	if (modseq_sync(m) == -1)
+		log_warn("%s: %s", m->name, MODSEQ_FILE);
 	r = 0;
 out:
 	saved = errno;
@@ -876,6 +878,9 @@ maildir_purge_gone(struct maildir *m)
 
 	if (m->gone == 0)
 		return;
+	/* The expunges go into the history before they leave the view. */
+	if (modseq_sync(m) == -1)
+		log_warn("%s: %s", m->name, MODSEQ_FILE);
 	for (i = o = 0; i < m->n; i++) {
 		if (m->msgs[i].state & MSG_GONE) {
 			free(m->msgs[i].name);
@@ -1013,6 +1018,7 @@ maildir_close(struct maildir **mp)
 	free(m->hash);
 	free(m->name);
 	uidlist_free(&m->ul);
+	modseq_free(&m->ms);
 	if (m->dirfd != -1)
 		close(m->dirfd);
 	if (m->curfd != -1)

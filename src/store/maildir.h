@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "modseq.h"
 #include "uidlist.h"
 
 /* System flags, as Maildir info letters (maildir.md). */
@@ -35,6 +36,7 @@
 #define MSG_GONE	0x02	/* vanished from disk, not yet reported */
 #define MSG_RECENT	0x04	/* \Recent for this session */
 #define MSG_FLAGS_CHANGED 0x08	/* flags changed by another process */
+#define MSG_X_RECORDED	0x10	/* its expunge is in mdimapd-state */
 
 struct mmsg {
 	uint32_t	 uid;
@@ -43,6 +45,9 @@ struct mmsg {
 	uint32_t	 keywords;	/* bits, see KEYWORDS_MAX */
 	char		*name;		/* current file name in new/ or cur/ */
 	uint64_t	 vsize;		/* RFC822.SIZE; 0 = not known yet */
+	uint64_t	 modseq;	/* 0: not recorded yet (modseq.c) */
+	uint32_t	 rec_keywords;	/* flags as recorded with modseq */
+	uint8_t		 rec_flags;
 };
 
 struct maildir {
@@ -67,6 +72,7 @@ struct maildir {
 	struct timespec	 cur_mtime;	/* of cur/ and new/ when last listed */
 	struct timespec	 new_mtime;
 	int		 synced;	/* listed at least once */
+	struct modseq_state ms;		/* mdimapd-state */
 };
 
 /* What a sync found, for the session to report. */

@@ -1,0 +1,379 @@
+/*
+ * modseq.c: mdimapd-state, modification sequences and expunge history
+ * (see modseq.h for the format).
+ *
+ * Every process keeps the modseq of each message of its view. At each sync
+ * it reads what others appended, then compares each message's flags with
+ * the flags recorded with its modseq: a difference is a change nobody has
+ * recorded yet (another program renamed the file, or our own STORE), and
+ * gets a new modseq. Writers hold the uidlist lock and re-read the tail
+ * first, so two processes that noticed the same change record it once.
+ * One modseq is given to all the changes recorded together.
+ *
+ * A new modseq is max(highest + 1, now in microseconds): if the file is
+ * deleted or loses its tail in a crash, modseqs still never go back.
+ */
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "log.h"
+#include "maildir.h"
+#include "modseq.h"
+
+#define STATE_TMP	"mdimapd-state.tmp"
+#define LINE_MAX_LEN	256
+
+static void
+info_parse(const char *s, uint8_t *flags, uint32_t *kw)
+{
+	char	name[LINE_MAX_LEN + 8];
+	size_t	bl;
+
+	(void)snprintf(name, sizeof(name), "x:2,%s", strcmp(s, "-") == 0 ?
+	    "" : s);
+	(void)maildir_name_parse(name, &bl, flags, kw);
+}
+
+static void
+info_write(struct buf *b, uint8_t flags, uint32_t kw)
+{
+	char	*n = maildir_name_make("x", 1, flags, kw);
+
+	(void)buf_adds(b, n[4] == '\0' ? "-" : n + 4);
+	free(n);
+}
+
+static void
+x_add(struct modseq_state *ms, uint32_t lo, uint32_t hi, uint64_t modseq)
+{
+	struct modseq_x	*x;
+	size_t		 ncap;
+
+	/* Appended in modseq order; merge with the last when adjacent. */
+	if (ms->nx > 0) {
+		x = &ms->x[ms->nx - 1];
+		if (x->hi + 1 == lo && x->modseq <= modseq) {
+			x->hi = hi;
+			x->modseq = modseq;
+			return;
+		}
+	}
+	if (ms->nx == ms->capx) {
+		ncap = ms->capx == 0 ? 64 : ms->capx * 2;
+		if ((x = reallocarray(ms->x, ncap, sizeof(*x))) == NULL)
+			fatalx("out of memory");
+		ms->x = x;
+		ms->capx = ncap;
+	}
+	x = &ms->x[ms->nx++];
+	x->lo = lo;
+	x->hi = hi;
+	x->modseq = modseq;
+}
+
+void
+modseq_free(struct modseq_state *ms)
+{
+	free(ms->x);
+	memset(ms, 0, sizeof(*ms));
+}
+
+static void
+parse_line(struct maildir *m, char *line, int *valid)
+{
+	struct modseq_state	*ms = &m->ms;
+	unsigned long long	 a, b, mod;
+	unsigned int		 v;
+	char			 info[LINE_MAX_LEN];
+	long			 idx;
+	struct mmsg		*msg;
+
+	if (strncmp(line, "mdimapd-state ", 14) == 0) {
+		unsigned long long h;
+		if (sscanf(line + 14, "1 V%u H%llu", &v, &h) != 2) {
+			*valid = 0;	/* another version: start anew */
+			return;
+		}
+		ms->uidvalidity = v;
+		*valid = v == m->uidvalidity;
+		if (*valid && h > ms->highest)
+			ms->highest = h;
+		return;
+	}
+	if (!*valid)
+		return;
+	ms->lines++;
+	if (line[0] == 'X') {
+		if (sscanf(line, "X %llu:%llu %llu", &a, &b, &mod) != 3) {
+			if (sscanf(line, "X %llu %llu", &a, &mod) != 2)
+				return;
+			b = a;
+		}
+		if (a == 0 || b < a || b > UINT32_MAX)
+			return;
+		x_add(ms, (uint32_t)a, (uint32_t)b, mod);
+		if (mod > ms->highest)
+			ms->highest = mod;
+		return;
+	}
+	if (sscanf(line, "%llu %llu %250s", &a, &mod, info) != 3 ||
+	    a == 0 || a > UINT32_MAX)
+		return;
+	if (mod > ms->highest)
+		ms->highest = mod;
+	if ((idx = maildir_find_uid(m, (uint32_t)a)) < 0)
+		return;
+	msg = &m->msgs[idx];
+	if (mod >= msg->modseq) {
+		msg->modseq = mod;
+		info_parse(info, &msg->rec_flags, &msg->rec_keywords);
+	}
+}
+
+/* Read what was appended since the last read (everything if the file is
+ * new to us). Returns 0, or -1 (errno). A missing file is not an error. */
+static int
+state_read(struct maildir *m, int *valid)
+{
+	struct modseq_state	*ms = &m->ms;
+	struct stat		 st;
+	char			 chunk[65536], *nl, *line;
+	struct buf		 b;
+	ssize_t			 r;
+	size_t			 start;
+	int			 fd, full;
+
+	fd = openat(m->dirfd, MODSEQ_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
+		*valid = 0;
+		return errno == ENOENT ? 0 : -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return -1;
+	}
+	full = st.st_dev != ms->dev || st.st_ino != ms->ino ||
+	    st.st_size < ms->off;
+	if (full) {
+		ms->dev = st.st_dev;
+		ms->ino = st.st_ino;
+		ms->off = 0;
+		ms->lines = 0;
+		ms->nx = 0;
+		*valid = 0;
+	} else if (st.st_size == ms->off) {
+		close(fd);
+		return 0;
+	}
+	buf_init(&b, LINE_MAX_LEN + sizeof(chunk));
+	if (lseek(fd, ms->off, SEEK_SET) == -1)
+		goto fail;
+	while ((r = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (buf_add(&b, chunk, (size_t)r) == -1)
+			buf_reset(&b);	/* an absurd line: drop it */
+		for (start = 0; (nl = memchr(b.data + start, '\n',
+		    b.len - start)) != NULL; start = (size_t)(nl - b.data) + 1) {
+			*nl = '\0';
+			line = b.data + start;
+			parse_line(m, line, valid);
+			ms->off += (off_t)(nl - line) + 1;
+		}
+		buf_consume(&b, start);
+	}
+	if (r == -1)
+		goto fail;
+	buf_free(&b);
+	close(fd);
+	return 0;
+fail:
+	buf_free(&b);
+	close(fd);
+	return -1;
+}
+
+static uint64_t
+modseq_next(const struct modseq_state *ms)
+{
+	struct timeval	tv;
+	uint64_t	now;
+
+	gettimeofday(&tv, NULL);
+	now = (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+	return ms->highest + 1 > now ? ms->highest + 1 : now;
+}
+
+static int
+needs_record(const struct mmsg *msg)
+{
+	if (msg->state & MSG_GONE)
+		return !(msg->state & MSG_X_RECORDED);
+	return msg->modseq == 0 || msg->flags != msg->rec_flags ||
+	    msg->keywords != msg->rec_keywords;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Under the lock: the whole file anew, for every message of the view. */
+static int
+state_rewrite(struct maildir *m, uint64_t mod)
+{
+	struct modseq_state	*ms = &m->ms;
+	struct buf		 b;
+	struct stat		 st;
+	size_t			 i;
+	int			 fd, r = -1;
+
+	buf_init(&b, SIZE_MAX / 2);
+	(void)buf_printf(&b, "mdimapd-state 1 V%u H%llu\n", m->uidvalidity,
+	    (unsigned long long)mod);
+	for (i = 0; i < ms->nx; i++) {
+		if (ms->x[i].lo == ms->x[i].hi)
+			(void)buf_printf(&b, "X %u %llu\n", ms->x[i].lo,
+			    (unsigned long long)ms->x[i].modseq);
+		else
+			(void)buf_printf(&b, "X %u:%u %llu\n", ms->x[i].lo,
+			    ms->x[i].hi, (unsigned long long)ms->x[i].modseq);
+	}
+	for (i = 0; i < m->n; i++) {
+		struct mmsg *msg = &m->msgs[i];
+		if (msg->state & MSG_GONE)
+			continue;
+		(void)buf_printf(&b, "%u %llu ", msg->uid,
+		    (unsigned long long)msg->modseq);
+		info_write(&b, msg->rec_flags, msg->rec_keywords);
+		(void)buf_addc(&b, '\n');
+	}
+	fd = openat(m->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		goto out;
+	if (write_all(fd, b.data, b.len) == -1 || fstat(fd, &st) == -1 ||
+	    renameat(m->dirfd, STATE_TMP, m->dirfd, MODSEQ_FILE) == -1) {
+		(void)unlinkat(m->dirfd, STATE_TMP, 0);
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	ms->dev = st.st_dev;
+	ms->ino = st.st_ino;
+	ms->off = st.st_size;
+	ms->lines = ms->nx + m->n;
+	ms->uidvalidity = m->uidvalidity;
+	r = 0;
+out:
+	buf_free(&b);
+	return r;
+}
+
+int
+modseq_sync(struct maildir *m)
+{
+	struct modseq_state	*ms = &m->ms;
+	struct buf		 b;
+	struct stat		 st;
+	size_t			 i, need = 0;
+	uint64_t		 mod;
+	int			 lockfd, r = -1, fd, valid;
+
+	if (m->uidvalidity == 0)
+		return 0;
+	valid = ms->ino != 0 && ms->uidvalidity == m->uidvalidity;
+	if (state_read(m, &valid) == -1)
+		return -1;
+	for (i = 0; i < m->n; i++)
+		if (needs_record(&m->msgs[i]))
+			need++;
+	if (need == 0 && valid)
+		return 0;
+	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
+		return -1;
+	/* What others recorded while we waited. */
+	if (state_read(m, &valid) == -1)
+		goto out;
+	mod = modseq_next(ms);
+	buf_init(&b, SIZE_MAX / 2);
+	for (i = 0; i < m->n; i++) {
+		struct mmsg *msg = &m->msgs[i];
+
+		if (!needs_record(msg))
+			continue;
+		if (msg->state & MSG_GONE) {
+			x_add(ms, msg->uid, msg->uid, mod);
+			msg->state |= MSG_X_RECORDED;
+			(void)buf_printf(&b, "X %u %llu\n", msg->uid,
+			    (unsigned long long)mod);
+		} else {
+			msg->modseq = mod;
+			msg->rec_flags = msg->flags;
+			msg->rec_keywords = msg->keywords;
+			(void)buf_printf(&b, "%u %llu ", msg->uid,
+			    (unsigned long long)mod);
+			info_write(&b, msg->rec_flags, msg->rec_keywords);
+			(void)buf_addc(&b, '\n');
+		}
+		ms->lines++;
+	}
+	if (!valid || ms->lines > 4 * m->n + 1000) {
+		/* New, from another UIDVALIDITY, or mostly history. */
+		if ((r = state_rewrite(m, mod)) == 0)
+			ms->highest = mod;
+	} else {
+		fd = openat(m->dirfd, MODSEQ_FILE, O_WRONLY | O_APPEND |
+		    O_NOFOLLOW | O_CLOEXEC);
+		/* A crashed writer's unfinished line: end it first. */
+		if (fd != -1 && fstat(fd, &st) == 0 && st.st_size > ms->off &&
+		    write_all(fd, "\n", 1) == 0)
+			ms->off = st.st_size + 1;
+		if (fd != -1 && write_all(fd, b.data, b.len) == 0) {
+			ms->off += (off_t)b.len;
+			ms->highest = mod;
+			r = 0;
+		}
+		if (fd != -1)
+			close(fd);
+	}
+	buf_free(&b);
+out:
+	uidlist_unlock(m->dirfd, lockfd);
+	return r;
+}
+
+int
+modseq_record(struct maildir *m)
+{
+	return modseq_sync(m);
+}
+
+void
+modseq_vanished(const struct modseq_state *ms, uint64_t since,
+    void (*fn)(void *, uint32_t, uint32_t), void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < ms->nx; i++)
+		if (ms->x[i].modseq > since)
+			fn(arg, ms->x[i].lo, ms->x[i].hi);
+}
