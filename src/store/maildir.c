@@ -34,108 +34,7 @@
 #include "arena.h"
 #include "log.h"
 #include "maildir.h"
-
-#define KEYWORDS_FILE	"dovecot-keywords"
-
-struct entry {
-	char		*name;
-	int		 in_new;
-};
-
-struct scan {
-	struct entry	*e;
-	size_t		 n;
-	size_t		 cap;
-};
-
-/* --- file names ---------------------------------------------------- */
-
-int
-maildir_name_parse(const char *name, size_t *baselen_r, uint8_t *flags_r,
-    uint32_t *kw_r)
-{
-	const char	*colon, *p;
-	uint8_t		 flags = 0;
-	uint32_t	 kw = 0;
-
-	colon = strchr(name, ':');
-	*baselen_r = colon != NULL ? (size_t)(colon - name) : strlen(name);
-	if (*baselen_r == 0)
-		return -1;
-	if (colon != NULL && colon[1] == '2' && colon[2] == ',') {
-		for (p = colon + 3; *p != '\0'; p++) {
-			switch (*p) {
-			case 'D': flags |= MF_DRAFT; break;
-			case 'F': flags |= MF_FLAGGED; break;
-			case 'P': flags |= MF_PASSED; break;
-			case 'R': flags |= MF_ANSWERED; break;
-			case 'S': flags |= MF_SEEN; break;
-			case 'T': flags |= MF_DELETED; break;
-			default:
-				if (*p >= 'a' && *p <= 'z')
-					kw |= 1u << (*p - 'a');
-				break;
-			}
-		}
-	}
-	*flags_r = flags;
-	*kw_r = kw;
-	return 0;
-}
-
-char *
-maildir_name_make(const char *base, size_t baselen, uint8_t flags,
-    uint32_t kw)
-{
-	static const struct { uint8_t f; char c; } letters[] = {
-		{ MF_DRAFT, 'D' }, { MF_FLAGGED, 'F' }, { MF_PASSED, 'P' },
-		{ MF_ANSWERED, 'R' }, { MF_SEEN, 'S' }, { MF_DELETED, 'T' },
-	};
-	char	*s, *p;
-	size_t	 i;
-
-	if ((s = malloc(baselen + 3 + 6 + KEYWORDS_MAX + 1)) == NULL)
-		fatalx("out of memory");
-	memcpy(s, base, baselen);
-	p = s + baselen;
-	memcpy(p, ":2,", 3);
-	p += 3;
-	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-		if (flags & letters[i].f)
-			*p++ = letters[i].c;
-	for (i = 0; i < KEYWORDS_MAX; i++)
-		if (kw & (1u << i))
-			*p++ = (char)('a' + i);
-	*p = '\0';
-	return s;
-}
-
-/* Delivery order: the seconds at the start of the name, then the name. */
-static int
-delivery_cmp(const char *a, const char *b)
-{
-	unsigned long long	ta = strtoull(a, NULL, 10);
-	unsigned long long	tb = strtoull(b, NULL, 10);
-
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	return strcmp(a, b);
-}
-
-static int
-entry_cmp(const void *a, const void *b)
-{
-	return delivery_cmp(((const struct entry *)a)->name,
-	    ((const struct entry *)b)->name);
-}
-
-static size_t
-baselen(const char *name)
-{
-	const char	*colon = strchr(name, ':');
-
-	return colon != NULL ? (size_t)(colon - name) : strlen(name);
-}
+#include "maildir_int.h"
 
 /* --- the base name -> view index hash ------------------------------- */
 
@@ -156,7 +55,7 @@ static void
 hash_insert(struct maildir *m, size_t idx)
 {
 	const char	*name = m->msgs[idx].name;
-	size_t		 len = baselen(name);
+	size_t		 len = maildir_baselen(name);
 	size_t		 i = hash_base(name, len) & (m->hashsize - 1);
 
 	while (m->hash[i] != 0)
@@ -193,7 +92,7 @@ hash_find(const struct maildir *m, const char *base, size_t len)
 	i = hash_base(base, len) & (m->hashsize - 1);
 	while ((idx = m->hash[i]) != 0) {
 		name = m->msgs[idx - 1].name;
-		if (baselen(name) == len && memcmp(name, base, len) == 0)
+		if (maildir_baselen(name) == len && memcmp(name, base, len) == 0)
 			return (long)(idx - 1);
 		i = (i + 1) & (m->hashsize - 1);
 	}
@@ -228,208 +127,6 @@ view_add(struct maildir *m, uint32_t uid, const char *name, int in_new)
 		hash_insert(m, m->n - 1);
 }
 
-/* --- listing -------------------------------------------------------- */
-
-static void
-scan_free(struct scan *sc)
-{
-	size_t	i;
-
-	for (i = 0; i < sc->n; i++)
-		free(sc->e[i].name);
-	free(sc->e);
-	memset(sc, 0, sizeof(*sc));
-}
-
-static int
-scan_dir(struct maildir *m, int fd, int in_new, struct scan *sc)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 st;
-	struct entry	*e;
-	int		 dfd;
-	size_t		 ncap;
-
-	if ((dfd = dup(fd)) == -1)
-		return -1;
-	if ((d = fdopendir(dfd)) == NULL) {
-		close(dfd);
-		return -1;
-	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (de->d_type != DT_REG) {
-			if (de->d_type != DT_UNKNOWN)
-				goto skip;
-			if (fstatat(fd, de->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
-				goto skip;
-		}
-		if (sc->n == sc->cap) {
-			ncap = sc->cap == 0 ? 256 : sc->cap * 2;
-			if ((e = reallocarray(sc->e, ncap, sizeof(*e))) == NULL)
-				fatalx("out of memory");
-			sc->e = e;
-			sc->cap = ncap;
-		}
-		if ((sc->e[sc->n].name = strdup(de->d_name)) == NULL)
-			fatalx("out of memory");
-		sc->e[sc->n].in_new = in_new;
-		sc->n++;
-		continue;
-skip:
-		if (de->d_type != DT_DIR)
-			log_warnx("%s: skipping %s/%s: not a regular file",
-			    m->name, in_new ? "new" : "cur", de->d_name);
-	}
-	closedir(d);
-	return 0;
-}
-
-static int
-scan_all(struct maildir *m, struct scan *sc)
-{
-	if (scan_dir(m, m->newfd, 1, sc) == -1 ||
-	    scan_dir(m, m->curfd, 0, sc) == -1)
-		return -1;
-	return 0;
-}
-
-/* --- keywords ------------------------------------------------------- */
-
-static void
-keywords_read(struct maildir *m)
-{
-	FILE	*f;
-	char	 line[512], *sp, *nl, *p;
-	long	 idx;
-	int	 fd, i;
-
-	if ((fd = openat(m->dirfd, KEYWORDS_FILE, O_RDONLY | O_NOFOLLOW |
-	    O_CLOEXEC)) == -1)
-		return;
-	if ((f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return;
-	}
-	for (i = 0; i < KEYWORDS_MAX; i++) {
-		free(m->keywords[i]);
-		m->keywords[i] = NULL;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if ((nl = strchr(line, '\n')) == NULL)
-			continue;	/* too long, or unfinished */
-		*nl = '\0';
-		idx = strtol(line, &sp, 10);
-		if (sp == line || *sp != ' ' || idx < 0 ||
-		    idx >= KEYWORDS_MAX || sp[1] == '\0')
-			continue;
-		/* Only names we can send as atoms (RFC 9051 9 flag-keyword);
-		 * another writer's garbage stays unused. */
-		if (strpbrk(sp + 1, " (){%*\"\\]") != NULL)
-			continue;
-		for (p = sp + 1; *p != '\0'; p++)
-			if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
-				break;
-		if (*p != '\0')
-			continue;
-		free(m->keywords[idx]);
-		if ((m->keywords[idx] = strdup(sp + 1)) == NULL)
-			fatalx("out of memory");
-	}
-	fclose(f);
-}
-
-static int
-keywords_write(struct maildir *m)
-{
-	FILE	*f;
-	int	 fd, i, ok;
-
-	fd = openat(m->dirfd, KEYWORDS_FILE ".tmp", O_WRONLY | O_CREAT |
-	    O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
-		return -1;
-	if ((f = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		return -1;
-	}
-	for (i = 0; i < KEYWORDS_MAX; i++)
-		if (m->keywords[i] != NULL)
-			fprintf(f, "%d %s\n", i, m->keywords[i]);
-	ok = fflush(f) == 0 && fsync(fd) == 0;
-	if (fclose(f) != 0)
-		ok = 0;
-	if (!ok || renameat(m->dirfd, KEYWORDS_FILE ".tmp", m->dirfd,
-	    KEYWORDS_FILE) == -1) {
-		(void)unlinkat(m->dirfd, KEYWORDS_FILE ".tmp", 0);
-		return -1;
-	}
-	return 0;
-}
-
-static long
-keyword_lookup(const struct maildir *m, const char *kw)
-{
-	int	i;
-
-	for (i = 0; i < KEYWORDS_MAX; i++)
-		if (m->keywords[i] != NULL && strcasecmp(m->keywords[i], kw) == 0)
-			return i;
-	return -1;
-}
-
-int
-maildir_keyword(struct maildir *m, const char *kw, int create)
-{
-	long	idx;
-	int	lockfd, i;
-
-	if ((idx = keyword_lookup(m, kw)) >= 0 || !create)
-		return (int)idx;
-	/* Serialised with every other writer by the uidlist lock. */
-	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
-		return -2;
-	keywords_read(m);
-	if ((idx = keyword_lookup(m, kw)) >= 0) {
-		uidlist_unlock(m->dirfd, lockfd);
-		m->kw_changed = 1;
-		return (int)idx;
-	}
-	for (i = 0; i < KEYWORDS_MAX && m->keywords[i] != NULL; i++)
-		;
-	if (i == KEYWORDS_MAX) {
-		uidlist_unlock(m->dirfd, lockfd);
-		errno = ENOSPC;
-		return -1;
-	}
-	if ((m->keywords[i] = strdup(kw)) == NULL)
-		fatalx("out of memory");
-	if (keywords_write(m) == -1) {
-		free(m->keywords[i]);
-		m->keywords[i] = NULL;
-		uidlist_unlock(m->dirfd, lockfd);
-		return -2;
-	}
-	uidlist_unlock(m->dirfd, lockfd);
-	m->kw_changed = 1;
-	return i;
-}
-
-size_t
-maildir_keyword_count(const struct maildir *m)
-{
-	size_t	i, n = 0;
-
-	for (i = 0; i < KEYWORDS_MAX; i++)
-		if (m->keywords[i] != NULL)
-			n++;
-	return n;
-}
-
 /* --- UIDs ----------------------------------------------------------- */
 
 struct rewrite_iter {
@@ -447,7 +144,7 @@ rewrite_next(void *arg, struct uidlist_rec *r)
 	size_t			 bl;
 
 	while (it->i < it->n) {
-		bl = baselen(it->e[it->i].name);
+		bl = maildir_baselen(it->e[it->i].name);
 		r->uid = it->uids[it->i];
 		it->i++;
 		if (bl >= sizeof(it->base))
@@ -473,14 +170,14 @@ uidlist_create(struct maildir *m, int lockfd)
 	int			 r, saved;
 
 	memset(&sc, 0, sizeof(sc));
-	if (scan_all(m, &sc) == -1) {
+	if (maildir_scan_all(m, &sc) == -1) {
 		saved = errno;
-		scan_free(&sc);
+		maildir_scan_free(&sc);
 		uidlist_unlock(m->dirfd, lockfd);
 		errno = saved;
 		return -1;
 	}
-	qsort(sc.e, sc.n, sizeof(*sc.e), entry_cmp);
+	qsort(sc.e, sc.n, sizeof(*sc.e), maildir_entry_cmp);
 	memset(&it, 0, sizeof(it));
 	it.e = sc.e;
 	it.n = sc.n;
@@ -492,7 +189,7 @@ uidlist_create(struct maildir *m, int lockfd)
 	r = uidlist_rewrite(m->dirfd, lockfd, &m->ul, rewrite_next, &it);
 	saved = errno;
 	free(it.uids);
-	scan_free(&sc);
+	maildir_scan_free(&sc);
 	/* Make the next uidlist_read() read it all into the view. */
 	m->ul.ino = 0;
 	m->ul.dev = 0;
@@ -529,7 +226,7 @@ maildir_assign(struct maildir *m, const char *const *names, size_t n,
 	if ((recs = calloc(n + 1, sizeof(*recs))) == NULL)
 		fatalx("out of memory");
 	for (i = k = 0; i < n; i++) {
-		bl = baselen(names[i]);
+		bl = maildir_baselen(names[i]);
 		uid = 0;
 		for (j = 0; j < m->ul.n; j++)
 			if (strlen(m->ul.recs[j].base) == bl &&
@@ -579,7 +276,7 @@ rec_cmp_base(const void *a, const void *b)
 static const struct uidlist_rec *
 recs_find(const struct uidlist_rec *recs, size_t n, const char *name)
 {
-	size_t	lo = 0, hi = n, mid, bl = baselen(name);
+	size_t	lo = 0, hi = n, mid, bl = maildir_baselen(name);
 	int	c;
 
 	while (lo < hi) {
@@ -603,7 +300,7 @@ move_to_cur(struct maildir *m, struct mmsg *msg)
 {
 	char	*to;
 
-	to = maildir_name_make(msg->name, baselen(msg->name), msg->flags,
+	to = maildir_name_make(msg->name, maildir_baselen(msg->name), msg->flags,
 	    msg->keywords);
 	if (renameat(m->newfd, msg->name, m->curfd, to) == -1) {
 		free(to);
@@ -669,7 +366,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 		}
 		m->uidvalidity = m->ul.uidvalidity;
 	}
-	keywords_read(m);
+	maildir_keywords_read(m);
 
 	/*
 	 * Nothing renamed, added or removed in cur/ or new/ since the last
@@ -691,9 +388,9 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	m->synced = now - stc.st_mtim.tv_sec > 2 && now - stn.st_mtim.tv_sec > 2;
 
 	for (pass = 0; pass < 2; pass++) {
-		scan_free(&sc);
+		maildir_scan_free(&sc);
 		free(seen);
-		if (scan_all(m, &sc) == -1)
+		if (maildir_scan_all(m, &sc) == -1)
 			goto out;
 		if ((seen = calloc(m->n + 1, 1)) == NULL)
 			fatalx("out of memory");
@@ -702,7 +399,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 			fatalx("out of memory");
 		nunknown = 0;
 		for (i = 0; i < sc.n; i++) {
-			bl = baselen(sc.e[i].name);
+			bl = maildir_baselen(sc.e[i].name);
 			if ((idx = hash_find(m, sc.e[i].name, bl)) < 0) {
 				unknown[nunknown++] = sc.e[i].name;
 				continue;
@@ -718,7 +415,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 
 	/* Known files: flags renamed by others, moves to cur/. */
 	for (i = 0; i < sc.n; i++) {
-		bl = baselen(sc.e[i].name);
+		bl = maildir_baselen(sc.e[i].name);
 		if ((idx = hash_find(m, sc.e[i].name, bl)) < 0)
 			continue;
 		struct mmsg *msg = &m->msgs[idx];
@@ -780,7 +477,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 				fatalx("out of memory");
 			for (i = 0; i < nnew; i++)
 				tmp[i].name = (char *)(uintptr_t)unknown[i];
-			qsort(tmp, nnew, sizeof(*tmp), entry_cmp);
+			qsort(tmp, nnew, sizeof(*tmp), maildir_entry_cmp);
 			for (i = 0; i < nnew; i++)
 				unknown[i] = tmp[i].name;
 			free(tmp);
@@ -862,7 +559,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	r = 0;
 out:
 	saved = errno;
-	scan_free(&sc);
+	maildir_scan_free(&sc);
 	free(seen);
 	free(unknown);
 	free(pend);
@@ -987,7 +684,7 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 			goto fail;
 		uidlist_forget(&m->ul);
 		m->uidvalidity = m->ul.uidvalidity;
-		keywords_read(m);
+		maildir_keywords_read(m);
 		return m;
 	}
 	if (maildir_sync(m, NULL) == -1)

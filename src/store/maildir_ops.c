@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "maildir.h"
+#include "maildir_int.h"
 
 struct maildir_save {
 	int		 rootfd;
@@ -30,14 +31,6 @@ struct maildir_save {
 	int		 fd;
 	char		*base;
 };
-
-static size_t
-baselen(const char *name)
-{
-	const char	*colon = strchr(name, ':');
-
-	return colon != NULL ? (size_t)(colon - name) : strlen(name);
-}
 
 char *
 maildir_unique_base(void)
@@ -78,7 +71,7 @@ int
 maildir_relocate(struct maildir *m, size_t idx)
 {
 	struct mmsg	*msg = &m->msgs[idx];
-	size_t		 bl = baselen(msg->name);
+	size_t		 bl = maildir_baselen(msg->name);
 	int		 fds[2] = { m->curfd, m->newfd }, i, dfd;
 	DIR		*d;
 	struct dirent	*de;
@@ -92,7 +85,7 @@ maildir_relocate(struct maildir *m, size_t idx)
 		}
 		rewinddir(d);
 		while ((de = readdir(d)) != NULL) {
-			if (baselen(de->d_name) != bl ||
+			if (maildir_baselen(de->d_name) != bl ||
 			    memcmp(de->d_name, msg->name, bl) != 0)
 				continue;
 			free(msg->name);
@@ -127,7 +120,7 @@ maildir_set_flags(struct maildir *m, size_t idx, uint8_t flags,
 		if (msg->flags == flags && msg->keywords == keywords &&
 		    !(msg->state & MSG_IN_NEW))
 			return 0;
-		to = maildir_name_make(msg->name, baselen(msg->name), flags,
+		to = maildir_name_make(msg->name, maildir_baselen(msg->name), flags,
 		    keywords);
 		if (renameat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, m->curfd, to) == 0) {
@@ -180,7 +173,7 @@ static int
 name_size(const char *name, const char *key, uint64_t *r)
 {
 	const char	*p;
-	size_t		 bl = baselen(name);
+	size_t		 bl = maildir_baselen(name);
 	char		*end;
 
 	for (p = name; (p = strstr(p, key)) != NULL && (size_t)(p - name) < bl;
