@@ -51,6 +51,15 @@ report_flags_defined(struct session *s)
 }
 
 void
+session_report_keywords(struct session *s)
+{
+	if (s->sel->kw_changed) {
+		report_flags_defined(s);
+		s->sel->kw_changed = 0;
+	}
+}
+
+void
 session_report(struct session *s)
 {
 	struct maildir		*m = s->sel;
@@ -78,10 +87,7 @@ session_report(struct session *s)
 		maildir_purge_gone(m);
 		s->exists -= expunged;
 	}
-	if (m->kw_changed) {
-		report_flags_defined(s);
-		m->kw_changed = 0;
-	}
+	session_report_keywords(s);
 	for (i = 0; i < m->n && ch.flags > 0; i++) {
 		if (!(m->msgs[i].state & MSG_FLAGS_CHANGED) ||
 		    (m->msgs[i].state & MSG_GONE))

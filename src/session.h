@@ -105,6 +105,9 @@ void	session_set_auth(struct session *, const char *user);
  * before every tagged reply while a mailbox is selected.
  */
 void	session_report(struct session *);
+/* FLAGS and PERMANENTFLAGS again if the folder's keywords changed (before
+ * a response that uses a new one). */
+void	session_report_keywords(struct session *);
 /* Select (readonly: EXAMINE); returns 0 or -1 with the reply sent. */
 int	session_select(struct session *, const char *name, int readonly);
 /* Close the selected mailbox (expunging when expunge is set). */

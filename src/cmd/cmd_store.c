@@ -98,6 +98,7 @@ cmd_store(struct session *s, struct imap_arg *args)
 		session_no(s, "SERVERBUG", "Cannot store keywords");
 		return;
 	}
+	session_report_keywords(s);
 	for (i = 0; i < n; i++) {
 		struct mmsg *msg = &m->msgs[idx[i]];
 
