@@ -300,11 +300,17 @@ session_loop(struct session *s)
 	enum parse_result	 r;
 
 	for (;;) {
-		data = io_peek(&len);
+		/* The parser may have something to say before more input
+		 * (a refused literal): feed what is buffered, even nothing,
+		 * and wait only when it needs more. */
+		len = io_buffered();
+		data = len > 0 ? io_peek(&len) : "";
 		r = parser_feed(s->parser, data, len, &used);
 		io_consume(used);
 		switch (r) {
 		case PARSE_MORE:
+			if (len == 0)
+				(void)io_peek(&len);	/* wait for input */
 			continue;
 		case PARSE_LITERAL:
 			session_literal(s);
@@ -333,6 +339,12 @@ session_loop(struct session *s)
 		buf_reset(&s->out);
 		arena_reset(s->cmd_arena);
 		parser_reset(s->parser);
+		/* Before login a whole command must come within the idle
+		 * limit: a byte now and then does not keep a connection. */
+		if (s->state == STATE_NOTAUTH)
+			io_set_deadline((int)config.idle_prelogin);
+		else
+			io_set_deadline(0);
 	}
 }
 
@@ -378,6 +390,8 @@ session_run(const struct session_opts *o)
 		(void)buf_adds(&s->out, "] mdimapd ready.");
 	}
 	session_send_line(s);
+	if (s->state == STATE_NOTAUTH)
+		io_set_deadline((int)config.idle_prelogin);
 	session_loop(s);
 	/* NOTREACHED */
 	exit(1);

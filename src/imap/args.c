@@ -18,7 +18,8 @@ imap_number_parse(const char *s, size_t len, uint64_t max, uint64_t *r)
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		if (v > (max - (uint64_t)(s[i] - '0')) / 10)
+		if ((uint64_t)(s[i] - '0') > max ||
+		    v > (max - (uint64_t)(s[i] - '0')) / 10)
 			return -1;
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}

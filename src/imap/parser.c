@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -25,6 +26,7 @@
 
 enum pstate {
 	P_TAG,
+	P_TAG_CR,	/* CR of an empty line */
 	P_NAME,
 	P_ARGS,		/* between arguments */
 	P_ATOM,
@@ -72,8 +74,13 @@ struct parser {
 	int		 failed;
 	enum parse_error err;
 	const char	*errmsg;
-	char		 tail[24];	/* end of a skipped line, for {n+} */
-	size_t		 taillen;
+	/* Watch for "{n}" / "{n+}" at the end of every line, also of lines
+	 * being skipped after an error (RFC 7888 4): la_state is 1 after
+	 * "{" and digits, 2 after "+", 3 after "}", 4 after "}" CR. */
+	int		 la_state;
+	int		 la_digits;
+	int		 la_plus;
+	uint64_t	 la_value;
 	uint64_t	 skipped;
 };
 
@@ -128,7 +135,7 @@ parser_reset(struct parser *p)
 	p->failed = 0;
 	p->err = PERR_SYNTAX;
 	p->errmsg = NULL;
-	p->taillen = 0;
+	p->la_state = 0;
 	p->skipped = 0;
 }
 
@@ -141,7 +148,6 @@ fail(struct parser *p, enum parse_error err, const char *msg)
 		p->errmsg = msg;
 	}
 	p->st = P_SKIP;
-	p->taillen = 0;
 }
 
 static struct imap_arg *
@@ -197,22 +203,23 @@ is_atom_char(unsigned char c)
 	return strchr("(){\"", c) == NULL;
 }
 
-/* Whether the atom so far is "NAME[" with NAME letters, digits and dots:
- * a FETCH section, whose brackets may hold spaces and a list. */
+/* Whether the atom so far opens a FETCH section ("BODY[", "BINARY.PEEK["
+ * ...), whose brackets may hold spaces and a list. Any other "[" is an
+ * ordinary atom character ("Sent[" is a mailbox name). */
 static int
 atom_opens_section(const struct buf *tok)
 {
+	static const char *const names[] = {
+		"BODY[", "BODY.PEEK[", "BINARY[", "BINARY.PEEK[",
+		"BINARY.SIZE[",
+	};
 	size_t	i;
 
-	if (tok->len < 2 || tok->data[tok->len - 1] != '[')
-		return 0;
-	for (i = 0; i + 1 < tok->len; i++) {
-		unsigned char c = (unsigned char)tok->data[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '.'))
-			return 0;
-	}
-	return 1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (tok->len == strlen(names[i]) &&
+		    strncasecmp(tok->data, names[i], tok->len) == 0)
+			return 1;
+	return 0;
 }
 
 static int
@@ -225,46 +232,55 @@ tok_add(struct parser *p, unsigned char c)
 	return 0;
 }
 
-/* Remember the last bytes of a skipped line. */
-static void
-tail_add(struct parser *p, unsigned char c)
+/* Skipping would pass LIMIT_DISCARD: the stream cannot be trusted. The
+ * error that started the skipping is the one reported (with TOOBIG). */
+static enum parse_result
+skip_fatal(struct parser *p)
 {
-	if (p->taillen == sizeof(p->tail)) {
-		memmove(p->tail, p->tail + 1, sizeof(p->tail) - 1);
-		p->taillen--;
-	}
-	p->tail[p->taillen++] = (char)c;
+	p->err = PERR_TOOBIG;
+	if (p->errmsg == NULL)
+		p->errmsg = "Too much invalid input";
+	return PARSE_FATAL;
 }
 
-/*
- * Whether the skipped line ended with a literal announcement; sets *nonsync
- * and *size. A size too large to parse is returned as UINT64_MAX.
- */
-static int
-tail_literal(struct parser *p, int *nonsync, uint64_t *size)
+/* One byte of command text, for the literal watch. */
+static void
+la_byte(struct parser *p, unsigned char c)
 {
-	size_t	 end = p->taillen, i;
-	uint64_t v;
-
-	if (end > 0 && p->tail[end - 1] == '\r')
-		end--;
-	if (end < 3 || p->tail[end - 1] != '}')
-		return 0;
-	end--;
-	*nonsync = 0;
-	if (p->tail[end - 1] == '+') {
-		*nonsync = 1;
-		end--;
+	if (c == '{') {
+		p->la_state = 1;
+		p->la_digits = 0;
+		p->la_plus = 0;
+		p->la_value = 0;
+		return;
 	}
-	for (i = end; i > 0 && p->tail[i - 1] >= '0' && p->tail[i - 1] <= '9';
-	    i--)
-		;
-	if (i == end || i == 0 || p->tail[i - 1] != '{')
-		return 0;
-	if (imap_number_parse(p->tail + i, end - i, UINT64_MAX - 1, &v) == -1)
-		v = UINT64_MAX;
-	*size = v;
-	return 1;
+	switch (p->la_state) {
+	case 1:
+		if (c >= '0' && c <= '9') {
+			p->la_digits++;
+			/* saturate: any number of leading zeros is a number */
+			if (p->la_value > (UINT64_MAX - 9) / 10)
+				p->la_value = UINT64_MAX;
+			else
+				p->la_value = p->la_value * 10 + (c - '0');
+		} else if (c == '+' && p->la_digits > 0) {
+			p->la_state = 2;
+			p->la_plus = 1;
+		} else if (c == '}' && p->la_digits > 0)
+			p->la_state = 3;
+		else
+			p->la_state = 0;
+		break;
+	case 2:
+		p->la_state = c == '}' ? 3 : 0;
+		break;
+	case 3:
+		p->la_state = c == '\r' ? 4 : 0;
+		break;
+	default:
+		p->la_state = 0;
+		break;
+	}
 }
 
 static void
@@ -293,10 +309,9 @@ line_end(struct parser *p)
 enum parse_result
 parser_feed(struct parser *p, const char *data, size_t len, size_t *used_r)
 {
-	size_t		 i = 0;
+	size_t		 i = 0, fed = SIZE_MAX;
 	unsigned char	 c;
 	uint64_t	 n;
-	int		 nonsync;
 
 	*used_r = 0;
 	if (p->st == P_ERROR_NOW) {
@@ -304,7 +319,7 @@ parser_feed(struct parser *p, const char *data, size_t len, size_t *used_r)
 		return PARSE_ERROR;
 	}
 	if (p->st == P_SKIP && p->skipped >= LIMIT_DISCARD)
-		return PARSE_FATAL;
+		return skip_fatal(p);
 	if (p->st == P_LIT_WAIT || p->st == P_DONE)
 		return p->st == P_DONE ? (p->failed ? PARSE_ERROR :
 		    PARSE_COMMAND) : PARSE_LITERAL;
@@ -320,7 +335,7 @@ parser_feed(struct parser *p, const char *data, size_t len, size_t *used_r)
 			i += n;
 			if (p->litgot == p->litsize) {
 				p->st = P_SKIP;
-				p->taillen = 0;
+				p->la_state = 0;
 			}
 			continue;
 		}
@@ -341,37 +356,40 @@ parser_feed(struct parser *p, const char *data, size_t len, size_t *used_r)
 			if (p->litgot == p->litsize) {
 				p->st = P_ARGS;
 				p->need_sep = 1;
+				p->la_state = 0;
 			}
 			continue;
+		}
+		/* Every byte of command text once, for the literal watch. */
+		if (fed != i) {
+			fed = i;
+			if (c != '\n')
+				la_byte(p, c);
 		}
 		if (p->st == P_SKIP) {
 			i++;
 			if (++p->skipped > LIMIT_DISCARD) {
-				p->err = PERR_TOOBIG;
-				p->errmsg = "Too much invalid input";
 				*used_r = i;
-				return PARSE_FATAL;
+				return skip_fatal(p);
 			}
-			if (c != '\n') {
-				tail_add(p, c);
+			if (c != '\n')
 				continue;
-			}
-			if (!tail_literal(p, &nonsync, &n)) {
+			if (p->la_state != 3 && p->la_state != 4) {
 				p->st = P_DONE;
 				*used_r = i;
 				return PARSE_ERROR;
 			}
-			if (!nonsync) {
+			p->la_state = 0;
+			if (!p->la_plus) {
 				/* The client waits for "+": the command ends. */
 				p->st = P_DONE;
 				*used_r = i;
 				return PARSE_ERROR;
 			}
+			n = p->la_value;
 			if (n > LIMIT_DISCARD || p->skipped + n > LIMIT_DISCARD) {
-				p->err = PERR_TOOBIG;
-				p->errmsg = "Literal too big";
 				*used_r = i;
-				return PARSE_FATAL;
+				return skip_fatal(p);
 			}
 			p->skipped += n;
 			p->litsize = n;
@@ -391,14 +409,31 @@ parser_feed(struct parser *p, const char *data, size_t len, size_t *used_r)
 		}
 
 		switch (p->st) {
+		case P_TAG_CR:
+			if (c != '\n') {
+				fail(p, PERR_SYNTAX, "CR without LF");
+				continue;
+			}
+			/* An empty line is ignored. */
+			p->st = P_TAG;
+			p->line_len = 0;
+			break;
 		case P_TAG:
 			if (c == '\n' || c == '\r') {
 				if (p->tok.len == 0) {
 					/* An empty line is ignored. */
-					p->line_len = 0;
+					if (c == '\r')
+						p->st = P_TAG_CR;
+					else
+						p->line_len = 0;
 					i++;
 					continue;
 				}
+				/* "a" alone: the tag is readable, use it */
+				if (is_tag_char((unsigned char)p->tok.data[0]) &&
+				    p->tok.len <= LIMIT_TAG)
+					p->tag = arena_strndup(p->a, p->tok.data,
+					    p->tok.len);
 				fail(p, PERR_SYNTAX, "Missing command");
 				continue;
 			}
@@ -521,7 +556,7 @@ parser_feed(struct parser *p, const char *data, size_t len, size_t *used_r)
 					fail(p, PERR_SYNTAX, "Missing ']'");
 					continue;
 				}
-				if (c >= 0x80 || c < 0x20) {
+				if (c >= 0x7f || c < 0x20) {
 					fail(p, PERR_SYNTAX,
 					    "Invalid character");
 					continue;
@@ -600,11 +635,8 @@ parser_feed(struct parser *p, const char *data, size_t len, size_t *used_r)
 			break;
 		case P_LIT_LEN:
 			if (c >= '0' && c <= '9') {
-				if (++p->litdigits > 20) {
-					fail(p, PERR_TOOBIG,
-					    "Literal too big");
-					continue;
-				}
+				p->litdigits++;
+				/* number64 may have leading zeros: saturate */
 				if (p->litsize > (UINT64_MAX - 9) / 10)
 					p->litsize = UINT64_MAX;
 				else

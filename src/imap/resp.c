@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "mutf7.h"
 #include "resp.h"
 
 static void
@@ -42,6 +43,7 @@ resp_is_quotable(const char *s, size_t len, int opts)
 {
 	size_t		i;
 	unsigned char	c;
+	int		eight = 0;
 
 	if (len > RESP_QUOTED_MAX)
 		return 0;
@@ -49,10 +51,14 @@ resp_is_quotable(const char *s, size_t len, int opts)
 		c = (unsigned char)s[i];
 		if (c == '\0' || c == '\r' || c == '\n')
 			return 0;
-		if (c >= 0x80 && !(opts & RESP_UTF8))
-			return 0;
+		if (c >= 0x80) {
+			if (!(opts & RESP_UTF8))
+				return 0;
+			eight = 1;
+		}
 	}
-	return 1;
+	/* RFC 9051 9: QUOTED-CHAR takes only valid UTF-8. */
+	return !eight || utf8_valid(s, len);
 }
 
 void

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -35,6 +36,7 @@ static int		 idle_secs = LIMIT_IDLE_PRELOGIN;
 static const char	*idle_bye = "Autologout; idle for too long";
 static void		(*close_hook)(const char *);
 static int		 out_dead;
+static time_t		 deadline;	/* 0: none */
 static volatile sig_atomic_t write_timedout;
 
 static void
@@ -67,6 +69,12 @@ io_set_idle(int seconds, const char *bye)
 {
 	idle_secs = seconds;
 	idle_bye = bye;
+}
+
+void
+io_set_deadline(int seconds)
+{
+	deadline = seconds > 0 ? time(NULL) + seconds : 0;
 }
 
 void
@@ -174,7 +182,8 @@ io_fill(void)
 {
 	struct pollfd	pfd;
 	ssize_t		r;
-	int		n;
+	time_t		now;
+	int		n, timeout;
 
 	io_flush();
 	in_off = in_len = 0;
@@ -182,7 +191,13 @@ io_fill(void)
 		pfd.fd = in_fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
-		n = poll(&pfd, 1, idle_secs * 1000);
+		timeout = idle_secs;
+		if (deadline != 0) {
+			now = time(NULL);
+			if (deadline - now < timeout)
+				timeout = deadline > now ? (int)(deadline - now) : 0;
+		}
+		n = poll(&pfd, 1, timeout * 1000);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)

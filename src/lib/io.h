@@ -17,6 +17,9 @@
 void	io_init(int infd, int outfd);
 /* Seconds to wait for input before writing "* BYE <bye>" and ending. */
 void	io_set_idle(int seconds, const char *bye);
+/* From now, all input must come within seconds (0: no deadline, only the
+ * idle limit between reads). */
+void	io_set_deadline(int seconds);
 /* Called once when the session ends for an I/O reason ("EOF",
  * "idle timeout", "write error"...). It logs; io exits afterwards. */
 void	io_set_close_hook(void (*)(const char *reason));
