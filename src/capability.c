@@ -21,6 +21,12 @@ static const struct extension extension_table[] = {
 	{ "LOGINDISABLED",	ST_NOTAUTH },
 	{ "UIDPLUS",		ST_LOGGEDIN },	/* RFC 4315 */
 	{ "APPENDLIMIT=67108864", ST_LOGGEDIN },	/* RFC 7889: LIMIT_APPEND */
+	{ "CHILDREN",		ST_LOGGEDIN },	/* RFC 3348 */
+	{ "LIST-EXTENDED",	ST_LOGGEDIN },	/* RFC 5258 */
+	{ "LIST-STATUS",	ST_LOGGEDIN },	/* RFC 5819 */
+	{ "SPECIAL-USE",	ST_LOGGEDIN },	/* RFC 6154 */
+	{ "CREATE-SPECIAL-USE",	ST_LOGGEDIN },	/* RFC 6154 3 */
+	{ "STATUS=SIZE",	ST_LOGGEDIN },	/* RFC 8438 */
 	{ NULL,			0 },
 };
 

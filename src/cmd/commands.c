@@ -29,6 +29,15 @@ const struct command command_table[] = {
 	{ "COPY",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_copy, NULL },
 	{ "MOVE",	ST_SELECTED,	CMD_UID, "MOVE",	cmd_move, NULL },
 	{ "UID",	ST_SELECTED,	0,	NULL,		cmd_uid, NULL },
+	{ "CREATE",	ST_LOGGEDIN,	0,	NULL,		cmd_create, NULL },
+	{ "DELETE",	ST_LOGGEDIN,	0,	NULL,		cmd_delete, NULL },
+	{ "RENAME",	ST_LOGGEDIN,	0,	NULL,		cmd_rename, NULL },
+	{ "SUBSCRIBE",	ST_LOGGEDIN,	0,	NULL,		cmd_subscribe, NULL },
+	{ "UNSUBSCRIBE", ST_LOGGEDIN,	0,	NULL,		cmd_unsubscribe, NULL },
+	{ "LIST",	ST_LOGGEDIN,	0,	NULL,		cmd_list, NULL },
+	{ "LSUB",	ST_LOGGEDIN,	0,	NULL,		cmd_lsub, NULL },
+	{ "NAMESPACE",	ST_LOGGEDIN,	0,	"NAMESPACE",	cmd_namespace, NULL },
+	{ "STATUS",	ST_LOGGEDIN,	0,	NULL,		cmd_status, NULL },
 	{ NULL,		0,		0,	NULL,		NULL,		NULL },
 };
 

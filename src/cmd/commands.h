@@ -57,6 +57,16 @@ void	cmd_copy(struct session *, struct imap_arg *);
 void	cmd_move(struct session *, struct imap_arg *);
 void	cmd_append(struct session *, struct imap_arg *);
 void	append_literal(struct session *);
+/* cmd_mailbox.c */
+void	cmd_create(struct session *, struct imap_arg *);
+void	cmd_delete(struct session *, struct imap_arg *);
+void	cmd_rename(struct session *, struct imap_arg *);
+void	cmd_subscribe(struct session *, struct imap_arg *);
+void	cmd_unsubscribe(struct session *, struct imap_arg *);
+void	cmd_list(struct session *, struct imap_arg *);
+void	cmd_lsub(struct session *, struct imap_arg *);
+void	cmd_namespace(struct session *, struct imap_arg *);
+void	cmd_status(struct session *, struct imap_arg *);
 
 /* cmd_enable.c: the names ENABLE knows, for CAPABILITY too. */
 struct enable_ext {

@@ -177,7 +177,8 @@ uidlist_create(struct maildir *m, int lockfd)
 		errno = saved;
 		return -1;
 	}
-	qsort(sc.e, sc.n, sizeof(*sc.e), maildir_entry_cmp);
+	if (sc.n > 0)
+		qsort(sc.e, sc.n, sizeof(*sc.e), maildir_entry_cmp);
 	memset(&it, 0, sizeof(it));
 	it.e = sc.e;
 	it.n = sc.n;
@@ -454,8 +455,10 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	if (nunknown > 0) {
 		if ((recs = reallocarray(NULL, nrecs + 1, sizeof(*recs))) == NULL)
 			fatalx("out of memory");
-		memcpy(recs, m->ul.recs, nrecs * sizeof(*recs));
-		qsort(recs, nrecs, sizeof(*recs), rec_cmp_base);
+		if (nrecs > 0) {
+			memcpy(recs, m->ul.recs, nrecs * sizeof(*recs));
+			qsort(recs, nrecs, sizeof(*recs), rec_cmp_base);
+		}
 		nrecsorted = nrecs;
 		if ((pend = calloc(nunknown + 1, sizeof(*pend))) == NULL ||
 		    (uids = calloc(nunknown + 1, sizeof(*uids))) == NULL)
@@ -500,8 +503,12 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 				    sizeof(*recs));
 				if (recs == NULL)
 					fatalx("out of memory");
-				memcpy(recs, m->ul.recs, nrecs * sizeof(*recs));
-				qsort(recs, nrecs, sizeof(*recs), rec_cmp_base);
+				if (nrecs > 0) {
+					memcpy(recs, m->ul.recs,
+					    nrecs * sizeof(*recs));
+					qsort(recs, nrecs, sizeof(*recs),
+					    rec_cmp_base);
+				}
 				for (i = 0; i < nnew; i++)
 					if ((rec = recs_find(recs, nrecs,
 					    unknown[i])) != NULL)
@@ -526,7 +533,8 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 					break;
 				}
 		}
-		qsort(pend, npend, sizeof(*pend), pending_cmp);
+		if (npend > 0)
+			qsort(pend, npend, sizeof(*pend), pending_cmp);
 		for (i = 0; i < npend; i++) {
 			if (m->n > 0 && pend[i].uid <= m->msgs[m->n - 1].uid) {
 				log_warnx("%s: %s has UID %u, below the "
