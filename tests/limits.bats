@@ -394,7 +394,7 @@ exit=0"
 	} >"$TESTDIR/in"
 	IMAP_SHOW_EXIT=1 run imap_raw <"$TESTDIR/in"
 	expect "$GREETING
-* BYE [TOOBIG] Too much invalid input
+* BYE [TOOBIG] Command line too long
 exit=1"
 }
 
@@ -680,7 +680,7 @@ max_rss_kb() {
 	[ "$rc" -eq 1 ]
 	run crlf_check <"$TESTDIR/out"
 	expect "$GREETING
-* BYE [TOOBIG] Too much invalid input"
+* BYE [TOOBIG] Tag too long"
 	if [ -x /usr/bin/time ]; then
 		rss=$(max_rss_kb "$TESTDIR/rss")
 		echo "max RSS ${rss} KiB"
