@@ -66,6 +66,28 @@
 #define LIMIT_ID_FIELD		30
 #define LIMIT_ID_VALUE		1024
 
+/* Mailboxes (src/store/mailbox*.c). */
+/* Longest name: "." + name must fit a directory entry (NAME_MAX 255). */
+#define MAILBOX_NAME_MAX	254
+/* Longest canonical LIST pattern; longer ones match nothing (RFC 9051
+ * 6.3.9 lets a server ignore a pattern it does not accept). */
+#define MAILBOX_PATTERN_MAX	1024
+/* Most names (folders, their implied parents, subscriptions) one LIST
+ * handles: 100,000 names take about 16 MiB of the command's arena. */
+#define MAILBOX_LIST_MAX	100000
+/* Largest subscriptions or special-use file read. */
+#define MAILBOX_FILE_MAX	(1024 * 1024)
+/* A lock file (subscriptions.lock...) older than this is stale; a lock
+ * held by another process is waited for this long (seconds). */
+#define MAILBOX_LOCK_STALE	120
+#define MAILBOX_LOCK_WAIT	10
+/* Leftovers of a crashed CREATE or DELETE older than this are removed by
+ * the next DELETE (seconds). */
+#define MAILBOX_LEFTOVER_AGE	3600
+
+/* Keywords per folder: the letters a..z of a Maildir file name. */
+#define LIMIT_KEYWORDS		26
+
 /* Memory of one command's arena, beyond which the session ends. */
 #define LIMIT_ARENA		(64UL * 1024 * 1024)
 

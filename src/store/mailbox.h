@@ -22,29 +22,15 @@
 #ifndef MDIMAPD_MAILBOX_H
 #define MDIMAPD_MAILBOX_H
 
+#include "mdlimits.h"
+
 #include <stddef.h>
 
 struct arena;
 
 #define MAILBOX_SEP		'.'
 #define MAILBOX_INBOX		"INBOX"
-/* Longest name: "." + name must fit a directory entry (NAME_MAX 255). */
-#define MAILBOX_NAME_MAX	254
-/* Longest canonical LIST pattern; longer ones match nothing (RFC 9051
- * 6.3.9 lets a server ignore a pattern it does not accept). */
-#define MAILBOX_PATTERN_MAX	1024
-/* Most names (folders, their implied parents, subscriptions) one LIST
- * handles: 100,000 names take about 16 MiB of the command's arena. */
-#define MAILBOX_LIST_MAX	100000
-/* Largest subscriptions or special-use file read. */
-#define MAILBOX_FILE_MAX	(1024 * 1024)
-/* A lock file (subscriptions.lock...) older than this is stale; a lock
- * held by another process is waited for this long (seconds). */
-#define MAILBOX_LOCK_STALE	120
-#define MAILBOX_LOCK_WAIT	10
-/* Leftovers of a crashed CREATE or DELETE older than this are removed by
- * the next DELETE (seconds). */
-#define MAILBOX_LEFTOVER_AGE	3600
+/* Limits (MAILBOX_NAME_MAX, MAILBOX_LIST_MAX...) are in mdlimits.h. */
 
 /* Results of the operations that change folders. */
 enum mailbox_result {

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "mdlimits.h"
 #include "modseq.h"
 #include "uidlist.h"
 
@@ -29,7 +30,7 @@
 #define MF_ALL		0x3f
 
 /* Keywords: bit i is filename letter 'a' + i, named in dovecot-keywords. */
-#define KEYWORDS_MAX	26
+#define KEYWORDS_MAX	LIMIT_KEYWORDS
 
 /* Message states. */
 #define MSG_IN_NEW	0x01	/* the file is in new/ */
