@@ -27,6 +27,31 @@ session_mailbox(struct session *s, const char *name, char *dir,
 	return 0;
 }
 
+void
+session_no_errno(struct session *s, int err, const char *what)
+{
+	switch (err) {
+	case EWOULDBLOCK:
+		session_no(s, "INUSE", "%s: the mailbox is locked by another "
+		    "process, try again", what);
+		break;
+	case ENOSPC:
+	case EDQUOT:
+		session_no(s, "OVERQUOTA", "%s: no space left", what);
+		break;
+	case EACCES:
+	case EPERM:
+		session_no(s, "NOPERM", "%s: permission denied", what);
+		break;
+	default:
+		errno = err;
+		log_warn("%s", what);
+		session_no(s, "SERVERBUG", "%s failed, see the server log",
+		    what);
+		break;
+	}
+}
+
 static void
 report_flags_defined(struct session *s)
 {
@@ -144,10 +169,8 @@ session_select(struct session *s, const char *name, int readonly)
 		if (errno == ENOENT)
 			session_no(s, "NONEXISTENT", "Mailbox doesn't exist: %s",
 			    name);
-		else {
-			log_warn("select %s", name);
-			session_no(s, "SERVERBUG", "Cannot open mailbox");
-		}
+		else
+			session_no_errno(s, errno, "Opening the mailbox");
 		return -1;
 	}
 	s->sel = m;

@@ -112,6 +112,10 @@ void	session_report_keywords(struct session *);
 int	session_select(struct session *, const char *name, int readonly);
 /* Close the selected mailbox (expunging when expunge is set). */
 void	session_unselect(struct session *, int expunge);
+/* A tagged NO for a failed storage operation, with the response code
+ * errno calls for (RFC 5530: INUSE for a lock held too long, OVERQUOTA,
+ * NOPERM, else SERVERBUG, logged). */
+void	session_no_errno(struct session *, int err, const char *what);
 /* Map a mailbox name to its folder directory; on error the tagged NO is
  * sent and -1 returned. */
 int	session_mailbox(struct session *, const char *name, char *dir,

@@ -142,10 +142,8 @@ append_literal(struct session *s)
 		if (errno == ENOENT)
 			session_no(s, "TRYCREATE", "Mailbox doesn't exist: %s",
 			    name);
-		else {
-			log_warn("append to %s", name);
-			session_no(s, "SERVERBUG", "Cannot save the message");
-		}
+		else
+			session_no_errno(s, errno, "Saving the message");
 		free(ap);
 		parser_literal_reject(s->parser, PERR_HANDLED, "");
 		return;
@@ -198,10 +196,7 @@ cmd_append(struct session *s, struct imap_arg *args)
 	    a->next != NULL)
 		goto bad;
 	if (ap->failed) {
-		errno = ap->saved_errno;
-		log_warn("append to %s", name);
-		session_no(s, errno == ENOSPC || errno == EDQUOT ?
-		    "OVERQUOTA" : "SERVERBUG", "Cannot save the message");
+		session_no_errno(s, ap->saved_errno, "Saving the message");
 		return;
 	}
 	s->append = NULL;
@@ -209,9 +204,7 @@ cmd_append(struct session *s, struct imap_arg *args)
 	    &uid);
 	free(ap);
 	if (r == -1) {
-		log_warn("append to %s", name);
-		session_no(s, errno == ENOSPC || errno == EDQUOT ? "OVERQUOTA" :
-		    "SERVERBUG", "Cannot save the message");
+		session_no_errno(s, errno, "Saving the message");
 		return;
 	}
 	if (r == 1) {

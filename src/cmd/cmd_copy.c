@@ -82,14 +82,8 @@ copy_common(struct session *s, struct imap_arg *args, int move)
 		if (errno == ENOENT)
 			session_no(s, "TRYCREATE", "Mailbox doesn't exist: %s",
 			    name);
-		else if (errno == EWOULDBLOCK)
-			session_no(s, "INUSE", "Mailbox is locked by another "
-			    "process, try again");
-		else {
-			log_warn("%s -> %s", m->name, name);
-			session_no(s, "SERVERBUG", "%s failed",
-			    move ? "Move" : "Copy");
-		}
+		else
+			session_no_errno(s, errno, move ? "Move" : "Copy");
 		return;
 	}
 	buf_init(&code, 1024 * 1024);

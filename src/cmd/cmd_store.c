@@ -94,8 +94,7 @@ cmd_store(struct session *s, struct imap_arg *args)
 			    "mailbox", KEYWORDS_MAX);
 			return;
 		}
-		log_warn("%s: dovecot-keywords", m->name);
-		session_no(s, "SERVERBUG", "Cannot store keywords");
+		session_no_errno(s, errno, "Storing keywords");
 		return;
 	}
 	session_report_keywords(s);
