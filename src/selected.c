@@ -3,7 +3,10 @@
  * responses, and the untagged updates that tell the client what other
  * processes changed (RFC 9051 7.5.1, RFC 2180).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,33 @@ session_no_errno(struct session *s, int err, const char *what)
 		    what);
 		break;
 	}
+}
+
+struct maildir *
+session_dest(struct session *s, const char *dir)
+{
+	struct stat	a, b;
+
+	if (s->sel != NULL && strcmp(dir, s->sel_dirname) == 0)
+		return s->sel;
+	if (s->dest != NULL) {
+		/* Renamed or deleted and made anew since: open it again. */
+		if (strcmp(dir, s->dest_dirname) == 0 &&
+		    fstat(s->dest->dirfd, &a) == 0 &&
+		    fstatat(s->rootfd, *dir == '\0' ? "." : dir, &b,
+		    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return s->dest;
+		maildir_close(&s->dest);
+		free(s->dest_dirname);
+		s->dest_dirname = NULL;
+	}
+	if ((s->dest = maildir_open(s->rootfd, dir, dir,
+	    MAILDIR_LIGHT)) == NULL)
+		return NULL;
+	if ((s->dest_dirname = strdup(dir)) == NULL)
+		fatalx("out of memory");
+	return s->dest;
 }
 
 static void

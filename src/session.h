@@ -55,6 +55,8 @@ struct session {
 	int			 uid_cmd;	/* it came with "UID" */
 	int			 no_report;	/* no updates before its reply */
 	struct append		*append;	/* APPEND's message being saved */
+	struct maildir		*dest;		/* last APPEND/COPY destination */
+	char			*dest_dirname;
 	char			 remote[64];	/* printable peer address */
 	int			 loopback;	/* peer is on this host */
 	int			 bad_in_row;	/* BAD answers in a row */
@@ -112,6 +114,10 @@ void	session_report_keywords(struct session *);
 int	session_select(struct session *, const char *name, int readonly);
 /* Close the selected mailbox (expunging when expunge is set). */
 void	session_unselect(struct session *, int expunge);
+/* The folder dir as a destination for APPEND, COPY or MOVE: the selected
+ * one, or one opened MAILDIR_LIGHT and kept for the next command (checked
+ * to still be the same directory). NULL with errno set. */
+struct maildir *session_dest(struct session *, const char *dir);
 /* A tagged NO for a failed storage operation, with the response code
  * errno calls for (RFC 5530: INUSE for a lock held too long, OVERQUOTA,
  * NOPERM, else SERVERBUG, logged). */

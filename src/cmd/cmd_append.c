@@ -29,6 +29,7 @@
 
 struct append {
 	struct maildir_save	*save;
+	char			 dirname[512];
 	int			 failed;	/* write error: answer NO */
 	int			 saved_errno;
 };
@@ -148,6 +149,7 @@ append_literal(struct session *s)
 		parser_literal_reject(s->parser, PERR_HANDLED, "");
 		return;
 	}
+	strlcpy(ap->dirname, dir, sizeof(ap->dirname));
 	s->append = ap;
 	if (!nonsync) {
 		io_puts("+ Ready for literal data\r\n");
@@ -168,6 +170,7 @@ cmd_append(struct session *s, struct imap_arg *args)
 	const char	*name, *err;
 	char		 code[64];
 	struct append	*ap = s->append;
+	struct maildir	*dest;
 	time_t		 t = (time_t)-1;
 	uint32_t	 uv, uid;
 	size_t		 nfl;
@@ -200,8 +203,14 @@ cmd_append(struct session *s, struct imap_arg *args)
 		return;
 	}
 	s->append = NULL;
-	r = maildir_save_commit(&ap->save, fs.sys, fs.kw, fs.nkw, t, &uv,
-	    &uid);
+	if ((dest = session_dest(s, ap->dirname)) == NULL) {
+		session_no_errno(s, errno, "Saving the message");
+		maildir_save_abort(&ap->save);
+		free(ap);
+		return;
+	}
+	r = maildir_save_commit(&ap->save, dest, fs.sys, fs.kw, fs.nkw, t,
+	    &uv, &uid);
 	free(ap);
 	if (r == -1) {
 		session_no_errno(s, errno, "Saving the message");

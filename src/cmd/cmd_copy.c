@@ -40,7 +40,7 @@ uids_write(struct buf *b, const uint32_t *uids, size_t n)
 static void
 copy_common(struct session *s, struct imap_arg *args, int move)
 {
-	struct maildir	*m = s->sel;
+	struct maildir	*m = s->sel, *d;
 	struct buf	 code, *b;
 	const char	*name;
 	char		 dir[512];
@@ -78,7 +78,8 @@ copy_common(struct session *s, struct imap_arg *args, int move)
 	src = arena_reallocarray(s->cmd_arena, NULL, 0, n, sizeof(*src));
 	for (i = 0; i < n; i++)
 		src[i] = m->msgs[idx[i]].uid;
-	if (maildir_copy(m, idx, n, dir, move, &uv, dst) == -1) {
+	if ((d = session_dest(s, dir)) == NULL ||
+	    maildir_copy(m, idx, n, d, move, &uv, dst) == -1) {
 		if (errno == ENOENT)
 			session_no(s, "TRYCREATE", "Mailbox doesn't exist: %s",
 			    name);

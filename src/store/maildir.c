@@ -256,6 +256,9 @@ maildir_assign(struct maildir *m, const char *const *names, size_t n,
 		free((void *)(uintptr_t)recs[i].base);
 	free(recs);
 	uidlist_unlock(m->dirfd, lockfd);
+	/* With no view to take them, the records read are dropped. */
+	if (m->light)
+		uidlist_forget(&m->ul);
 	return 0;
 fail:
 	saved = errno;
@@ -687,6 +690,7 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 	    (m->tmpfd = open_sub(m->dirfd, "tmp")) == -1)
 		goto fail;
 	if (readonly == MAILDIR_LIGHT) {
+		m->light = 1;
 		/* For delivery: the uidlist and keywords, no listing. */
 		if (uidlist_read(m->dirfd, &m->ul) == -1)
 			goto fail;

@@ -57,7 +57,8 @@ struct maildir {
 	int		 curfd;		/* its cur/, new/ and tmp/ */
 	int		 newfd;
 	int		 tmpfd;
-	int		 readonly;	/* EXAMINE: change nothing */
+	int		 readonly;
+	int		 light;		/* MAILDIR_LIGHT: no view */	/* EXAMINE: change nothing */
 	char		*name;		/* mailbox name, as the client sent it */
 	struct uidlist	 ul;
 	struct mmsg	*msgs;		/* the view */
@@ -155,7 +156,10 @@ int		 maildir_expunge(struct maildir *,
 struct maildir_save;
 struct maildir_save *maildir_save_begin(int rootfd, const char *dirname,
 		    int *fd_r);
-int		 maildir_save_commit(struct maildir_save **, uint8_t flags,
+/* dest: the destination folder, open (the selected one, or opened with
+ * MAILDIR_LIGHT), for its uidlist and keywords. */
+int		 maildir_save_commit(struct maildir_save **,
+		    struct maildir *dest, uint8_t flags,
 		    const char *const *keywords, size_t nkeywords,
 		    time_t internaldate, uint32_t *uidvalidity_r,
 		    uint32_t *uid_r);
@@ -167,7 +171,7 @@ void		 maildir_save_abort(struct maildir_save **);
  * in both folders, never in neither) and the source messages become
  * MSG_GONE. Returns 0 or -1 (and then nothing was copied or moved). */
 int		 maildir_copy(struct maildir *, const size_t *idx, size_t n,
-		    const char *dest_dirname, int move, uint32_t *uidvalidity_r,
+		    struct maildir *dest, int move, uint32_t *uidvalidity_r,
 		    uint32_t *uids_r);
 
 /* Internal to the store (maildir.c, maildir_ops.c). */

@@ -377,12 +377,11 @@ file_vsize(int fd, uint64_t *size_r, uint64_t *vsize_r)
 }
 
 int
-maildir_save_commit(struct maildir_save **svp, uint8_t flags,
-    const char *const *keywords, size_t nkeywords, time_t internaldate,
-    uint32_t *uidvalidity_r, uint32_t *uid_r)
+maildir_save_commit(struct maildir_save **svp, struct maildir *m,
+    uint8_t flags, const char *const *keywords, size_t nkeywords,
+    time_t internaldate, uint32_t *uidvalidity_r, uint32_t *uid_r)
 {
 	struct maildir_save	*sv = *svp;
-	struct maildir		*m = NULL;
 	struct timespec		 ts[2];
 	uint64_t		 size, vsize;
 	uint32_t		 kw = 0;
@@ -400,10 +399,6 @@ maildir_save_commit(struct maildir_save **svp, uint8_t flags,
 		if (futimens(sv->fd, ts) == -1)
 			goto fail;
 	}
-	/* The destination, opened for its uidlist and keywords. */
-	m = maildir_open(sv->rootfd, sv->dirname, sv->dirname, MAILDIR_LIGHT);
-	if (m == NULL)
-		goto fail;
 	for (i = 0; i < nkeywords; i++) {
 		if ((idx = maildir_keyword(m, keywords[i], 1)) < 0) {
 			if (idx == -1)
@@ -429,7 +424,6 @@ maildir_save_commit(struct maildir_save **svp, uint8_t flags,
 		saved = errno;
 		free(name);
 		*uidvalidity_r = m->uidvalidity;
-		maildir_close(&m);
 		save_free(sv);
 		errno = saved;
 		return 1;
@@ -438,12 +432,10 @@ maildir_save_commit(struct maildir_save **svp, uint8_t flags,
 		m->uidvalidity = m->ul.uidvalidity;
 	*uidvalidity_r = m->uidvalidity;
 	free(name);
-	maildir_close(&m);
 	save_free(sv);
 	return 0;
 fail:
 	saved = errno;
-	maildir_close(&m);
 	*svp = sv;
 	maildir_save_abort(svp);
 	errno = saved;
@@ -452,10 +444,8 @@ fail:
 
 int
 maildir_copy(struct maildir *src, const size_t *idx, size_t n,
-    const char *dest_dirname, int move, uint32_t *uidvalidity_r,
-    uint32_t *uids_r)
+    struct maildir *d, int move, uint32_t *uidvalidity_r, uint32_t *uids_r)
 {
-	struct maildir	*d;
 	char		**names, *base, *s;
 	uint64_t	 size = 0, vsize;
 	struct stat	 st;
@@ -463,10 +453,6 @@ maildir_copy(struct maildir *src, const size_t *idx, size_t n,
 	uint32_t	 kw;
 	int		 saved, ki, r = -1, fd;
 
-	d = maildir_open(src->rootfd, dest_dirname, dest_dirname,
-	    MAILDIR_LIGHT);
-	if (d == NULL)
-		return -1;
 	if ((names = calloc(n + 1, sizeof(*names))) == NULL)
 		fatalx("out of memory");
 	for (i = k = 0; i < n; i++) {
@@ -576,7 +562,6 @@ out:
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	maildir_close(&d);
 	errno = saved;
 	return r;
 }
