@@ -308,6 +308,10 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	if (arg_get_list(args->next, &items, &nitems) == -1) {
 		items = args->next;
 		nitems = 1;
+	} else if (nitems == 0) {
+		/* RFC 9051 9: "(" fetch-att *(SP fetch-att) ")" */
+		session_bad(s, NULL, "FETCH needs at least one item");
+		return;
 	}
 	for (a = items, i = 0; i < nitems; i++, a = a->next) {
 		if (arg_get_atom(a, &str) == -1 || parse_item(&f, str,

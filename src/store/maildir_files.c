@@ -130,6 +130,7 @@ scan_dir(struct maildir *m, int fd, int in_new, struct scan *sc)
 	struct dirent	*de;
 	struct stat	 st;
 	struct entry	*e;
+	const char	*p;
 	int		 dfd;
 	size_t		 ncap;
 
@@ -143,6 +144,15 @@ scan_dir(struct maildir *m, int fd, int in_new, struct scan *sc)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
+		/* A control character (a newline!) cannot go into
+		 * dovecot-uidlist's lines: such a file is no message. */
+		for (p = de->d_name; *p != '\0' && (unsigned char)*p >= 0x20; p++)
+			;
+		if (*p != '\0') {
+			log_warnx("%s: skipping a file whose name holds a "
+			    "control character", m->name);
+			continue;
+		}
 		if (de->d_type != DT_REG) {
 			if (de->d_type != DT_UNKNOWN)
 				goto skip;

@@ -508,6 +508,13 @@ maildir_copy(struct maildir *src, const size_t *idx, size_t n,
 						rn = -1;
 						break;
 					}
+				/* INTERNALDATE is the file's mtime: keep it. */
+				if (rn != -1 && fstat(fd, &st) == 0) {
+					struct timespec ts[2];
+					ts[0] = st.st_atim;
+					ts[1] = st.st_mtim;
+					(void)futimens(out, ts);
+				}
 				if (rn == -1 || fsync(out) == -1 ||
 				    linkat(d->tmpfd, names[k], d->curfd,
 				    names[k], 0) == -1)
