@@ -12,22 +12,28 @@
 struct extension {
 	const char	*name;
 	unsigned	 states;
+	/* 1: only where login is offered, -1: only where it is not */
+	int		 login;
 };
 
 static const struct extension extension_table[] = {
-	{ "IMAP4rev1",		ST_ANY },
-	{ "LITERAL-",		ST_ANY },	/* RFC 7888 5: 4 KiB */
-	/* No login mechanism is built in yet: say so (RFC 9051 7.2.2). */
-	{ "LOGINDISABLED",	ST_NOTAUTH },
-	{ "UIDPLUS",		ST_LOGGEDIN },	/* RFC 4315 */
-	{ "APPENDLIMIT=67108864", ST_LOGGEDIN },	/* RFC 7889: LIMIT_APPEND */
-	{ "CHILDREN",		ST_LOGGEDIN },	/* RFC 3348 */
-	{ "LIST-EXTENDED",	ST_LOGGEDIN },	/* RFC 5258 */
-	{ "LIST-STATUS",	ST_LOGGEDIN },	/* RFC 5819 */
-	{ "SPECIAL-USE",	ST_LOGGEDIN },	/* RFC 6154 */
-	{ "CREATE-SPECIAL-USE",	ST_LOGGEDIN },	/* RFC 6154 3 */
-	{ "STATUS=SIZE",	ST_LOGGEDIN },	/* RFC 8438 */
-	{ NULL,			0 },
+	{ "IMAP4rev1",		ST_ANY,		0 },
+	{ "LITERAL-",		ST_ANY,		0 },	/* RFC 7888 5: 4 KiB */
+	/* RFC 9051 7.2.2, RFC 8314: no cleartext password where the
+	 * channel is not secure (session_login_allowed). */
+	{ "LOGINDISABLED",	ST_NOTAUTH,	-1 },
+	{ "AUTH=PLAIN",		ST_NOTAUTH,	1 },	/* RFC 4616 */
+	{ "SASL-IR",		ST_NOTAUTH,	1 },	/* RFC 4959 */
+	{ "UIDPLUS",		ST_LOGGEDIN,	0 },	/* RFC 4315 */
+	/* RFC 7889: LIMIT_APPEND */
+	{ "APPENDLIMIT=67108864", ST_LOGGEDIN,	0 },
+	{ "CHILDREN",		ST_LOGGEDIN,	0 },	/* RFC 3348 */
+	{ "LIST-EXTENDED",	ST_LOGGEDIN,	0 },	/* RFC 5258 */
+	{ "LIST-STATUS",	ST_LOGGEDIN,	0 },	/* RFC 5819 */
+	{ "SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 */
+	{ "CREATE-SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 3 */
+	{ "STATUS=SIZE",	ST_LOGGEDIN,	0 },	/* RFC 8438 */
+	{ NULL,			0,		0 },
 };
 
 static void
@@ -45,14 +51,17 @@ capability_write(const struct session *s, struct buf *b)
 	const struct extension	*e;
 	const struct command	*c;
 	unsigned		 st;
+	int			 login;
 
 	/* Logged in, what is valid in either logged-in state is listed
 	 * (ENABLE is valid only before SELECT, but it exists). */
 	st = s->state == STATE_NOTAUTH ? ST_NOTAUTH : ST_LOGGEDIN;
 
 	(void)buf_adds(b, "CAPABILITY");
+	login = s->state == STATE_NOTAUTH && session_login_allowed(s);
 	for (e = extension_table; e->name != NULL; e++)
-		if (e->states & st)
+		if ((e->states & st) && (e->login == 0 ||
+		    (e->login == 1) == login))
 			cap_add(b, e->name);
 	for (c = command_table; c->name != NULL; c++)
 		if (c->capability != NULL && (c->states & st))

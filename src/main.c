@@ -1,8 +1,14 @@
 /*
  * main.c: start-up. mdimapd is started once per connection (inetd, xinetd,
- * systemd Accept=yes, stunnel, tcpserver, ssh) with the client on fd 0 and
- * fd 1. Before any protocol byte: check the descriptors, umask 077, close
- * inherited descriptors, no core dumps, open the log, read the options.
+ * systemd Accept=yes, stunnel, tcpserver, ssh, or its own --listen) with
+ * the client on fd 0 and fd 1. Before any protocol byte: check the
+ * descriptors, umask 077, close inherited descriptors, no core dumps, open
+ * the log, read the configuration. Then one of:
+ *  --preauth           serve the invoking user (never root);
+ *  root                fork: an unprivileged child speaks pre-login IMAP,
+ *                      the root monitor checks logins and becomes the user
+ *                      (priv.c);
+ *  a normal user       LOGIN checked in this process, for this user only.
  * Errors here go to stderr/syslog with exit status 2 (usage) or 1, before
  * any protocol output.
  */
@@ -14,25 +20,31 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
+#include <readpassphrase.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "config.h"
+#include "listen.h"
 #include "log.h"
+#include "mdlimits.h"
+#include "peer.h"
 #include "priv.h"
 #include "session.h"
 #include "version.h"
 
-#define DEFAULT_PRELOGIN_USER	"nobody"
+extern char	**environ;
 
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: mdimapd [-dn] [--preauth] [-m maildir] [-o name=value]"
-	    " [-u prelogin-user]\n"
+	    "usage: mdimapd [-dn] [-f config] [-o name=value] [-u prelogin-user]\n"
+	    "               [--preauth [-m maildir]] [--listen addr:port]\n"
+	    "       mdimapd --hash\n"
 	    "       mdimapd -V | --version\n"
 	    "Speaks IMAP on standard input and output; see mdimapd(8).\n");
 	exit(status);
@@ -67,33 +79,105 @@ no_core(void)
 		fatal("setrlimit RLIMIT_CORE");
 }
 
-/* The Maildir of a --preauth session: -m, else $MAILDIR, else ~/Maildir. */
+/* The Maildir of a --preauth session: -m, else $MAILDIR, else the
+ * maildir setting for the invoking user. */
 static char *
 preauth_maildir(const char *opt, const struct passwd *pw)
 {
-	const char	*home, *env;
-	char		 path[PATH_MAX];
-	struct stat	 st;
+	struct auth_user	 u;
+	const char		*env;
+	char			 path[PATH_MAX];
 
-	if (opt != NULL)
-		(void)snprintf(path, sizeof(path), "%s", opt);
-	else if ((env = getenv("MAILDIR")) != NULL && *env != '\0')
-		(void)snprintf(path, sizeof(path), "%s", env);
-	else {
-		home = getenv("HOME");
-		if (home == NULL || *home == '\0')
-			home = pw->pw_dir;
-		if ((size_t)snprintf(path, sizeof(path), "%s/Maildir", home) >=
+	if (opt != NULL || ((env = getenv("MAILDIR")) != NULL && *env != '\0')) {
+		if (strlcpy(path, opt != NULL ? opt : env, sizeof(path)) >=
 		    sizeof(path))
-			fatalx("home directory path too long");
+			fatalx("Maildir path too long");
+		return strdup(path);
 	}
-	if (strlen(path) >= sizeof(path) - 1)
-		fatalx("Maildir path too long");
-	if (stat(path, &st) == -1)
-		fatal("Maildir %s", path);
-	if (!S_ISDIR(st.st_mode))
-		fatalx("Maildir %s: not a directory", path);
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.name, pw->pw_name, sizeof(u.name));
+	env = getenv("HOME");
+	strlcpy(u.home, env != NULL && *env == '/' ? env : pw->pw_dir,
+	    sizeof(u.home));
+	if (session_maildir_path(config.maildir, &u, path, sizeof(path)) == -1)
+		fatalx("maildir setting %s gives no absolute path",
+		    config.maildir);
 	return strdup(path);
+}
+
+/* mdimapd --hash: a passwd-file hash for a password read without echo. */
+static int
+hash_password(void)
+{
+	char	p1[AUTH_PASS_MAX + 1], p2[AUTH_PASS_MAX + 1];
+	char	out[512];
+	int	flags = isatty(0) ? RPP_REQUIRE_TTY : RPP_STDIN;
+
+	if (readpassphrase("Password: ", p1, sizeof(p1), flags) == NULL)
+		fatal("readpassphrase");
+	if (flags == RPP_REQUIRE_TTY) {
+		if (readpassphrase("Again: ", p2, sizeof(p2), flags) == NULL)
+			fatal("readpassphrase");
+		if (strcmp(p1, p2) != 0) {
+			explicit_bzero(p1, sizeof(p1));
+			explicit_bzero(p2, sizeof(p2));
+			fprintf(stderr, "mdimapd: passwords differ\n");
+			return 1;
+		}
+	}
+	if (auth_hash(p1, out, sizeof(out)) == -1)
+		fatalx("crypt failed");
+	explicit_bzero(p1, sizeof(p1));
+	explicit_bzero(p2, sizeof(p2));
+	printf("%s\n", out);
+	return 0;
+}
+
+/* The pre-login child of the root monitor. */
+static void
+prelogin_child(int fd)
+{
+	struct session_opts	o;
+	char			addr[64];
+
+	priv_drop(config.prelogin_user, config.prelogin_chroot);
+	(void)peer_describe(0, addr, sizeof(addr));
+	setproctitle("[%s] pre-login", addr);
+	memset(&o, 0, sizeof(o));
+	o.mode = MODE_CHILD;
+	o.monitor_fd = fd;
+	session_run(&o);
+}
+
+static void __attribute__((noreturn))
+run_root(void)
+{
+	struct session_opts	 o;
+	struct auth_user	 u;
+	char			 addr[64], tag[LIMIT_TAG + 1], path[PATH_MAX];
+	char			*rest;
+	size_t			 restlen;
+
+	(void)peer_describe(0, addr, sizeof(addr));
+	setproctitle("[%s] monitor", addr);
+	priv_monitor(addr, prelogin_child, &u, tag, sizeof(tag), &rest,
+	    &restlen);
+	/* A good login: become the user, then serve. */
+	if (session_maildir_path(config.maildir, &u, path, sizeof(path)) == -1)
+		fatalx("user %s: maildir setting %s gives no absolute path",
+		    u.name, config.maildir);
+	priv_become(&u);
+	if (chdir(u.home) == -1 && chdir("/") == -1)
+		fatal("chdir");
+	setproctitle("%s [%s]", u.name, addr);
+	memset(&o, 0, sizeof(o));
+	o.mode = MODE_LOGGEDIN;
+	o.user = u.name;
+	o.maildir = path;
+	o.login_tag = tag;
+	o.rest = rest;
+	o.restlen = restlen;
+	session_run(&o);
 }
 
 int
@@ -103,24 +187,29 @@ main(int argc, char *argv[])
 		{ "preauth",	no_argument,		NULL, 'P' },
 		{ "maildir",	required_argument,	NULL, 'm' },
 		{ "debug",	no_argument,		NULL, 'd' },
+		{ "listen",	required_argument,	NULL, 'L' },
+		{ "hash",	no_argument,		NULL, 'H' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 },
 	};
 	struct session_opts	 o;
 	struct passwd		*pw;
-	const char		*maildir = NULL, *unpriv = DEFAULT_PRELOGIN_USER;
-	int			 ch, debug = 0, print = 0;
-	char			 err[256];
+	const char		*maildir = NULL, *cfile = CONFIG_FILE;
+	const char		*listen_addr = NULL, *sets[64];
+	char			 err[512];
 	struct stat		 st2;
+	int			 ch, debug = 0, print = 0, nsets = 0, i, r;
+	int			 preauth = 0, cfile_given = 0;
 
 	check_fds();
 	umask(077);
-	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "dm:no:u:Vh", longopts, NULL)) != -1) {
+	setproctitle_init(argc, argv, environ);
+	while ((ch = getopt_long(argc, argv, "df:m:no:u:Vh", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'P':
-			o.preauth = 1;
+			preauth = 1;
 			break;
 		case 'm':
 			maildir = optarg;
@@ -128,18 +217,31 @@ main(int argc, char *argv[])
 		case 'd':
 			debug = 1;
 			break;
+		case 'f':
+			cfile = optarg;
+			cfile_given = 1;
+			break;
 		case 'n':
 			print = 1;
 			break;
 		case 'o':
-			if (config_set(optarg, err, sizeof(err)) == -1) {
-				fprintf(stderr, "mdimapd: -o %s\n", err);
-				return 2;
-			}
-			break;
 		case 'u':
-			unpriv = optarg;
+			if (nsets == (int)(sizeof(sets) / sizeof(sets[0])))
+				usage(2);
+			if (ch == 'u') {
+				char *s;
+				if (asprintf(&s, "prelogin_user=%s",
+				    optarg) == -1)
+					exit(1);
+				sets[nsets++] = s;
+			} else
+				sets[nsets++] = optarg;
 			break;
+		case 'L':
+			listen_addr = optarg;
+			break;
+		case 'H':
+			return hash_password();
 		case 'V':
 			printf("mdimapd %s\n", MDIMAPD_VERSION);
 			return 0;
@@ -149,8 +251,18 @@ main(int argc, char *argv[])
 			usage(2);
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (maildir != NULL && !preauth))
 		usage(2);
+	/* The file, then -o in order: the command line wins. */
+	if ((r = config_load(cfile, !cfile_given, err, sizeof(err))) == -1) {
+		fprintf(stderr, "mdimapd: %s\n", err);
+		return 2;
+	}
+	for (i = 0; i < nsets; i++)
+		if (config_set(sets[i], err, sizeof(err)) == -1) {
+			fprintf(stderr, "mdimapd: -o %s\n", err);
+			return 2;
+		}
 	if (print) {
 		config_print();
 		return 0;
@@ -163,7 +275,11 @@ main(int argc, char *argv[])
 		log_mirror_stderr(1);
 	no_core();
 
-	if (o.preauth) {
+	if (listen_addr != NULL)
+		listen_run(listen_addr);	/* returns in each child */
+
+	memset(&o, 0, sizeof(o));
+	if (preauth) {
 		/* The session never runs as root (DESIGN.md). */
 		if (getuid() == 0 || geteuid() == 0)
 			fatalx("--preauth refuses to serve root");
@@ -171,12 +287,14 @@ main(int argc, char *argv[])
 		if ((pw = getpwuid(getuid())) == NULL)
 			fatalx("no passwd entry for uid %u",
 			    (unsigned)getuid());
+		o.mode = MODE_PREAUTH;
 		if ((o.user = strdup(pw->pw_name)) == NULL ||
 		    (o.maildir = preauth_maildir(maildir, pw)) == NULL)
 			fatalx("out of memory");
-	} else if (getuid() == 0 || geteuid() == 0) {
-		/* No byte from the network is parsed as root. */
-		priv_drop(unpriv);
+		session_run(&o);
 	}
+	if (getuid() == 0 || geteuid() == 0)
+		run_root();
+	o.mode = MODE_INPROCESS;
 	session_run(&o);
 }

@@ -368,26 +368,41 @@ session_run(const struct session_opts *o)
 	io_set_close_hook(session_log_end);
 	log_set_fatal_hook(session_fatal_hook);
 
+	s->mode = o->mode;
+	s->monitor_fd = o->monitor_fd;
 	buf_reset(&s->out);
-	if (o->preauth) {
+	switch (o->mode) {
+	case MODE_PREAUTH:
 		session_set_auth(s, o->user);
-		if ((s->maildir = strdup(o->maildir)) == NULL)
-			fatalx("out of memory");
-		if ((s->rootfd = open(s->maildir, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC)) == -1)
-			fatal("open %s", s->maildir);
+		session_open_maildir(s, o->maildir);
 		log_escape(esc, sizeof(esc), s->maildir, strlen(s->maildir));
 		log_escape(escu, sizeof(escu), s->user, strlen(s->user));
 		log_info("session start: user=%s remote=%s preauth maildir=%s",
 		    escu, s->remote, esc);
 		(void)buf_adds(&s->out, "* PREAUTH [");
 		capability_write(s, &s->out);
-		(void)buf_printf(&s->out, "] Logged in as %s", s->user);
-	} else {
+		(void)buf_adds(&s->out, "] Logged in as ");
+		resp_text(&s->out, s->user, strlen(s->user));
+		break;
+	case MODE_LOGGEDIN:
+		/* The monitor, now the user: answer the child's LOGIN, then
+		 * go on with what the child had read after it. */
+		session_set_auth(s, o->user);
+		session_open_maildir(s, o->maildir);
+		log_escape(escu, sizeof(escu), s->user, strlen(s->user));
+		log_info("session start: user=%s remote=%s", escu, s->remote);
+		(void)buf_adds(&s->out, o->login_tag);
+		(void)buf_adds(&s->out, " OK [");
+		capability_write(s, &s->out);
+		(void)buf_adds(&s->out, "] Logged in");
+		io_prefeed(o->rest, o->restlen);
+		break;
+	default:
 		log_info("session start: remote=%s", s->remote);
 		(void)buf_adds(&s->out, "* OK [");
 		capability_write(s, &s->out);
 		(void)buf_adds(&s->out, "] mdimapd ready.");
+		break;
 	}
 	session_send_line(s);
 	if (s->state == STATE_NOTAUTH)

@@ -37,6 +37,14 @@ enum session_state {
 /* What ENABLE has turned on (RFC 5161); see cmd_enable. */
 #define ENABLED_UTF8	0x01
 
+/* How the session starts (main.c decides). */
+enum session_mode {
+	MODE_PREAUTH,		/* --preauth: logged in as the invoking user */
+	MODE_CHILD,		/* pre-login child of the root monitor */
+	MODE_INPROCESS,		/* not root: LOGIN checked here, same uid only */
+	MODE_LOGGEDIN,		/* the monitor, after a good LOGIN, as the user */
+};
+
 struct session {
 	enum session_state	 state;
 	struct arena		*cmd_arena;	/* reset after each command */
@@ -62,12 +70,19 @@ struct session {
 	int			 bad_in_row;	/* BAD answers in a row */
 	unsigned		 enabled;	/* ENABLED_* */
 	struct timespec		 started;
+	enum session_mode	 mode;
+	int			 monitor_fd;	/* MODE_CHILD */
+	int			 auth_failures;	/* on this connection */
 };
 
 struct session_opts {
-	int		 preauth;
-	const char	*user;		/* preauth: the invoking user */
-	const char	*maildir;	/* preauth: the Maildir root */
+	enum session_mode mode;
+	int		 monitor_fd;	/* MODE_CHILD */
+	const char	*user;		/* PREAUTH, LOGGEDIN */
+	const char	*maildir;	/* PREAUTH, LOGGEDIN: the Maildir root */
+	const char	*login_tag;	/* LOGGEDIN: the LOGIN to answer */
+	const char	*rest;		/* LOGGEDIN: input read past it */
+	size_t		 restlen;
 };
 
 /* Set up the session on fds 0/1, greet, and run the command loop; never
@@ -129,6 +144,22 @@ int	session_mailbox(struct session *, const char *name, char *dir,
 
 /* cmd_append.c: drop a message whose command failed. */
 void	append_abort(struct session *);
+
+/* login.c: whether LOGIN / AUTHENTICATE PLAIN are offered here (the
+ * channel is secure, or the cleartext policy allows it). */
+int	session_login_allowed(const struct session *);
+/* Log in with user and pass (wiped by the caller): answers the command,
+ * and on success the session is logged in (or, in the pre-login child,
+ * the process ends and the monitor carries on). */
+void	session_login(struct session *, const char *user, size_t ulen,
+	    const char *pass, size_t plen);
+/* Expand a maildir template ("~/Maildir", "/var/mail/%d/%n") for u;
+ * -1 if it does not make an absolute path. */
+struct auth_user;
+int	session_maildir_path(const char *tmpl, const struct auth_user *u,
+	    char *out, size_t size);
+/* Open (creating it if need be) the Maildir root. */
+void	session_open_maildir(struct session *, const char *path);
 
 /* The capability list for the session's state, space-separated, from the
  * command table and the extension table (capability.c). */

@@ -8,7 +8,7 @@ load helpers
 
 # The capabilities each state advertises: the one place to change them
 # (limits.bats, syntax.bats and io.bats read these two lines).
-CAPS_NOTAUTH='IMAP4rev1 LITERAL- LOGINDISABLED ID'
+CAPS_NOTAUTH='IMAP4rev1 LITERAL- AUTH=PLAIN SASL-IR ID'
 CAPS_AUTH='IMAP4rev1 LITERAL- UIDPLUS APPENDLIMIT=67108864 CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE ID ENABLE UNSELECT MOVE NAMESPACE'
 GREETING="* OK [CAPABILITY $CAPS_NOTAUTH] mdimapd ready."
 
@@ -56,13 +56,13 @@ c OK Logout completed."
 	[ "$output" = "$expected" ]
 }
 
-@test "not authenticated: greeting advertises LOGINDISABLED, no ENABLE" {
+@test "not authenticated, from this host: AUTH=PLAIN SASL-IR, no ENABLE" {
 	run imap <<'EOF'
 a CAPABILITY
 b LOGOUT
 EOF
-	expected="* OK [CAPABILITY IMAP4rev1 LITERAL- LOGINDISABLED ID] mdimapd ready.
-* CAPABILITY IMAP4rev1 LITERAL- LOGINDISABLED ID
+	expected="* OK [CAPABILITY IMAP4rev1 LITERAL- AUTH=PLAIN SASL-IR ID] mdimapd ready.
+* CAPABILITY IMAP4rev1 LITERAL- AUTH=PLAIN SASL-IR ID
 a OK Capability completed.
 * BYE Logging out
 b OK Logout completed."
@@ -408,22 +408,41 @@ c OK NOOP completed."
 # ---------------------------------------------------------------------------
 # LOGIN / AUTHENTICATE without a backend (LOGINDISABLED)
 
-@test "LOGIN is refused with NO [UNAVAILABLE] while no backend exists" {
+@test "LOGIN with wrong credentials: NO [AUTHENTICATIONFAILED], literals allowed" {
 	run imap <<'EOF'
-a LOGIN user secret
-b LOGIN "user" "sec ret"
-c LOGIN {4}
-user {6}
+a LOGIN nosuchuser secret
+b LOGIN "nosuchuser" "sec ret"
+c NOOP
+EOF
+	expect "$GREETING
+a NO [AUTHENTICATIONFAILED] Authentication failed.
+b NO [AUTHENTICATIONFAILED] Authentication failed.
+c OK NOOP completed."
+	run imap <<'EOF'
+c LOGIN {10}
+nosuchuser {6}
 secret
 d NOOP
 EOF
 	expect "$GREETING
-a NO [UNAVAILABLE] Login is disabled: no authentication backend is configured
-b NO [UNAVAILABLE] Login is disabled: no authentication backend is configured
 + Ready for literal data
 + Ready for literal data
-c NO [UNAVAILABLE] Login is disabled: no authentication backend is configured
+c NO [AUTHENTICATIONFAILED] Authentication failed.
 d OK NOOP completed."
+}
+
+@test "login_cleartext = never: LOGINDISABLED, no AUTH=, LOGIN refused" {
+	test_config "login_cleartext = never"
+	run imap <<'EOF'
+a CAPABILITY
+b LOGIN user secret
+c AUTHENTICATE PLAIN
+EOF
+	expect "* OK [CAPABILITY IMAP4rev1 LITERAL- LOGINDISABLED ID] mdimapd ready.
+* CAPABILITY IMAP4rev1 LITERAL- LOGINDISABLED ID
+a OK Capability completed.
+b NO [PRIVACYREQUIRED] Login is allowed only on a secure connection (IMAPS)
+c NO [CANNOT] Unsupported authentication mechanism"
 }
 
 @test "LOGIN with the wrong arguments is BAD" {
@@ -446,22 +465,31 @@ f OK NOOP completed.
 g BAD LOGIN needs a user name and a password"
 }
 
-@test "AUTHENTICATE is refused with NO [CANNOT]; without a mechanism BAD" {
+@test "AUTHENTICATE: PLAIN with SASL-IR and with a continuation; cancel; bad input" {
+	# "\0nosuchuser\0secret" in base64, and with an authzid that differs
 	run imap <<'EOF'
-a AUTHENTICATE PLAIN
-b AUTHENTICATE PLAIN dXNlcgB1c2VyAHNlY3JldA==
-c AUTHENTICATE plain =
-d AUTHENTICATE
-e NOOP
-f AUTHENTICATE "PLAIN"
+a AUTHENTICATE PLAIN AG5vc3VjaHVzZXIAc2VjcmV0
+b AUTHENTICATE plain
+AG5vc3VjaHVzZXIAc2VjcmV0
+c AUTHENTICATE PLAIN
+*
+d AUTHENTICATE PLAIN b3RoZXIAbm9zdWNodXNlcgBzZWNyZXQ=
+e AUTHENTICATE PLAIN not-base64
+f AUTHENTICATE CRAM-MD5
+g AUTHENTICATE
+h AUTHENTICATE "PLAIN"
 EOF
 	expect "$GREETING
-a NO [CANNOT] Unsupported authentication mechanism
-b NO [CANNOT] Unsupported authentication mechanism
-c NO [CANNOT] Unsupported authentication mechanism
-d BAD AUTHENTICATE needs a mechanism name
-e OK NOOP completed.
-f BAD AUTHENTICATE needs a mechanism name"
+a NO [AUTHENTICATIONFAILED] Authentication failed.
++ 
+b NO [AUTHENTICATIONFAILED] Authentication failed.
++ 
+c BAD Authentication canceled
+d NO [AUTHORIZATIONFAILED] Cannot log in as another user
+e BAD Invalid PLAIN response
+f NO [CANNOT] Unsupported authentication mechanism
+g BAD AUTHENTICATE needs a mechanism name
+h BAD AUTHENTICATE needs a mechanism name"
 }
 
 # ---------------------------------------------------------------------------
@@ -518,7 +546,7 @@ b BAD Unknown command
 c OK NOOP completed.
 d BAD Unknown command
 e BAD Unknown command
-f NO [UNAVAILABLE] Login is disabled: no authentication backend is configured
+f NO [AUTHENTICATIONFAILED] Authentication failed.
 g BAD Unknown command
 h BAD Unknown command
 * CAPABILITY $CAPS_NOTAUTH

@@ -20,6 +20,21 @@ TEST_USER=${TEST_USER:-nobody}
 common_setup() {
 	TESTDIR=$(mktemp -d /tmp/mdimapd-test.XXXXXX)
 	chmod 755 "$TESTDIR"
+	# Every test runs with a configuration of its own, never the
+	# machine's /etc/mdimapd.conf: $MDIMAPD is a wrapper that passes
+	# -f $TESTDIR/mdimapd.conf (tests add settings with test_config).
+	# No delay after a failed login: tests of the delay set one.
+	printf 'auth_delay = 0\n' >"$TESTDIR/mdimapd.conf"
+	MDIMAPD_BIN=${MDIMAPD_BIN:-$MDIMAPD}
+	printf '#!/bin/sh\nexec "%s" -f "%s" "$@"\n' "$MDIMAPD_BIN" \
+	    "$TESTDIR/mdimapd.conf" >"$TESTDIR/mdimapd"
+	chmod 755 "$TESTDIR/mdimapd"
+	MDIMAPD=$TESTDIR/mdimapd
+}
+
+# test_config "name = value": add a setting to the test's configuration.
+test_config() {
+	printf '%s\n' "$1" >>"$TESTDIR/mdimapd.conf"
 }
 
 common_teardown() {

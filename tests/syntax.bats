@@ -9,7 +9,7 @@ load helpers
 # in core.bats only (one place to change them; core.bats tests them).
 eval "$(grep -E '^CAPS_(NOTAUTH|AUTH)=' "$BATS_TEST_DIRNAME/core.bats")"
 GREETING="* OK [CAPABILITY $CAPS_NOTAUTH] mdimapd ready."
-LOGIN_NO='NO [UNAVAILABLE] Login is disabled: no authentication backend is configured'
+LOGIN_NO='NO [AUTHENTICATIONFAILED] Authentication failed.'
 
 preauth_greeting() {
 	echo "* PREAUTH [CAPABILITY $CAPS_AUTH] Logged in as $(as_user id -un)"

@@ -236,6 +236,16 @@ io_consume(size_t n)
 	in_off += n;
 }
 
+void
+io_prefeed(const char *p, size_t n)
+{
+	if (n > sizeof(inbuf) || in_len != in_off)
+		fatalx("io_prefeed: %zu bytes", n);
+	memcpy(inbuf, p, n);
+	in_off = 0;
+	in_len = n;
+}
+
 size_t
 io_buffered(void)
 {

@@ -28,6 +28,9 @@ void	io_set_close_hook(void (*)(const char *reason));
  * *len_r == 0). */
 const char *io_peek(size_t *len_r);
 void	io_consume(size_t n);
+/* Put input read by another process (the pre-login child) in front of
+ * what comes next; at most 64 KiB. */
+void	io_prefeed(const char *, size_t);
 /* Input already buffered, without waiting. */
 size_t	io_buffered(void);
 
