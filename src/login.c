@@ -52,16 +52,15 @@ session_open_maildir(struct session *s, const char *path)
 	char	sub[PATH_MAX];
 	size_t	i;
 
-	/* A new user's first login: make the Maildir. */
-	if (access(path, F_OK) == -1 && errno == ENOENT) {
-		if (mkdir_ok(path) == -1)
-			fatal("mkdir %s", path);
-		for (i = 0; i < 3; i++) {
-			(void)snprintf(sub, sizeof(sub), "%s/%s", path,
-			    i == 0 ? "cur" : i == 1 ? "new" : "tmp");
-			if (mkdir_ok(sub) == -1)
-				fatal("mkdir %s", sub);
-		}
+	/* A new user's first login: make the Maildir (and INBOX's
+	 * cur/ new/ tmp/, which an MDA may not have made yet). */
+	if (mkdir_ok(path) == -1)
+		fatal("mkdir %s", path);
+	for (i = 0; i < 3; i++) {
+		(void)snprintf(sub, sizeof(sub), "%s/%s", path,
+		    i == 0 ? "cur" : i == 1 ? "new" : "tmp");
+		if (mkdir_ok(sub) == -1)
+			fatal("mkdir %s", sub);
 	}
 	free(s->maildir);
 	if ((s->maildir = strdup(path)) == NULL)

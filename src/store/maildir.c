@@ -223,6 +223,14 @@ maildir_assign(struct maildir *m, const char *const *names, size_t n,
 			return -1;
 		if (uidlist_read(m->dirfd, &m->ul) == -1)
 			goto fail;
+	} else if (m->ul.version == 1) {
+		/* Courier's list: made version 3 before we append to it. */
+		if (uidlist_convert(m->dirfd, lockfd, &m->ul) == -1)
+			return -1;
+		if ((lockfd = uidlist_lock(m->dirfd)) == -1)
+			return -1;
+		if (uidlist_read(m->dirfd, &m->ul) == -1)
+			goto fail;
 	}
 	if ((recs = calloc(n + 1, sizeof(*recs))) == NULL)
 		fatalx("out of memory");
@@ -314,6 +322,83 @@ move_to_cur(struct maildir *m, struct mmsg *msg)
 	msg->name = to;
 	msg->state &= ~MSG_IN_NEW;
 	return 1;
+}
+
+struct compact_iter {
+	struct maildir	*m;
+	size_t		 i;
+	char		 base[1024];
+};
+
+static int
+compact_next(void *arg, struct uidlist_rec *r)
+{
+	struct compact_iter	*it = arg;
+	struct mmsg		*msg;
+	size_t			 bl;
+
+	while (it->i < it->m->n) {
+		msg = &it->m->msgs[it->i++];
+		bl = maildir_baselen(msg->name);
+		if ((msg->state & MSG_GONE) || bl >= sizeof(it->base))
+			continue;
+		memcpy(it->base, msg->name, bl);
+		it->base[bl] = '\0';
+		r->uid = msg->uid;
+		r->base = it->base;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The list keeps a line for every message ever numbered: rewrite it with
+ * the messages there are, when the others outnumber them. Only if nobody
+ * appended since our listing (their files may not be in our view).
+ */
+static void
+compact(struct maildir *m)
+{
+	struct compact_iter	it;
+	int			lockfd;
+
+	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
+		return;
+	if (uidlist_read(m->dirfd, &m->ul) == -1 || m->ul.n > 0 ||
+	    m->ul.version != 3) {
+		uidlist_unlock(m->dirfd, lockfd);
+		return;
+	}
+	memset(&it, 0, sizeof(it));
+	it.m = m;
+	if (uidlist_rewrite(m->dirfd, lockfd, &m->ul, compact_next, &it) == -1)
+		log_warn("%s: rewriting %s", m->name, UIDLIST_NAME);
+}
+
+/* Files left in tmp/ by a crashed writer: Maildir says 36 hours. */
+static void
+tmp_clean(struct maildir *m)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	int		 fd;
+	time_t		 now = time(NULL);
+
+	if ((fd = dup(m->tmpfd)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || fstatat(m->tmpfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode) ||
+		    now - st.st_mtime < 36 * 3600)
+			continue;
+		(void)unlinkat(m->tmpfd, de->d_name, 0);
+	}
+	closedir(d);
 }
 
 static int
@@ -567,6 +652,8 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	}
 	if (modseq_sync(m) == -1)
 		log_warn("%s: %s", m->name, MODSEQ_FILE);
+	if (!m->readonly && m->ul.total > 2 * m->n + 1000)
+		compact(m);
 	r = 0;
 out:
 	saved = errno;
@@ -703,6 +790,8 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 		goto fail;
 	if (m->uidvalidity == 0 && ensure_uidlist(m) == -1)
 		goto fail;
+	if (!readonly)
+		tmp_clean(m);
 	return m;
 fail:
 	saved = errno;

@@ -238,8 +238,9 @@ maildir_keywords_read(struct maildir *m)
 static int
 keywords_write(struct maildir *m)
 {
-	FILE	*f;
-	int	 fd, i, ok;
+	FILE		*f;
+	struct stat	 st, old;
+	int		 fd, i, ok;
 
 	fd = openat(m->dirfd, KEYWORDS_FILE ".tmp", O_WRONLY | O_CREAT |
 	    O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -253,6 +254,16 @@ keywords_write(struct maildir *m)
 		if (m->keywords[i] != NULL)
 			fprintf(f, "%d %s\n", i, m->keywords[i]);
 	ok = fflush(f) == 0 && fsync(fd) == 0;
+	/* Dovecot reads the file again only when its mtime moves. */
+	if (ok && fstatat(m->dirfd, KEYWORDS_FILE, &old, AT_SYMLINK_NOFOLLOW) == 0
+	    && fstat(fd, &st) == 0 && st.st_mtime <= old.st_mtime) {
+		struct timespec ts[2];
+
+		ts[0] = st.st_atim;
+		ts[1].tv_sec = old.st_mtime + 1;
+		ts[1].tv_nsec = 0;
+		(void)futimens(fd, ts);
+	}
 	if (fclose(f) != 0)
 		ok = 0;
 	if (!ok || renameat(m->dirfd, KEYWORDS_FILE ".tmp", m->dirfd,

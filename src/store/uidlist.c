@@ -95,7 +95,7 @@ parse_header(struct uidlist *ul, char *line)
 			ul->next_uid = v;
 		return 0;
 	}
-	if ((line[0] != '3' && line[0] != '2') || line[1] != ' ')
+	if (line[0] != '3' || line[1] != ' ')
 		return -1;
 	ul->version = 3;
 	for (i = 0, tok = strtok_r(line + 2, " ", &save); tok != NULL;
@@ -446,7 +446,7 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 {
 	struct buf		 b;
 	struct uidlist_rec	 r;
-	struct stat		 st;
+	struct stat		 st, old;
 	size_t			 total = 0;
 	int			 saved;
 
@@ -467,6 +467,19 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 	if (write_all(lockfd, b.data, b.len) == -1 || fsync(lockfd) == -1 ||
 	    fstat(lockfd, &st) == -1)
 		goto fail;
+	/* Readers (Dovecot) look at the mtime: it must grow. */
+	if (fstatat(dirfd, UIDLIST_NAME, &old, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (old.st_mtim.tv_sec > st.st_mtim.tv_sec ||
+	    (old.st_mtim.tv_sec == st.st_mtim.tv_sec &&
+	    old.st_mtim.tv_nsec >= st.st_mtim.tv_nsec))) {
+		struct timespec ts[2];
+
+		ts[0] = st.st_atim;
+		ts[1].tv_sec = old.st_mtim.tv_sec + 1;
+		ts[1].tv_nsec = 0;
+		if (futimens(lockfd, ts) == -1 || fstat(lockfd, &st) == -1)
+			goto fail;
+	}
 	if (renameat(dirfd, UIDLIST_LOCK, dirfd, UIDLIST_NAME) == -1)
 		goto fail;
 	(void)fsync(dirfd);
@@ -485,6 +498,51 @@ fail:
 	uidlist_unlock(dirfd, lockfd);
 	errno = saved;
 	return -1;
+}
+
+struct convert_iter {
+	const struct uidlist	*ul;
+	size_t			 i;
+};
+
+static int
+convert_next(void *arg, struct uidlist_rec *r)
+{
+	struct convert_iter	*it = arg;
+
+	if (it->i == it->ul->n)
+		return 0;
+	*r = it->ul->recs[it->i++];
+	return 1;
+}
+
+int
+uidlist_convert(int dirfd, int lockfd, struct uidlist *ul)
+{
+	struct uidlist		full;
+	struct convert_iter	it;
+	int			r, saved;
+
+	uidlist_init(&full);
+	if (uidlist_read(dirfd, &full) == -1) {
+		saved = errno;
+		uidlist_free(&full);
+		uidlist_unlock(dirfd, lockfd);
+		errno = saved;
+		return -1;
+	}
+	if (ul->next_uid > full.next_uid)
+		full.next_uid = ul->next_uid;
+	it.ul = &full;
+	it.i = 0;
+	r = uidlist_rewrite(dirfd, lockfd, &full, convert_next, &it);
+	saved = errno;
+	uidlist_free(&full);
+	/* The caller reads the new file from scratch. */
+	ul->dev = 0;
+	ul->ino = 0;
+	errno = saved;
+	return r;
 }
 
 uint32_t

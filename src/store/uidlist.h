@@ -87,6 +87,12 @@ int	uidlist_append(int dirfd, struct uidlist *,
 int	uidlist_rewrite(int dirfd, int lockfd, struct uidlist *,
 	    int (*next)(void *, struct uidlist_rec *), void *arg);
 
+/* Under the lock: rewrite a version 1 (Courier) list as version 3, with
+ * its UIDVALIDITY, records and next UID (appending version 3 lines to a
+ * version 1 file would make them unreadable to its readers). The lock is
+ * gone afterwards; ul reads the new file from scratch next time. */
+int	uidlist_convert(int dirfd, int lockfd, struct uidlist *);
+
 /* A new UIDVALIDITY: the time, but above anything given out before at
  * this Maildir root (dovecot-uidvalidity, kept as Dovecot keeps it). */
 uint32_t uidlist_new_uidvalidity(int rootfd);
