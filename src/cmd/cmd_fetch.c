@@ -220,13 +220,15 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	if ((need_size && maildir_vsize(m, idx, &vsize) == -1) ||
 	    (need_date && maildir_internaldate(m, idx, &t) == -1) ||
 	    (need_body && (fd = maildir_open_msg(m, idx)) == -1)) {
-		if (errno != ENOENT)
-			log_warn("%s: UID %u", m->name, msg->uid);
-		return 1;
+		/* Expunged by another process, or the file replaced by a
+		 * symlink or a FIFO (never followed): the message is gone. */
+		if (errno == ENOENT || errno == ELOOP || errno == EINVAL)
+			return 1;
+		log_warn("%s: UID %u", m->name, msg->uid);
+		return 2;
 	}
 	if (f->sets_seen && !m->readonly && !(msg->flags & MF_SEEN) &&
-	    maildir_set_flags(m, idx, msg->flags | MF_SEEN,
-	    msg->keywords) == 0) {
+	    maildir_change_flags(m, idx, 0, 0, MF_SEEN, 0) == 0) {
 		/* RFC 9051 6.4.5: the new flags go with the data. */
 		for (i = 0; i < f->n && f->items[i].type != F_FLAGS; i++)
 			;
@@ -298,7 +300,7 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	struct imap_arg	*items, *a;
 	const char	*str, *err;
 	size_t		*idx, n, i, nitems;
-	int		 missing = 0;
+	int		 missing = 0, r;
 
 	memset(&f, 0, sizeof(f));
 	if (args == NULL || args->next == NULL || args->next->next != NULL) {
@@ -326,9 +328,12 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	if (msgset_get(s, args, &idx, &n) == -1)
 		return;
 	for (i = 0; i < n; i++)
-		if (fetch_one(s, &f, idx[i]) != 0)
-			missing = 1;
-	if (missing)
+		if ((r = fetch_one(s, &f, idx[i])) > missing)
+			missing = r;
+	if (missing == 2)
+		session_no(s, "SERVERBUG", "Some messages could not be read, "
+		    "see the server log");
+	else if (missing)
 		session_no(s, "EXPUNGEISSUED", "Some messages were expunged "
 		    "by another session");
 	else

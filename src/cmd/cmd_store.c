@@ -33,8 +33,7 @@ cmd_store(struct session *s, struct imap_arg *args)
 	const char	*item, *err, *p;
 	enum store_op	 op;
 	size_t		*idx, n, i, nvals;
-	uint32_t	 kw = 0, nkw;
-	uint8_t		 flags;
+	uint32_t	 kw = 0;
 	int		 silent, k, missing = 0;
 
 	if (args == NULL || args->next == NULL || args->next->next == NULL ||
@@ -108,19 +107,16 @@ cmd_store(struct session *s, struct imap_arg *args)
 		switch (op) {
 		case STORE_SET:
 			/* \Passed (Maildir P) is not an IMAP flag: kept. */
-			flags = fs.sys | (msg->flags & MF_PASSED);
-			nkw = kw;
+			k = maildir_change_flags(m, idx[i],
+			    MF_ALL & ~MF_PASSED, UINT32_MAX, fs.sys, kw);
 			break;
 		case STORE_ADD:
-			flags = msg->flags | fs.sys;
-			nkw = msg->keywords | kw;
+			k = maildir_change_flags(m, idx[i], 0, 0, fs.sys, kw);
 			break;
 		default:
-			flags = msg->flags & ~fs.sys;
-			nkw = msg->keywords & ~kw;
+			k = maildir_change_flags(m, idx[i], fs.sys, kw, 0, 0);
 			break;
 		}
-		k = maildir_set_flags(m, idx[i], flags, nkw);
 		if (k == 1) {
 			missing = 1;
 			continue;

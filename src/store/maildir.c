@@ -409,7 +409,7 @@ timespec_eq(const struct timespec *a, const struct timespec *b)
 
 struct pending {
 	uint32_t	 uid;
-	char		*name;
+	const char	*name;
 	int		 in_new;
 };
 
@@ -421,6 +421,95 @@ pending_cmp(const void *a, const void *b)
 	return pa->uid < pb->uid ? -1 : pa->uid > pb->uid;
 }
 
+/* The records read so far, sorted by base name for recs_find(). */
+static struct uidlist_rec *
+sorted_recs(struct maildir *m, size_t *n_r)
+{
+	struct uidlist_rec	*recs;
+
+	*n_r = m->ul.n;
+	if ((recs = reallocarray(NULL, m->ul.n + 1, sizeof(*recs))) == NULL)
+		fatalx("out of memory");
+	if (m->ul.n > 0) {
+		memcpy(recs, m->ul.recs, m->ul.n * sizeof(*recs));
+		qsort(recs, m->ul.n, sizeof(*recs), rec_cmp_base);
+	}
+	return recs;
+}
+
+static int
+pend_has(const struct pending *pend, size_t n, const char *name)
+{
+	size_t	i, bl = maildir_baselen(name);
+
+	for (i = 0; i < n; i++)
+		if (maildir_baselen(pend[i].name) == bl &&
+		    memcmp(pend[i].name, name, bl) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether a record read has no file in the view or among pend. */
+static int
+unmatched_records(struct maildir *m, const struct pending *pend, size_t n)
+{
+	size_t	i, j, bl;
+
+	for (i = 0; i < m->ul.n; i++) {
+		bl = strlen(m->ul.recs[i].base);
+		if (hash_find(m, m->ul.recs[i].base, bl) >= 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (maildir_baselen(pend[j].name) == bl &&
+			    memcmp(pend[j].name, m->ul.recs[i].base, bl) == 0)
+				break;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Number new files (names, with in_new alongside), in delivery order;
+ * uids gets their UIDs in the order names ends up in.
+ */
+static int
+number_new(struct maildir *m, const char **names, int *in_new, size_t n,
+    uint32_t *uids)
+{
+	struct entry	*tmp;
+	size_t		 i, nrecs;
+	struct uidlist_rec *recs;
+	const struct uidlist_rec *rec;
+
+	if ((tmp = calloc(n + 1, sizeof(*tmp))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < n; i++) {
+		tmp[i].name = (char *)(uintptr_t)names[i];
+		tmp[i].in_new = in_new[i];
+	}
+	qsort(tmp, n, sizeof(*tmp), maildir_entry_cmp);
+	for (i = 0; i < n; i++) {
+		names[i] = tmp[i].name;
+		in_new[i] = tmp[i].in_new;
+	}
+	free(tmp);
+	if (maildir_assign(m, names, n, uids) == -1)
+		return -1;
+	if (m->ul.ino == 0) {
+		/* The list was just created: read it, and find our UIDs. */
+		if (uidlist_read(m->dirfd, &m->ul) == -1)
+			return -1;
+		m->uidvalidity = m->ul.uidvalidity;
+		recs = sorted_recs(m, &nrecs);
+		for (i = 0; i < n; i++)
+			if ((rec = recs_find(recs, nrecs, names[i])) != NULL)
+				uids[i] = rec->uid;
+		free(recs);
+	}
+	return 0;
+}
+
 int
 maildir_sync(struct maildir *m, struct maildir_changes *ch)
 {
@@ -430,10 +519,12 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	const struct uidlist_rec *rec;
 	struct pending		*pend = NULL;
 	const char		**unknown = NULL;
+	int			*unknown_new = NULL;
+	struct scan		 sc2;
 	uint32_t		*uids = NULL;
 	unsigned char		*seen = NULL;
 	size_t			 i, nrecs, npend = 0, nunknown = 0, missing;
-	size_t			 nrecsorted, bl;
+	size_t			 nnew, bl;
 	long			 idx;
 	uint8_t			 flags;
 	uint32_t		 kw, olduv = m->uidvalidity;
@@ -484,12 +575,16 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 		if ((seen = calloc(m->n + 1, 1)) == NULL)
 			fatalx("out of memory");
 		free(unknown);
-		if ((unknown = calloc(sc.n + 1, sizeof(*unknown))) == NULL)
+		free(unknown_new);
+		if ((unknown = calloc(sc.n + 1, sizeof(*unknown))) == NULL ||
+		    (unknown_new = calloc(sc.n + 1, sizeof(*unknown_new))) ==
+		    NULL)
 			fatalx("out of memory");
 		nunknown = 0;
 		for (i = 0; i < sc.n; i++) {
 			bl = maildir_baselen(sc.e[i].name);
 			if ((idx = hash_find(m, sc.e[i].name, bl)) < 0) {
+				unknown_new[nunknown] = sc.e[i].in_new;
 				unknown[nunknown++] = sc.e[i].name;
 				continue;
 			}
@@ -538,101 +633,82 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 			}
 		}
 
-	/* Unknown files: numbered already (in the records read), or new. */
-	nrecs = m->ul.n;
-	if (nunknown > 0) {
-		if ((recs = reallocarray(NULL, nrecs + 1, sizeof(*recs))) == NULL)
-			fatalx("out of memory");
-		if (nrecs > 0) {
-			memcpy(recs, m->ul.recs, nrecs * sizeof(*recs));
-			qsort(recs, nrecs, sizeof(*recs), rec_cmp_base);
+	/*
+	 * Unknown files: numbered already (in the records read), or new
+	 * (numbered now, under the lock, in delivery order).
+	 */
+	memset(&sc2, 0, sizeof(sc2));
+	if ((pend = calloc(nunknown + 1, sizeof(*pend))) == NULL ||
+	    (uids = calloc(nunknown + 1, sizeof(*uids))) == NULL)
+		fatalx("out of memory");
+	recs = sorted_recs(m, &nrecs);
+	nnew = 0;
+	for (i = 0; i < nunknown; i++) {
+		if ((rec = recs_find(recs, nrecs, unknown[i])) != NULL) {
+			pend[npend].uid = rec->uid;
+			pend[npend].name = unknown[i];
+			pend[npend].in_new = unknown_new[i];
+			npend++;
+		} else {
+			unknown_new[nnew] = unknown_new[i];
+			unknown[nnew++] = unknown[i];
 		}
-		nrecsorted = nrecs;
-		if ((pend = calloc(nunknown + 1, sizeof(*pend))) == NULL ||
-		    (uids = calloc(nunknown + 1, sizeof(*uids))) == NULL)
-			fatalx("out of memory");
-		/* Files still without a record go to the end of unknown[]. */
-		size_t nnew = 0;
-		for (i = 0; i < nunknown; i++) {
-			if ((rec = recs_find(recs, nrecsorted, unknown[i])) != NULL) {
-				pend[npend].uid = rec->uid;
-				pend[npend].name = (char *)(uintptr_t)unknown[i];
-				npend++;
-			} else
-				unknown[nnew++] = unknown[i];
-		}
-		if (nnew > 0) {
-			/* In delivery order. */
-			struct entry *tmp = calloc(nnew + 1, sizeof(*tmp));
-			if (tmp == NULL)
-				fatalx("out of memory");
-			for (i = 0; i < nnew; i++)
-				tmp[i].name = (char *)(uintptr_t)unknown[i];
-			qsort(tmp, nnew, sizeof(*tmp), maildir_entry_cmp);
-			for (i = 0; i < nnew; i++)
-				unknown[i] = tmp[i].name;
-			free(tmp);
-			if (maildir_assign(m, unknown, nnew, uids) == -1) {
-				free(recs);
-				recs = NULL;
-				goto out;
-			}
-			if (m->ul.ino == 0) {
-				/* The list was just created: read it. */
-				if (uidlist_read(m->dirfd, &m->ul) == -1) {
-					free(recs);
-					recs = NULL;
-					goto out;
-				}
-				m->uidvalidity = m->ul.uidvalidity;
-				free(recs);
-				nrecs = m->ul.n;
-				recs = reallocarray(NULL, nrecs + 1,
-				    sizeof(*recs));
-				if (recs == NULL)
-					fatalx("out of memory");
-				if (nrecs > 0) {
-					memcpy(recs, m->ul.recs,
-					    nrecs * sizeof(*recs));
-					qsort(recs, nrecs, sizeof(*recs),
-					    rec_cmp_base);
-				}
-				for (i = 0; i < nnew; i++)
-					if ((rec = recs_find(recs, nrecs,
-					    unknown[i])) != NULL)
-						uids[i] = rec->uid;
-			}
-			for (i = 0; i < nnew; i++) {
-				if (uids[i] == 0)
-					continue;
-				pend[npend].uid = uids[i];
-				pend[npend].name = (char *)(uintptr_t)unknown[i];
-				npend++;
-			}
-		}
-		free(recs);
-		recs = NULL;
-		/* in_new from the listing */
-		for (i = 0; i < npend; i++) {
-			size_t j;
-			for (j = 0; j < sc.n; j++)
-				if (sc.e[j].name == pend[i].name) {
-					pend[i].in_new = sc.e[j].in_new;
-					break;
-				}
-		}
-		if (npend > 0)
-			qsort(pend, npend, sizeof(*pend), pending_cmp);
-		for (i = 0; i < npend; i++) {
-			if (m->n > 0 && pend[i].uid <= m->msgs[m->n - 1].uid) {
-				log_warnx("%s: %s has UID %u, below the "
-				    "highest known: ignored", m->name,
-				    pend[i].name, pend[i].uid);
+	}
+	if (nnew > 0) {
+		if (number_new(m, unknown, unknown_new, nnew, uids) == -1)
+			goto out;
+		for (i = 0; i < nnew; i++) {
+			if (uids[i] == 0)
 				continue;
-			}
-			view_add(m, pend[i].uid, pend[i].name, pend[i].in_new);
-			ch->added++;
+			pend[npend].uid = uids[i];
+			pend[npend].name = unknown[i];
+			pend[npend].in_new = unknown_new[i];
+			npend++;
 		}
+	}
+	/*
+	 * Records of files our listing did not see: another process numbered
+	 * a file delivered after we listed. Dropping the records would number
+	 * those files again; adding what we found before them would put a
+	 * higher UID before a lower one. List once more, then add all in UID
+	 * order. Records still without a file were expunged before we saw
+	 * them.
+	 */
+	if (unmatched_records(m, pend, npend)) {
+		free(recs);
+		recs = sorted_recs(m, &nrecs);
+		if (maildir_scan_all(m, &sc2) == 0) {
+			for (i = 0; i < sc2.n; i++) {
+				if (hash_find(m, sc2.e[i].name,
+				    maildir_baselen(sc2.e[i].name)) >= 0 ||
+				    pend_has(pend, npend, sc2.e[i].name) ||
+				    (rec = recs_find(recs, nrecs,
+				    sc2.e[i].name)) == NULL)
+					continue;
+				pend = reallocarray(pend, npend + 1,
+				    sizeof(*pend));
+				if (pend == NULL)
+					fatalx("out of memory");
+				pend[npend].uid = rec->uid;
+				pend[npend].name = sc2.e[i].name;
+				pend[npend].in_new = sc2.e[i].in_new;
+				npend++;
+			}
+		}
+	}
+	free(recs);
+	recs = NULL;
+	if (npend > 0)
+		qsort(pend, npend, sizeof(*pend), pending_cmp);
+	for (i = 0; i < npend; i++) {
+		if (m->n > 0 && pend[i].uid <= m->msgs[m->n - 1].uid) {
+			log_warnx("%s: %s has UID %u, below the highest "
+			    "known: ignored", m->name, pend[i].name,
+			    pend[i].uid);
+			continue;
+		}
+		view_add(m, pend[i].uid, pend[i].name, pend[i].in_new);
+		ch->added++;
 	}
 	uidlist_forget(&m->ul);
 	if (m->uidvalidity == 0)
@@ -658,6 +734,9 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 out:
 	saved = errno;
 	maildir_scan_free(&sc);
+	maildir_scan_free(&sc2);
+	free(unknown_new);
+	free(recs);
 	free(seen);
 	free(unknown);
 	free(pend);

@@ -74,6 +74,7 @@ struct maildir {
 	struct timespec	 cur_mtime;	/* of cur/ and new/ when last listed */
 	struct timespec	 new_mtime;
 	int		 synced;	/* listed at least once */
+	int		 in_retry;	/* maildir_sync listing again */
 	struct modseq_state ms;		/* mdimapd-state */
 };
 
@@ -119,11 +120,14 @@ long		 maildir_find_uid(const struct maildir *, uint32_t uid);
 uint32_t	 maildir_uidnext(const struct maildir *);
 
 /*
- * Change a message's flags and keywords to the given values (renaming its
- * file). Returns 0, 1 if the message is gone from disk, or -1 (errno).
+ * Change a message's flags: clear some, set others, applied to the flags
+ * its file has when it is renamed (so a change another process made
+ * meanwhile is kept). Returns 0, 1 if the message is gone from disk, or
+ * -1 (errno).
  */
-int		 maildir_set_flags(struct maildir *, size_t idx, uint8_t flags,
-		    uint32_t keywords);
+int		 maildir_change_flags(struct maildir *, size_t idx,
+		    uint8_t clear, uint32_t clear_kw, uint8_t set,
+		    uint32_t set_kw);
 /* Letter index for a keyword, adding it to dovecot-keywords if create and
  * there is room. Returns 0..25, -1 unknown (or no room: errno ENOSPC), or
  * -2 on I/O error. Case-insensitive, as IMAP flags are. */

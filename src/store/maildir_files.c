@@ -196,7 +196,7 @@ void
 maildir_keywords_read(struct maildir *m)
 {
 	FILE	*f;
-	char	 line[512], *sp, *nl, *p;
+	char	 line[512], *sp, *nl, *p, *old[KEYWORDS_MAX];
 	long	 idx;
 	int	 fd, i;
 
@@ -208,7 +208,7 @@ maildir_keywords_read(struct maildir *m)
 		return;
 	}
 	for (i = 0; i < KEYWORDS_MAX; i++) {
-		free(m->keywords[i]);
+		old[i] = m->keywords[i];
 		m->keywords[i] = NULL;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -233,6 +233,14 @@ maildir_keywords_read(struct maildir *m)
 			fatalx("out of memory");
 	}
 	fclose(f);
+	/* Another process defined a keyword: FLAGS and PERMANENTFLAGS
+	 * (with or without \*) are to be sent again. */
+	for (i = 0; i < KEYWORDS_MAX; i++) {
+		if ((old[i] == NULL) != (m->keywords[i] == NULL) ||
+		    (old[i] != NULL && strcmp(old[i], m->keywords[i]) != 0))
+			m->kw_changed = 1;
+		free(old[i]);
+	}
 }
 
 static int

@@ -107,21 +107,38 @@ maildir_relocate(struct maildir *m, size_t idx)
 }
 
 int
-maildir_set_flags(struct maildir *m, size_t idx, uint8_t flags,
-    uint32_t keywords)
+maildir_change_flags(struct maildir *m, size_t idx, uint8_t clear,
+    uint32_t clear_kw, uint8_t set, uint32_t set_kw)
 {
 	struct mmsg	*msg = &m->msgs[idx];
+	struct stat	 st;
 	char		*to;
+	uint8_t		 flags;
+	uint32_t	 keywords;
 	int		 tries, r;
 
 	if (msg->state & MSG_GONE)
 		return 1;
 	for (tries = 0; tries < 3; tries++) {
+		/* From the flags the file has now: another process may have
+		 * renamed it since our last sync (found by relocate). */
+		flags = (uint8_t)((msg->flags & ~clear) | set);
+		keywords = (msg->keywords & ~clear_kw) | set_kw;
 		if (msg->flags == flags && msg->keywords == keywords &&
-		    !(msg->state & MSG_IN_NEW))
-			return 0;
-		to = maildir_name_make(msg->name, maildir_baselen(msg->name), flags,
-		    keywords);
+		    !(msg->state & MSG_IN_NEW)) {
+			/* Nothing to do, if the name we know is still the
+			 * file's: else its flags changed behind us. */
+			if (fstatat(m->curfd, msg->name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0)
+				return 0;
+			if (errno != ENOENT)
+				return -1;
+			if ((r = maildir_relocate(m, idx)) != 0)
+				return r;
+			continue;
+		}
+		to = maildir_name_make(msg->name, maildir_baselen(msg->name),
+		    flags, keywords);
 		if (renameat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, m->curfd, to) == 0) {
 			free(msg->name);
@@ -179,8 +196,8 @@ name_size(const char *name, const char *key, uint64_t *r)
 	for (p = name; (p = strstr(p, key)) != NULL && (size_t)(p - name) < bl;
 	    p++) {
 		*r = strtoull(p + strlen(key), &end, 10);
-		if (end != p + strlen(key))
-			return -1;
+		if (end == p + strlen(key))
+			return -1;	/* no digits */
 		return 0;
 	}
 	return -1;
