@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "auth.h"
 #include "config.h"
@@ -153,6 +154,13 @@ passwd_file_lookup(const char *user, char *hash, size_t hashsize,
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			/* A line too long to be an entry: skip all of it. */
+			int c;
+			while ((c = getc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
@@ -200,9 +208,13 @@ system_lookup(const char *user, char *hash, size_t hashsize,
 	u->gid = pw->pw_gid;
 	strlcpy(u->home, pw->pw_dir, sizeof(u->home));
 	u->system = 1;
-	if ((sp = getspnam(user)) != NULL)
+	if ((sp = getspnam(user)) != NULL) {
 		strlcpy(hash, sp->sp_pwdp, hashsize);
-	else
+		/* An expired account (shadow(5) sp_expire, in days). */
+		if (sp->sp_expire > 0 &&
+		    time(NULL) / 86400 >= (time_t)sp->sp_expire)
+			hash[0] = '!';
+	} else
 		strlcpy(hash, pw->pw_passwd, hashsize);
 	endspent();
 	return 1;
@@ -229,31 +241,68 @@ auth_verify(const char *user, size_t ulen, const char *pass, size_t plen,
 	pw[plen] = '\0';
 	/* The backends in order; the first that knows the user decides. */
 	for (b = config.auth; *b != '\0' && r == 0; b = end) {
-		while (*b == ' ')
+		while (*b == ' ' || *b == '\t')
 			b++;
-		end = b + strcspn(b, " ");
+		end = b + strcspn(b, " \t");
 		len = (size_t)(end - b);
 		if (len == 11 && strncmp(b, "passwd-file", 11) == 0)
 			r = passwd_file_lookup(name, hash, sizeof(hash), u);
 		else if (len == 6 && strncmp(b, "system", 6) == 0)
 			r = system_lookup(name, hash, sizeof(hash), u);
 		if (r == -1) {
+			/* A backend that cannot be read must not let the
+			 * next one decide for a user it may hold. */
 			tempfail = 1;
-			r = 0;
+			break;
 		}
 	}
 	dummy_init(NULL);
 	ok = check(pw, r == 1 ? hash : NULL);
 	explicit_bzero(pw, sizeof(pw));
 	explicit_bzero(hash, sizeof(hash));
-	if (ok && u->uid == 0) {
-		log_warnx("user %s maps to uid 0: refused", name);
+	if (ok && (u->uid == 0 || u->gid == 0)) {
+		log_warnx("user %s maps to uid or gid 0: refused", name);
 		ok = 0;
 	}
 	if (!ok)
 		return tempfail ? AUTH_TEMPFAIL : AUTH_FAIL;
 	strlcpy(u->name, name, sizeof(u->name));
 	return AUTH_OK;
+}
+
+int
+auth_check_config(char *err, size_t errsize)
+{
+	const char	*b, *end;
+	size_t		 len;
+	int		 pf = 0, any = 0;
+
+	for (b = config.auth; *b != '\0'; b = end) {
+		while (*b == ' ' || *b == '\t')
+			b++;
+		end = b + strcspn(b, " \t");
+		len = (size_t)(end - b);
+		if (len == 0)
+			continue;
+		any = 1;
+		if (len == 11 && strncmp(b, "passwd-file", 11) == 0)
+			pf = 1;
+		else if (!(len == 6 && strncmp(b, "system", 6) == 0)) {
+			(void)snprintf(err, errsize, "auth: unknown backend "
+			    "%.*s (passwd-file, system)", (int)len, b);
+			return -1;
+		}
+	}
+	if (!any) {
+		(void)snprintf(err, errsize, "auth: no backend");
+		return -1;
+	}
+	if (pf && config.passwd_file[0] == '\0') {
+		(void)snprintf(err, errsize, "auth has passwd-file but "
+		    "passwd_file is not set");
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -39,6 +39,9 @@ enum auth_result {
 enum auth_result auth_verify(const char *user, size_t ulen, const char *pass,
 		    size_t plen, struct auth_user *u);
 
+/* Whether the auth settings make sense (start-up and -n). */
+int	auth_check_config(char *err, size_t errsize);
+
 /* A hash line for a password, in the preferred crypt(3) method of this
  * system ("{CRYPT}$y$..."). Returns 0 or -1. */
 int	auth_hash(const char *pass, char *out, size_t outsize);

@@ -32,7 +32,7 @@ int
 session_login_allowed(const struct session *s)
 {
 	int	secure = config.secure == SECURE_YES ||
-		    (config.secure == SECURE_AUTO && getenv("REMOTE_HOST") != NULL);
+		    (config.secure == SECURE_AUTO && s->proxied);
 
 	if (secure || config.login_cleartext == CLEARTEXT_ALWAYS)
 		return 1;
@@ -49,11 +49,21 @@ mkdir_ok(const char *path)
 void
 session_open_maildir(struct session *s, const char *path)
 {
-	char	sub[PATH_MAX];
+	char	sub[PATH_MAX], *p;
 	size_t	i;
 
-	/* A new user's first login: make the Maildir (and INBOX's
-	 * cur/ new/ tmp/, which an MDA may not have made yet). */
+	/* A new user's first login: make the Maildir, its parents (a
+	 * /var/mail/%d/%n template) and INBOX's cur/ new/ tmp/, which an MDA
+	 * may not have made yet. */
+	strlcpy(sub, path, sizeof(sub));
+	for (p = sub + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (access(sub, F_OK) == -1 && mkdir_ok(sub) == -1)
+			fatal("mkdir %s", sub);
+		*p = '/';
+	}
 	if (mkdir_ok(path) == -1)
 		fatal("mkdir %s", path);
 	for (i = 0; i < 3; i++) {

@@ -133,6 +133,52 @@ hash_password(void)
 	return 0;
 }
 
+/*
+ * Settings that can only be wrong at the first login are checked now, so
+ * that a mistake is a start-up error, not a dropped connection. The
+ * message starts with ": " (after the file name).
+ */
+static int
+config_check(char *err, size_t errsize)
+{
+	struct auth_user	 u;
+	struct passwd		*pw;
+	struct stat		 st;
+	char			 msg[256], path[PATH_MAX];
+
+	if (auth_check_config(msg, sizeof(msg)) == -1) {
+		(void)snprintf(err, errsize, ": %s", msg);
+		return -1;
+	}
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.name, "user@example.org", sizeof(u.name));
+	strlcpy(u.home, "/home/user", sizeof(u.home));
+	if (session_maildir_path(config.maildir, &u, path, sizeof(path)) == -1) {
+		(void)snprintf(err, errsize, ": maildir: %s does not make an "
+		    "absolute path (~ %%u %%n %%d %%h %%%%)", config.maildir);
+		return -1;
+	}
+	if (getuid() == 0) {
+		errno = 0;
+		if ((pw = getpwnam(config.prelogin_user)) == NULL ||
+		    pw->pw_uid == 0 || pw->pw_gid == 0) {
+			(void)snprintf(err, errsize, ": prelogin_user: %s is "
+			    "not an unprivileged user", config.prelogin_user);
+			return -1;
+		}
+		if (config.prelogin_chroot[0] != '\0' &&
+		    (stat(config.prelogin_chroot, &st) == -1 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+		    (st.st_mode & 022) != 0)) {
+			(void)snprintf(err, errsize, ": prelogin_chroot: %s is "
+			    "not a directory owned by root and writable by "
+			    "root only", config.prelogin_chroot);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The pre-login child of the root monitor. */
 static void
 prelogin_child(int fd)
@@ -141,7 +187,7 @@ prelogin_child(int fd)
 	char			addr[64];
 
 	priv_drop(config.prelogin_user, config.prelogin_chroot);
-	(void)peer_describe(0, addr, sizeof(addr));
+	(void)peer_describe(0, addr, sizeof(addr), NULL);
 	setproctitle("[%s] pre-login", addr);
 	memset(&o, 0, sizeof(o));
 	o.mode = MODE_CHILD;
@@ -158,7 +204,7 @@ run_root(void)
 	char			*rest;
 	size_t			 restlen;
 
-	(void)peer_describe(0, addr, sizeof(addr));
+	(void)peer_describe(0, addr, sizeof(addr), NULL);
 	setproctitle("[%s] monitor", addr);
 	priv_monitor(addr, prelogin_child, &u, tag, sizeof(tag), &rest,
 	    &restlen);
@@ -253,26 +299,31 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (maildir != NULL && !preauth))
 		usage(2);
+	log_init("mdimapd", debug, debug);
+	/* Start-up errors reach an administrator at a terminal too, but
+	 * never a client's socket (inetd may hand us one as stderr): they go
+	 * to syslog then. */
+	if (!debug && fstat(2, &st2) == 0 && !S_ISSOCK(st2.st_mode))
+		log_mirror_stderr(1);
+
 	/* The file, then -o in order: the command line wins. */
 	if ((r = config_load(cfile, !cfile_given, err, sizeof(err))) == -1) {
-		fprintf(stderr, "mdimapd: %s\n", err);
+		log_warnx("%s", err);
 		return 2;
 	}
 	for (i = 0; i < nsets; i++)
 		if (config_set(sets[i], err, sizeof(err)) == -1) {
-			fprintf(stderr, "mdimapd: -o %s\n", err);
+			log_warnx("-o %s", err);
 			return 2;
 		}
+	if (config_check(err, sizeof(err)) == -1) {
+		log_warnx("%s%s", r == 0 ? cfile : "settings", err);
+		return 2;
+	}
 	if (print) {
 		config_print();
 		return 0;
 	}
-
-	log_init("mdimapd", debug, debug);
-	/* Start-up errors reach an administrator at a terminal too, but
-	 * never a client's socket (inetd may hand us one as stderr). */
-	if (!debug && fstat(2, &st2) == 0 && !S_ISSOCK(st2.st_mode))
-		log_mirror_stderr(1);
 	no_core();
 
 	if (listen_addr != NULL)

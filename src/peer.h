@@ -9,8 +9,13 @@
 
 #include <stddef.h>
 
-/* Writes a printable address into buf; returns 1 if the peer is on this
- * host (loopback address, or no network at all), else 0. */
-int	peer_describe(int fd, char *buf, size_t size);
+/*
+ * Writes a printable address into buf; returns 1 if the peer is on this
+ * host (loopback address, or no network at all), else 0. *proxied_r (may
+ * be NULL) tells whether the client came through stunnel: REMOTE_HOST is
+ * set and fd 0 is not a socket from elsewhere (xinetd sets REMOTE_HOST
+ * too, but hands us the client's own socket).
+ */
+int	peer_describe(int fd, char *buf, size_t size, int *proxied_r);
 
 #endif

@@ -244,6 +244,7 @@ priv_monitor(const char *remote, void (*child)(int), struct auth_user *u,
 				child_gone(pid);
 			continue;
 		}
+		log_info("login: user=%s remote=%s", esc, remote);
 		free(user);
 		if (write_all(sp[0], &verdict, 1) == -1) {
 			free(rest);

@@ -360,7 +360,8 @@ session_run(const struct session_opts *o)
 	s->cmd_arena = arena_new(LIMIT_ARENA);
 	s->parser = parser_new(s->cmd_arena, (size_t)config.line_max_prelogin);
 	buf_init(&s->out, OUT_MAX);
-	s->loopback = peer_describe(0, s->remote, sizeof(s->remote));
+	s->loopback = peer_describe(0, s->remote, sizeof(s->remote),
+	    &s->proxied);
 
 	log_mirror_stderr(0);
 	io_init(0, 1);

@@ -67,6 +67,7 @@ struct session {
 	char			*dest_dirname;
 	char			 remote[64];	/* printable peer address */
 	int			 loopback;	/* peer is on this host */
+	int			 proxied;	/* through stunnel (TLS) */
 	int			 bad_in_row;	/* BAD answers in a row */
 	unsigned		 enabled;	/* ENABLED_* */
 	struct timespec		 started;

@@ -7,6 +7,10 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <dirent.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,37 +24,63 @@
 #include "log.h"
 #include "throttle.h"
 
-/* A file name for the address: hex digits and dots only. */
+/*
+ * A file name for the address: IPv4 as is, IPv6 by its /64 (one host
+ * usually has a whole /64), IPv4-mapped IPv6 as the IPv4 address.
+ */
 static void
 key_for(const char *addr, char *key, size_t size)
 {
-	size_t		i, o = 0, colons = 0;
-	unsigned char	c;
+	struct in6_addr	a6;
+	struct in_addr	a4;
+	const char	*p = addr;
 
-	for (i = 0; addr[i] != '\0' && o + 3 < size; i++) {
-		c = (unsigned char)addr[i];
-		if (c == ':' && ++colons == 4)
-			break;		/* IPv6: the first 64 bits */
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		    (c >= 'A' && c <= 'F') || c == '.')
-			key[o++] = (char)c;
-		else
-			key[o++] = '_';
+	if (strncmp(p, "::ffff:", 7) == 0 && strchr(p + 7, ':') == NULL)
+		p += 7;
+	if (inet_pton(AF_INET, p, &a4) == 1) {
+		(void)inet_ntop(AF_INET, &a4, key, (socklen_t)size);
+		return;
 	}
-	key[o] = '\0';
-	if (o == 0)
-		strlcpy(key, "unknown", size);
+	if (inet_pton(AF_INET6, p, &a6) == 1) {
+		(void)snprintf(key, size, "%02x%02x%02x%02x%02x%02x%02x%02x-64",
+		    a6.s6_addr[0], a6.s6_addr[1], a6.s6_addr[2], a6.s6_addr[3],
+		    a6.s6_addr[4], a6.s6_addr[5], a6.s6_addr[6], a6.s6_addr[7]);
+		return;
+	}
+	strlcpy(key, "unknown", size);
+}
+
+/* Old entries go, so the directory does not grow with every address. */
+static void
+prune(void)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	time_t		 now = time(NULL);
+	int		 dfd;
+
+	if ((d = opendir(config.throttle_dir)) == NULL)
+		return;
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && fstatat(dfd, de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    now - st.st_mtime > config.throttle_window)
+			(void)unlinkat(dfd, de->d_name, 0);
+	closedir(d);
 }
 
 static int
-open_entry(const char *addr)
+open_entry(const char *addr, int create)
 {
 	char	key[128], path[1024];
 	int	fd;
 
 	if (config.throttle_failures == 0 || strcmp(addr, "local") == 0)
 		return -1;
-	if (mkdir(config.throttle_dir, 0700) == -1 && errno != EEXIST) {
+	if (create && mkdir(config.throttle_dir, 0700) == -1 &&
+	    errno != EEXIST) {
 		log_warn("%s", config.throttle_dir);
 		return -1;
 	}
@@ -58,12 +88,13 @@ open_entry(const char *addr)
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", config.throttle_dir,
 	    key) >= sizeof(path))
 		return -1;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) == -1) {
-		log_warn("%s", path);
+	if ((fd = open(path, (create ? O_RDWR | O_CREAT : O_RDONLY) |
+	    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1) {
+		if (create || errno != ENOENT)
+			log_warn("%s", path);
 		return -1;
 	}
-	if (flock(fd, LOCK_EX) == -1) {
+	if (flock(fd, create ? LOCK_EX : LOCK_SH) == -1) {
 		close(fd);
 		return -1;
 	}
@@ -93,7 +124,7 @@ throttle_blocked(const char *addr)
 	long long	first;
 	int		fd;
 
-	if ((fd = open_entry(addr)) == -1)
+	if ((fd = open_entry(addr, 0)) == -1)
 		return 0;
 	entry_read(fd, &count, &first);
 	close(fd);
@@ -108,9 +139,13 @@ throttle_fail(const char *addr)
 	long long	first;
 	int		fd, n;
 
-	if ((fd = open_entry(addr)) == -1)
+	if ((fd = open_entry(addr, 1)) == -1)
 		return;
 	entry_read(fd, &count, &first);
+	if (count == 0) {
+		/* A new window: a good moment to drop old entries. */
+		prune();
+	}
 	if (count == 0)
 		first = (long long)time(NULL);
 	count++;
