@@ -70,13 +70,24 @@ check_fds(void)
 	closefrom(3);
 }
 
+/* No core dumps (they would hold passwords), and a memory cap: a
+ * session that runs away is stopped by the kernel, not the machine. */
 static void
-no_core(void)
+limits_set(void)
 {
 	struct rlimit	rl = { 0, 0 };
 
 	if (setrlimit(RLIMIT_CORE, &rl) == -1)
 		fatal("setrlimit RLIMIT_CORE");
+#if !defined(__SANITIZE_ADDRESS__)
+	/* (AddressSanitizer maps terabytes of shadow memory: no cap.) */
+	if (config.memory_limit > 0) {
+		rl.rlim_cur = rl.rlim_max =
+		    (rlim_t)config.memory_limit * 1024 * 1024;
+		if (setrlimit(RLIMIT_DATA, &rl) == -1)
+			fatal("setrlimit RLIMIT_DATA");
+	}
+#endif
 }
 
 /* The Maildir of a --preauth session: -m, else $MAILDIR, else the
@@ -324,7 +335,7 @@ main(int argc, char *argv[])
 		config_print();
 		return 0;
 	}
-	no_core();
+	limits_set();
 
 	if (listen_addr != NULL)
 		listen_run(listen_addr);	/* returns in each child */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "commands.h"
@@ -184,7 +185,7 @@ session_unselect(struct session *s, int expunge)
 int
 session_select(struct session *s, const char *name, int readonly)
 {
-	char		 dir[512];
+	char		 dir[512], title[128];
 	struct maildir	*m;
 	size_t		 i;
 
@@ -206,6 +207,9 @@ session_select(struct session *s, const char *name, int readonly)
 	s->sel = m;
 	if ((s->sel_dirname = strdup(dir)) == NULL)
 		fatalx("out of memory");
+	/* ps shows who reads what: "mdimapd: user [address] mailbox". */
+	log_escape(title, sizeof(title), name, strlen(name));
+	setproctitle("%s [%s] %s", s->user, s->remote, title);
 	s->state = STATE_SELECTED;
 	m->kw_changed = 0;
 	report_flags_defined(s);

@@ -22,6 +22,7 @@ struct config config = {
 	.idle_prelogin = LIMIT_IDLE_PRELOGIN,
 	.idle = LIMIT_IDLE,
 	.write_timeout = LIMIT_WRITE_TIMEOUT,
+	.memory_limit = LIMIT_MEMORY_MB,
 	.auth_delay = 2,
 	.auth_failures = LIMIT_AUTH_FAILURES,
 	.throttle_failures = 10,
@@ -59,6 +60,10 @@ static const struct setting settings[] = {
 	{ "idle", S_NUM, &config.idle, NULL, 1, 24 * 3600, NULL, NULL },
 	{ "write_timeout", S_NUM, &config.write_timeout, NULL, 1, 3600, NULL,
 	    NULL },
+	/* yescrypt alone takes 32 MiB; a session with 100,000 messages
+	 * selected, some tens. */
+	{ "memory_limit", S_NUM, &config.memory_limit, NULL, 0, 1024 * 1024,
+	    NULL, NULL },
 	{ "auth", S_STR, NULL, &config.auth, 0, 0, NULL, "system" },
 	{ "passwd_file", S_STR, NULL, &config.passwd_file, 0, 0, NULL, "" },
 	{ "maildir", S_STR, NULL, &config.maildir, 0, 0, NULL, "~/Maildir" },

@@ -29,6 +29,7 @@ struct config {
 	long	 idle_prelogin;		/* seconds */
 	long	 idle;
 	long	 write_timeout;
+	long	 memory_limit;		/* MiB of data per process, 0: none */
 	long	 auth_delay;		/* seconds after a failed login */
 	long	 auth_failures;		/* per connection, then BYE */
 	long	 throttle_failures;	/* per address and window, then refused */

@@ -88,6 +88,9 @@
 /* Keywords per folder: the letters a..z of a Maildir file name. */
 #define LIMIT_KEYWORDS		26
 
+/* Data memory of one process (RLIMIT_DATA), in MiB: setting memory_limit. */
+#define LIMIT_MEMORY_MB		512
+
 /* Memory of one command's arena, beyond which the session ends. */
 #define LIMIT_ARENA		(64UL * 1024 * 1024)
 
