@@ -1215,3 +1215,18 @@ A: d OK Fetch completed.'
 	# nothing but records after the header
 	[ -z "$(sed 1d "$MD/dovecot-uidlist" | grep -v '^[0-9][0-9]* :')" ]
 }
+
+@test "python3 imaplib: APPEND, FETCH, STORE, COPY, MOVE, EXPUNGE, UIDs" {
+	local py=
+	for p in python3 /usr/bin/python3; do
+		if as_user "$p" -c 'import imaplib' 2>/dev/null; then
+			py=$p
+			break
+		fi
+	done
+	[ -n "$py" ] || skip "no python3 the test user can run"
+	setup_maildir
+	run as_user "$py" "$BATS_TEST_DIRNAME/imaplib_store.py" "$MDIMAPD" "$MD"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
