@@ -8,6 +8,7 @@
  * Bodies are streamed from the file with LF turned into CRLF (Maildir files
  * have LF line ends; IMAP wants CRLF), never held in memory.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "arena.h"
 #include "flags.h"
+#include "header.h"
 #include "imapdate.h"
 #include "io.h"
 #include "log.h"
@@ -35,22 +38,39 @@ enum fetch_type {
 	F_BODY,
 };
 
+/* Sections of the whole message (RFC 9051 6.4.5); MIME part numbers need
+ * the message parsed and are not here yet. */
+enum section {
+	SEC_ALL,		/* BODY[], RFC822 */
+	SEC_HEADER,		/* BODY[HEADER], RFC822.HEADER */
+	SEC_TEXT,		/* BODY[TEXT], RFC822.TEXT */
+	SEC_FIELDS,		/* BODY[HEADER.FIELDS (...)] */
+	SEC_FIELDS_NOT,		/* BODY[HEADER.FIELDS.NOT (...)] */
+};
+
 struct fetch_item {
 	enum fetch_type	 type;
-	int		 peek;
-	int		 rfc822;	/* named RFC822 in the response */
+	enum section	 sec;
+	const char	*label;		/* "BODY[TEXT]", "RFC822.HEADER"... */
+	const char	**names;	/* SEC_FIELDS*: field names */
+	size_t		 nnames;
 	int		 partial;
 	uint64_t	 off;
 	uint64_t	 len;
 };
 
 #define FETCH_ITEMS_MAX	32
+#define FETCH_FIELDS_MAX 100
+/* A header larger than this is cut there for HEADER sections. */
+#define FETCH_HEADER_MAX (1024 * 1024)
 
 struct fetch {
+	struct arena	*a;
 	struct fetch_item items[FETCH_ITEMS_MAX];
 	size_t		 n;
 	int		 want_uid;
 	int		 sets_seen;
+	int		 need_header;
 };
 
 static int
@@ -63,14 +83,83 @@ fetch_add(struct fetch *f, enum fetch_type t)
 	return 0;
 }
 
-/* "BODY[]", "BODY.PEEK[]<0.100>": only the whole message for now. */
+static int
+body_add(struct fetch *f, enum section sec, const char *label, int seen)
+{
+	if (fetch_add(f, F_BODY) == -1)
+		return -1;
+	f->items[f->n - 1].sec = sec;
+	f->items[f->n - 1].label = label;
+	if (seen)
+		f->sets_seen = 1;
+	if (sec != SEC_ALL)
+		f->need_header = 1;
+	return 0;
+}
+
+/* "(From "To" ...)" of HEADER.FIELDS: names upper-cased for the label, as
+ * Dovecot writes them. Returns the rest of the string after ")". */
+static const char *
+parse_names(struct fetch *f, struct fetch_item *it, const char *p,
+    struct buf *label)
+{
+	const char	*start;
+	char		*name;
+	size_t		 i;
+
+	if (*p++ != '(')
+		return NULL;
+	it->names = arena_alloc(f->a, FETCH_FIELDS_MAX * sizeof(*it->names));
+	(void)buf_adds(label, " (");
+	while (*p != ')') {
+		if (it->nnames > 0) {
+			if (*p++ != ' ')
+				return NULL;
+			(void)buf_addc(label, ' ');
+		}
+		if (*p == '"') {
+			start = ++p;
+			while (*p != '"' && *p != '\0')
+				if (*p++ == '\\' && *p != '\0')
+					p++;
+			if (*p != '"')
+				return NULL;
+			name = arena_strndup(f->a, start, (size_t)(p - start));
+			p++;
+		} else {
+			start = p;
+			while (*p > ' ' && *p < 0x7f && strchr("()\"]", *p) == NULL)
+				p++;
+			if (p == start)
+				return NULL;
+			name = arena_strndup(f->a, start, (size_t)(p - start));
+		}
+		/* header field names: printable, no colon (RFC 5322 3.6.8) */
+		for (i = 0; name[i] != '\0'; i++) {
+			if (name[i] <= ' ' || name[i] == ':' || name[i] == '\\' ||
+			    (unsigned char)name[i] >= 0x7f)
+				return NULL;
+			name[i] = (char)toupper((unsigned char)name[i]);
+		}
+		if (i == 0 || it->nnames == FETCH_FIELDS_MAX)
+			return NULL;
+		it->names[it->nnames++] = name;
+		(void)buf_adds(label, name);
+	}
+	(void)buf_addc(label, ')');
+	return p + 1;
+}
+
+/* "BODY[...]" and "BODY.PEEK[...]" with an optional "<offset.length>". */
 static int
 parse_body(struct fetch *f, const char *s)
 {
 	struct fetch_item	*it;
+	struct buf		 label;
 	const char		*p;
 	uint64_t		 off, len;
-	int			 peek;
+	enum section		 sec;
+	int			 peek, r = -1;
 
 	if (strncasecmp(s, "BODY.PEEK[", 10) == 0) {
 		peek = 1;
@@ -80,19 +169,48 @@ parse_body(struct fetch *f, const char *s)
 		p = s + 5;
 	} else
 		return -1;
-	if (*p != ']')
-		return -2;	/* a section: not yet */
-	p++;
+	if (*p >= '0' && *p <= '9')
+		return -2;	/* a MIME part: not yet */
+	buf_init(&label, 64 * 1024);
+	(void)buf_adds(&label, "BODY[");
+	if (*p == ']')
+		sec = SEC_ALL;
+	else if (strncasecmp(p, "HEADER]", 7) == 0) {
+		sec = SEC_HEADER;
+		p += 6;
+		(void)buf_adds(&label, "HEADER");
+	} else if (strncasecmp(p, "TEXT]", 5) == 0) {
+		sec = SEC_TEXT;
+		p += 4;
+		(void)buf_adds(&label, "TEXT");
+	} else if (strncasecmp(p, "HEADER.FIELDS.NOT ", 18) == 0) {
+		sec = SEC_FIELDS_NOT;
+		p += 18;
+		(void)buf_adds(&label, "HEADER.FIELDS.NOT");
+	} else if (strncasecmp(p, "HEADER.FIELDS ", 14) == 0) {
+		sec = SEC_FIELDS;
+		p += 14;
+		(void)buf_adds(&label, "HEADER.FIELDS");
+	} else
+		goto out;
 	if (fetch_add(f, F_BODY) == -1)
-		return -1;
+		goto out;
 	it = &f->items[f->n - 1];
-	it->peek = peek;
+	it->sec = sec;
+	if (sec == SEC_FIELDS || sec == SEC_FIELDS_NOT) {
+		if ((p = parse_names(f, it, p, &label)) == NULL)
+			goto out;
+	}
+	if (*p != ']')
+		goto out;
+	p++;
+	(void)buf_addc(&label, ']');
 	if (!peek)
 		f->sets_seen = 1;
-	if (*p == '\0')
-		return 0;
-	/* "<" number "." nz-number ">" (RFC 9051 9, section-partial) */
-	{
+	if (sec != SEC_ALL)
+		f->need_header = 1;
+	if (*p != '\0') {
+		/* "<" number "." nz-number ">" (RFC 9051 9, section-partial) */
 		const char *dot, *end;
 
 		if (*p != '<' || (dot = strchr(p, '.')) == NULL ||
@@ -101,12 +219,16 @@ parse_body(struct fetch *f, const char *s)
 		    &off) == -1 ||
 		    imap_number_parse(dot + 1, (size_t)(end - dot - 1),
 		    UINT32_MAX, &len) == -1 || len == 0)
-			return -1;
+			goto out;
 		it->partial = 1;
 		it->off = off;
 		it->len = len;
 	}
-	return 0;
+	it->label = arena_strndup(f->a, label.data, label.len);
+	r = 0;
+out:
+	buf_free(&label);
+	return r;
 }
 
 static int
@@ -129,21 +251,58 @@ parse_item(struct fetch *f, const char *s, const char **err)
 		return fetch_add(f, F_FLAGS) == 0 &&
 		    fetch_add(f, F_INTERNALDATE) == 0 &&
 		    fetch_add(f, F_SIZE) == 0 ? 0 : -1;
-	if (strcasecmp(s, "RFC822") == 0) {
-		if (fetch_add(f, F_BODY) == -1)
-			return -1;
-		f->items[f->n - 1].rfc822 = 1;
-		f->sets_seen = 1;
-		return 0;
-	}
+	/* RFC 9051 6.4.5: RFC822 = BODY[], RFC822.HEADER = BODY.PEEK[HEADER],
+	 * RFC822.TEXT = BODY[TEXT], each under its own name. */
+	if (strcasecmp(s, "RFC822") == 0)
+		return body_add(f, SEC_ALL, "RFC822", 1);
+	if (strcasecmp(s, "RFC822.HEADER") == 0)
+		return body_add(f, SEC_HEADER, "RFC822.HEADER", 0);
+	if (strcasecmp(s, "RFC822.TEXT") == 0)
+		return body_add(f, SEC_TEXT, "RFC822.TEXT", 1);
 	if ((r = parse_body(f, s)) == 0)
 		return 0;
+	if (r == -1 && (strncasecmp(s, "BODY[", 5) == 0 ||
+	    strncasecmp(s, "BODY.PEEK[", 10) == 0))
+		*err = "Invalid FETCH section";
 	if (r == -2 || strcasecmp(s, "ENVELOPE") == 0 ||
 	    strcasecmp(s, "BODYSTRUCTURE") == 0 || strcasecmp(s, "BODY") == 0 ||
 	    strcasecmp(s, "ALL") == 0 || strcasecmp(s, "FULL") == 0 ||
-	    strncasecmp(s, "RFC822.", 7) == 0 || strncasecmp(s, "BINARY", 6) == 0)
+	    strncasecmp(s, "BINARY", 6) == 0)
 		*err = "FETCH item not supported yet";
 	return -1;
+}
+
+/* The message's header: its size in the file, and as CRLF text in hdr. */
+static int
+read_header(int fd, struct buf *hdr, uint64_t *raw_r)
+{
+	struct buf	raw;
+	char		chunk[16384];
+	ssize_t		n;
+	size_t		end;
+	int		found = 0;
+
+	buf_init(&raw, FETCH_HEADER_MAX);
+	end = 0;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (buf_add(&raw, chunk, (size_t)n) == -1)
+			break;		/* cut at FETCH_HEADER_MAX */
+		end = header_end(raw.data, raw.len, &found);
+		if (found)
+			break;
+	}
+	if (n == -1) {
+		buf_free(&raw);
+		return -1;
+	}
+	end = header_end(raw.data != NULL ? raw.data : "", raw.len, &found);
+	*raw_r = end;
+	if (header_crlf(hdr, raw.data != NULL ? raw.data : "", end) == -1) {
+		buf_free(&raw);
+		return -1;
+	}
+	buf_free(&raw);
+	return 0;
 }
 
 /* Write len bytes of the message, as CRLF text, from offset off. */
@@ -184,6 +343,59 @@ stream_body(int fd, uint64_t off, uint64_t len)
 	return n == -1 ? -1 : 0;
 }
 
+/*
+ * One body section: its label, its size as a literal, its bytes. The
+ * whole message and TEXT stream from the file; HEADER and HEADER.FIELDS
+ * come from the header read already (hdr, CRLF; hdr_raw bytes in the file).
+ */
+static void
+body_write(struct session *s, const struct fetch_item *it, int fd,
+    uint64_t vsize, const struct buf *hdr, uint64_t hdr_raw, uint32_t uid)
+{
+	struct buf	*b = session_out(s), part;
+	const char	*mem = NULL;
+	uint64_t	 size, len, off = it->partial ? it->off : 0;
+	off_t		 start = 0;
+
+	buf_init(&part, FETCH_HEADER_MAX * 2);
+	switch (it->sec) {
+	case SEC_ALL:
+		size = vsize;
+		break;
+	case SEC_TEXT:
+		size = vsize > hdr->len ? vsize - hdr->len : 0;
+		start = (off_t)hdr_raw;
+		break;
+	case SEC_HEADER:
+		size = hdr->len;
+		mem = hdr->data != NULL ? hdr->data : "";
+		break;
+	default:
+		(void)header_fields(&part, hdr->data != NULL ? hdr->data : "",
+		    hdr->len, it->names, it->nnames, it->sec == SEC_FIELDS_NOT);
+		size = part.len;
+		mem = part.data != NULL ? part.data : "";
+		break;
+	}
+	len = off >= size ? 0 : size - off;
+	if (it->partial && len > it->len)
+		len = it->len;
+	if (it->partial)
+		(void)buf_printf(b, "%s<%llu> {%llu}\r\n", it->label,
+		    (unsigned long long)off, (unsigned long long)len);
+	else
+		(void)buf_printf(b, "%s {%llu}\r\n", it->label,
+		    (unsigned long long)len);
+	io_write(b->data, b->len);
+	buf_reset(b);
+	if (mem != NULL)
+		io_write(mem + off, (size_t)len);
+	else if (lseek(fd, start, SEEK_SET) == -1 ||
+	    stream_body(fd, off, len) == -1)
+		log_warn("%s: reading UID %u", s->sel->name, uid);
+	buf_free(&part);
+}
+
 static int
 fetch_one(struct session *s, struct fetch *f, size_t idx)
 {
@@ -192,9 +404,11 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	struct buf	*b = session_out(s);
 	char		 date[IMAPDATE_DATETIME_LEN + 1];
 	struct tm	 tm;
-	uint64_t	 vsize = 0, len;
+	uint64_t	 vsize = 0;
 	time_t		 t = 0;
 	size_t		 i;
+	struct buf	 hdr;
+	uint64_t	 hdr_raw = 0;
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
 	int		 need_body = 0;
 
@@ -225,6 +439,14 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		if (errno == ENOENT || errno == ELOOP || errno == EINVAL)
 			return 1;
 		log_warn("%s: UID %u", m->name, msg->uid);
+		return 2;
+	}
+	buf_init(&hdr, FETCH_HEADER_MAX * 2);
+	if (need_body && f->need_header && read_header(fd, &hdr,
+	    &hdr_raw) == -1) {
+		log_warn("%s: UID %u", m->name, msg->uid);
+		buf_free(&hdr);
+		close(fd);
 		return 2;
 	}
 	if (f->sets_seen && !m->readonly && !(msg->flags & MF_SEEN) &&
@@ -264,30 +486,13 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			    (unsigned long long)vsize);
 			break;
 		case F_BODY:
-			len = vsize;
-			if (it->partial) {
-				len = it->off >= vsize ? 0 : vsize - it->off;
-				if (len > it->len)
-					len = it->len;
-				(void)buf_printf(b, "BODY[]<%llu> {%llu}\r\n",
-				    (unsigned long long)it->off,
-				    (unsigned long long)len);
-			} else
-				(void)buf_printf(b, "%s {%llu}\r\n",
-				    it->rfc822 ? "RFC822" : "BODY[]",
-				    (unsigned long long)len);
-			io_write(b->data, b->len);
-			buf_reset(b);
-			if (lseek(fd, 0, SEEK_SET) == -1 ||
-			    stream_body(fd, it->partial ? it->off : 0,
-			    len) == -1)
-				log_warn("%s: reading UID %u", m->name,
-				    msg->uid);
+			body_write(s, it, fd, vsize, &hdr, hdr_raw, msg->uid);
 			break;
 		}
 	}
 	if (fd != -1)
 		close(fd);
+	buf_free(&hdr);
 	(void)buf_addc(b, ')');
 	session_send_line(s);
 	return 0;
@@ -303,6 +508,7 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	int		 missing = 0, r;
 
 	memset(&f, 0, sizeof(f));
+	f.a = s->cmd_arena;
 	if (args == NULL || args->next == NULL || args->next->next != NULL) {
 		session_bad(s, NULL, "FETCH needs a message set and items");
 		return;

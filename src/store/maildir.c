@@ -36,6 +36,10 @@
 #include "maildir.h"
 #include "maildir_int.h"
 
+static struct uidlist_rec *sorted_recs(struct maildir *, size_t *);
+static const struct uidlist_rec *recs_find(const struct uidlist_rec *, size_t,
+    const char *);
+
 /* --- the base name -> view index hash ------------------------------- */
 
 static size_t
@@ -97,6 +101,12 @@ hash_find(const struct maildir *m, const char *base, size_t len)
 		i = (i + 1) & (m->hashsize - 1);
 	}
 	return -1;
+}
+
+long
+maildir_hash_find(const struct maildir *m, const char *base, size_t len)
+{
+	return hash_find(m, base, len);
 }
 
 static void
@@ -206,8 +216,9 @@ int
 maildir_assign(struct maildir *m, const char *const *names, size_t n,
     uint32_t *uids_r)
 {
-	struct uidlist_rec	*recs;
-	size_t			 i, j, k, bl;
+	struct uidlist_rec	*recs, *sorted;
+	const struct uidlist_rec *rec;
+	size_t			 i, k, bl, nsorted;
 	int			 lockfd, saved;
 	uint32_t		 uid;
 
@@ -234,13 +245,13 @@ maildir_assign(struct maildir *m, const char *const *names, size_t n,
 	}
 	if ((recs = calloc(n + 1, sizeof(*recs))) == NULL)
 		fatalx("out of memory");
+	/* Records read so far, sorted once: a first open numbers 100,000
+	 * files here. */
+	sorted = sorted_recs(m, &nsorted);
 	for (i = k = 0; i < n; i++) {
 		bl = maildir_baselen(names[i]);
-		uid = 0;
-		for (j = 0; j < m->ul.n; j++)
-			if (strlen(m->ul.recs[j].base) == bl &&
-			    memcmp(m->ul.recs[j].base, names[i], bl) == 0)
-				uid = m->ul.recs[j].uid;
+		rec = recs_find(sorted, nsorted, names[i]);
+		uid = rec != NULL ? rec->uid : 0;
 		if (uid == 0) {
 			uid = m->ul.next_uid + (uint32_t)k;
 			recs[k].uid = uid;
@@ -251,6 +262,7 @@ maildir_assign(struct maildir *m, const char *const *names, size_t n,
 		}
 		uids_r[i] = uid;
 	}
+	free(sorted);
 	if (k > 0 && uidlist_append(m->dirfd, &m->ul, recs, k) == -1) {
 		saved = errno;
 		for (i = 0; i < k; i++)
@@ -548,6 +560,34 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	}
 	maildir_keywords_read(m);
 
+	/* Watched: what changed, without listing (maildir_watch.c). */
+	if (m->inofd != -1 && m->watched) {
+		int	nothing;
+
+		if ((seen = calloc(m->n + 1, 1)) == NULL)
+			fatalx("out of memory");
+		if (maildir_watch_changes(m, &sc, seen, &nothing) == 1) {
+			if (nothing && m->ul.n == 0) {
+				free(seen);
+				return 0;
+			}
+			if ((unknown = calloc(sc.n + 1, sizeof(*unknown))) ==
+			    NULL || (unknown_new = calloc(sc.n + 1,
+			    sizeof(*unknown_new))) == NULL)
+				fatalx("out of memory");
+			for (i = 0; i < sc.n; i++)
+				if (hash_find(m, sc.e[i].name,
+				    maildir_baselen(sc.e[i].name)) < 0) {
+					unknown_new[nunknown] = sc.e[i].in_new;
+					unknown[nunknown++] = sc.e[i].name;
+				}
+			goto listed;
+		}
+		free(seen);
+		seen = NULL;
+		maildir_scan_free(&sc);
+	}
+
 	/*
 	 * Nothing renamed, added or removed in cur/ or new/ since the last
 	 * listing, and no new UIDs: nothing to do. The times are taken before
@@ -596,7 +636,9 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 		if (missing == 0)
 			break;
 	}
+	m->watched = 1;
 
+listed:
 	/* Known files: flags renamed by others, moves to cur/. */
 	for (i = 0; i < sc.n; i++) {
 		bl = maildir_baselen(sc.e[i].name);
@@ -842,7 +884,7 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		fatalx("out of memory");
 	m->rootfd = rootfd;
-	m->dirfd = m->curfd = m->newfd = m->tmpfd = -1;
+	m->dirfd = m->curfd = m->newfd = m->tmpfd = m->inofd = -1;
 	m->readonly = readonly != 0;
 	uidlist_init(&m->ul);
 	if ((m->name = strdup(name)) == NULL)
@@ -865,6 +907,8 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 		maildir_keywords_read(m);
 		return m;
 	}
+	/* Watching starts before the first listing: nothing is missed. */
+	maildir_watch_start(m);
 	if (maildir_sync(m, NULL) == -1)
 		goto fail;
 	if (m->uidvalidity == 0 && ensure_uidlist(m) == -1)
@@ -896,6 +940,7 @@ maildir_close(struct maildir **mp)
 	free(m->name);
 	uidlist_free(&m->ul);
 	modseq_free(&m->ms);
+	maildir_watch_stop(m);
 	if (m->dirfd != -1)
 		close(m->dirfd);
 	if (m->curfd != -1)

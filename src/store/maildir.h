@@ -74,7 +74,10 @@ struct maildir {
 	struct timespec	 cur_mtime;	/* of cur/ and new/ when last listed */
 	struct timespec	 new_mtime;
 	int		 synced;	/* listed at least once */
-	int		 in_retry;	/* maildir_sync listing again */
+	int		 inofd;		/* inotify on cur/ and new/, or -1 */
+	int		 wd_cur;
+	int		 wd_new;
+	int		 watched;	/* listed fully since the watch began */
 	struct modseq_state ms;		/* mdimapd-state */
 };
 

@@ -1,0 +1,94 @@
+/*
+ * header.c: finding and filtering a message header. A field is a line
+ * "name: value" and the lines after it that start with a space or a tab
+ * (RFC 5322 2.2.3 folding); a line without a colon is kept with the field
+ * before it, as Dovecot does, so nothing is lost or invented.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "header.h"
+
+size_t
+header_end(const char *data, size_t len, int *found_r)
+{
+	size_t	i;
+
+	*found_r = 1;
+	/* An empty first line: no header at all. */
+	if (len >= 1 && data[0] == '\n')
+		return 1;
+	if (len >= 2 && data[0] == '\r' && data[1] == '\n')
+		return 2;
+	for (i = 0; i + 1 < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		if (data[i + 1] == '\n')
+			return i + 2;
+		if (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')
+			return i + 3;
+	}
+	*found_r = 0;
+	return len;
+}
+
+int
+header_crlf(struct buf *out, const char *data, size_t len)
+{
+	size_t	i, start;
+
+	for (i = start = 0; i < len; i++) {
+		if (data[i] != '\n' || (i > 0 && data[i - 1] == '\r'))
+			continue;
+		if (buf_add(out, data + start, i - start) == -1 ||
+		    buf_add(out, "\r\n", 2) == -1)
+			return -1;
+		start = i + 1;
+	}
+	return buf_add(out, data + start, len - start);
+}
+
+static int
+name_listed(const char *line, size_t linelen, const char *const *names,
+    size_t n)
+{
+	const char	*colon;
+	size_t		 nl, i;
+
+	if ((colon = memchr(line, ':', linelen)) == NULL)
+		return -1;	/* not a field */
+	nl = (size_t)(colon - line);
+	while (nl > 0 && (line[nl - 1] == ' ' || line[nl - 1] == '\t'))
+		nl--;
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == nl && strncasecmp(names[i], line, nl) == 0)
+			return 1;
+	return 0;
+}
+
+int
+header_fields(struct buf *out, const char *hdr, size_t len,
+    const char *const *names, size_t n, int exclude)
+{
+	const char	*p = hdr, *end = hdr + len, *nl;
+	size_t		 linelen;
+	int		 keep = 0, m;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		linelen = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		/* The empty line that ends the header: written once, last. */
+		if ((linelen == 2 && p[0] == '\r') || linelen == 1)
+			break;
+		if (p[0] != ' ' && p[0] != '\t') {
+			m = name_listed(p, linelen, names, n);
+			if (m != -1)
+				keep = exclude ? !m : m;
+		}
+		if (keep && buf_add(out, p, linelen) == -1)
+			return -1;
+		p += linelen;
+	}
+	return buf_add(out, "\r\n", 2);
+}

@@ -1,0 +1,32 @@
+/*
+ * header.h: the header of an RFC 5322 message (RFC 5322 2.2, 3.6), as
+ * FETCH's HEADER, HEADER.FIELDS and HEADER.FIELDS.NOT sections need it.
+ * Pure code: buffers in, buffers out, no I/O.
+ */
+#ifndef MDIMAPD_HEADER_H
+#define MDIMAPD_HEADER_H
+
+#include <stddef.h>
+
+struct buf;
+
+/*
+ * Where the header ends in data (len bytes, LF or CRLF line ends): the
+ * offset just past the empty line that ends it, or len if there is none
+ * (a message that is all header). *found_r tells which.
+ */
+size_t	header_end(const char *data, size_t len, int *found_r);
+
+/* Append data (LF or CRLF line ends) to out with CRLF line ends. */
+int	header_crlf(struct buf *out, const char *data, size_t len);
+
+/*
+ * Append the fields of hdr (CRLF line ends, as header_crlf() makes it)
+ * whose names are (not, with exclude) among names[0..n-1]
+ * (case-insensitive), each with its continuation lines, then the empty
+ * line (RFC 9051 6.4.5: HEADER.FIELDS, HEADER.FIELDS.NOT).
+ */
+int	header_fields(struct buf *out, const char *hdr, size_t len,
+	    const char *const *names, size_t n, int exclude);
+
+#endif
