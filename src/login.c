@@ -118,6 +118,18 @@ session_login(struct session *s, const char *user, size_t ulen,
 			session_no(s, "LIMIT", "Too much pipelined input");
 			return;
 		}
+		if (ulen > AUTH_USER_MAX || plen > AUTH_PASS_MAX) {
+			/* No user has such credentials: a failure like any
+			 * other, with its delay and its log line. */
+			log_escape(esc, sizeof(esc), user,
+			    ulen > 64 ? 64 : ulen);
+			log_info("auth failure: user=%s remote=%s", esc,
+			    s->remote);
+			if (config.auth_delay > 0)
+				sleep((unsigned)config.auth_delay);
+			login_failed(s, VERDICT_FAIL);
+			return;
+		}
 		verdict = priv_ask(s->monitor_fd, s->tag, user, ulen, pass,
 		    plen, rest, restlen);
 		if (verdict == VERDICT_OK)

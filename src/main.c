@@ -169,7 +169,7 @@ config_check(char *err, size_t errsize)
 		    "absolute path (~ %%u %%n %%d %%h %%%%)", config.maildir);
 		return -1;
 	}
-	if (getuid() == 0) {
+	if (getuid() == 0 || geteuid() == 0) {
 		errno = 0;
 		if ((pw = getpwnam(config.prelogin_user)) == NULL ||
 		    pw->pw_uid == 0 || pw->pw_gid == 0) {
@@ -308,7 +308,9 @@ main(int argc, char *argv[])
 			usage(2);
 		}
 	}
-	if (optind != argc || (maildir != NULL && !preauth))
+	/* --preauth with --listen would serve anyone who connects. */
+	if (optind != argc || (maildir != NULL && !preauth) ||
+	    (preauth && listen_addr != NULL))
 		usage(2);
 	log_init("mdimapd", debug, debug);
 	/* Start-up errors reach an administrator at a terminal too, but

@@ -37,12 +37,15 @@ session_log_end(const char *reason)
 	struct session	*s = &the_session;
 	struct timespec	 now;
 	double		 secs;
+	char		 user[256];
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	secs = (double)(now.tv_sec - s->started.tv_sec) +
 	    (double)(now.tv_nsec - s->started.tv_nsec) / 1e9;
+	if (s->user != NULL)
+		log_escape(user, sizeof(user), s->user, strlen(s->user));
 	log_info("session end: user=%s remote=%s in=%llu out=%llu secs=%.3f "
-	    "reason=%s", s->user ? s->user : "-", s->remote,
+	    "reason=%s", s->user ? user : "-", s->remote,
 	    (unsigned long long)io_bytes_in(),
 	    (unsigned long long)io_bytes_out(), secs, reason);
 }

@@ -5,6 +5,8 @@
  * ignored. Values are numbers with a range, words from a list, or strings
  * (the rest of the line, trimmed). Nothing is clamped silently.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -204,15 +206,22 @@ trim(char *s)
 int
 config_load(const char *path, int missing_ok, char *err, size_t errsize)
 {
-	FILE	*f;
-	char	 line[PATH_MAX + 128], msg[256], *p, *eq, *name;
-	size_t	 lineno = 0;
+	FILE		*f;
+	struct stat	 st;
+	char		 line[PATH_MAX + 128], msg[256], *p, *eq, *name;
+	size_t		 lineno = 0;
 
 	config_defaults();
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT && missing_ok)
 			return 1;
 		(void)snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) == -1 || (!S_ISREG(st.st_mode) &&
+	    !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+		(void)snprintf(err, errsize, "%s: not a file", path);
+		fclose(f);
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
@@ -244,6 +253,11 @@ config_load(const char *path, int missing_ok, char *err, size_t errsize)
 			fclose(f);
 			return -1;
 		}
+	}
+	if (ferror(f)) {
+		(void)snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
 	}
 	fclose(f);
 	return 0;

@@ -387,7 +387,8 @@ compact(struct maildir *m)
 		log_warn("%s: rewriting %s", m->name, UIDLIST_NAME);
 }
 
-/* Files left in tmp/ by a crashed writer: Maildir says 36 hours. */
+/* Files left in tmp/ by a crashed writer: Maildir says 36 hours. By
+ * ctime: APPEND sets a file's mtime to the message's date before linking. */
 static void
 tmp_clean(struct maildir *m)
 {
@@ -406,7 +407,7 @@ tmp_clean(struct maildir *m)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || fstatat(m->tmpfd, de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode) ||
-		    now - st.st_mtime < 36 * 3600)
+		    now - st.st_ctime < 36 * 3600)
 			continue;
 		(void)unlinkat(m->tmpfd, de->d_name, 0);
 	}
