@@ -200,6 +200,10 @@ session_maildir_path(const char *tmpl, const struct auth_user *u, char *out,
 			r = buf_addc(&b, *p);
 			continue;
 		}
+		if (p[1] == '\0') {
+			r = -1;		/* a "%" at the end */
+			break;
+		}
 		switch (*++p) {
 		case 'u':
 			r = buf_adds(&b, u->name);

@@ -1,7 +1,8 @@
 /*
- * peer.c: the peer's address. An environment variable is trusted only when
- * fd 0 is not an Internet socket itself (the launcher set it and sits
- * between us and the client: stunnel in exec mode, tcpserver).
+ * peer.c: the peer's address. A socket from another host is the client
+ * itself; stunnel's REMOTE_HOST (with REMOTE_PORT) is believed when fd 0
+ * is a pipe, a socketpair or stunnel's own loopback connection, and
+ * tcpserver's TCPREMOTEIP when fd 0 is no Internet socket at all.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>

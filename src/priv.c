@@ -229,7 +229,7 @@ priv_monitor(const char *remote, void (*child)(int), struct auth_user *u,
 		free(pass);
 		pass = NULL;
 		if (verdict != VERDICT_OK) {
-			/* fail2ban: contrib/fail2ban/mdimapd.conf */
+			/* fail2ban: contrib/fail2ban/filter.d/mdimapd.conf */
 			log_info("auth failure: user=%s remote=%s%s", esc,
 			    remote, verdict == VERDICT_THROTTLED ?
 			    " throttled" : "");

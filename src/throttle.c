@@ -139,13 +139,11 @@ throttle_fail(const char *addr)
 	long long	first;
 	int		fd, n;
 
+	/* Old entries go first (never the one we are about to count). */
+	prune();
 	if ((fd = open_entry(addr, 1)) == -1)
 		return;
 	entry_read(fd, &count, &first);
-	if (count == 0) {
-		/* A new window: a good moment to drop old entries. */
-		prune();
-	}
 	if (count == 0)
 		first = (long long)time(NULL);
 	count++;

@@ -109,36 +109,6 @@ b64_decode(const char *in, size_t len, char *out, size_t outsize)
 	return (long)o;
 }
 
-/* The client's response to "+ ": one line, no more than SASL_LINE_MAX.
- * Returns its length (without CRLF), or -1 if too long (line skipped). */
-static long
-sasl_read_line(char *line, size_t size)
-{
-	const char	*p;
-	size_t		 len, i, n = 0;
-	int		 toolong = 0;
-
-	for (;;) {
-		p = io_peek(&len);
-		for (i = 0; i < len; i++) {
-			if (p[i] == '\n') {
-				io_consume(i + 1);
-				if (toolong)
-					return -1;
-				if (n > 0 && line[n - 1] == '\r')
-					n--;
-				line[n] = '\0';
-				return (long)n;
-			}
-			if (n + 1 < size)
-				line[n++] = p[i];
-			else
-				toolong = 1;
-		}
-		io_consume(len);
-	}
-}
-
 void
 cmd_authenticate(struct session *s, struct imap_arg *args)
 {
@@ -179,7 +149,7 @@ cmd_authenticate(struct session *s, struct imap_arg *args)
 	} else {
 		io_puts("+ \r\n");
 		io_flush();
-		if ((llen = sasl_read_line(line, SASL_LINE_MAX + 1)) == -1) {
+		if ((llen = io_getline(line, SASL_LINE_MAX + 1)) == -1) {
 			session_bad(s, NULL, "Response too long");
 			return;
 		}

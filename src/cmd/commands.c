@@ -28,6 +28,7 @@ const struct command command_table[] = {
 	{ "STORE",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_store, NULL },
 	{ "COPY",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_copy, NULL },
 	{ "MOVE",	ST_SELECTED,	CMD_UID, "MOVE",	cmd_move, NULL },
+	{ "IDLE",	ST_LOGGEDIN,	0,	"IDLE",		cmd_idle, NULL },
 	{ "UID",	ST_SELECTED,	0,	NULL,		cmd_uid, NULL },
 	{ "CREATE",	ST_LOGGEDIN,	0,	NULL,		cmd_create, NULL },
 	{ "DELETE",	ST_LOGGEDIN,	0,	NULL,		cmd_delete, NULL },

@@ -21,7 +21,8 @@
  * proxy in front of us). */
 #define SECURE_NO	0
 #define SECURE_YES	1
-#define SECURE_AUTO	2	/* yes when stunnel's REMOTE_HOST is set */
+#define SECURE_AUTO	2	/* yes behind stunnel (peer.c: REMOTE_HOST,
+				 * REMOTE_PORT, fd 0 not the client's) */
 
 struct config {
 	long	 line_max_prelogin;	/* bytes */

@@ -219,6 +219,63 @@ io_fill(void)
 	}
 }
 
+int
+io_wait(int extra_fd, int timeout_ms)
+{
+	struct pollfd	pfd[2];
+	int		n;
+
+	if (in_off != in_len)
+		return 1;
+	io_flush();
+	for (;;) {
+		pfd[0].fd = in_fd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		pfd[1].fd = extra_fd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		n = poll(pfd, extra_fd >= 0 ? 2 : 1, timeout_ms);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			fatal("poll");
+		if (n == 0)
+			return 0;
+		if (pfd[0].revents != 0)
+			return 1;	/* data, EOF or error: io_peek tells */
+		return 2;
+	}
+}
+
+long
+io_getline(char *buf, size_t size)
+{
+	const char	*p;
+	size_t		 len, i, n = 0;
+	int		 toolong = 0;
+
+	for (;;) {
+		p = io_peek(&len);
+		for (i = 0; i < len; i++) {
+			if (p[i] == '\n') {
+				io_consume(i + 1);
+				if (toolong)
+					return -1;
+				if (n > 0 && buf[n - 1] == '\r')
+					n--;
+				buf[n] = '\0';
+				return (long)n;
+			}
+			if (n + 1 < size)
+				buf[n++] = p[i];
+			else
+				toolong = 1;
+		}
+		io_consume(len);
+	}
+}
+
 const char *
 io_peek(size_t *len_r)
 {

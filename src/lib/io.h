@@ -34,6 +34,15 @@ void	io_prefeed(const char *, size_t);
 /* Input already buffered, without waiting. */
 size_t	io_buffered(void);
 
+/* Wait (flushing output first) for input on fd 0 (returns 1), for
+ * extra_fd to become readable (2; -1 for none) or for timeout_ms (0).
+ * Input already buffered counts. EOF ends the session as io_peek does. */
+int	io_wait(int extra_fd, int timeout_ms);
+/* Read one line (through LF; CR LF and LF both end it) into buf, without
+ * the line end, NUL-terminated. Returns its length, or -1 if it was longer
+ * than size - 1 (then it is read and thrown away whole). */
+long	io_getline(char *buf, size_t size);
+
 void	io_write(const void *, size_t);
 void	io_puts(const char *);
 void	io_printf(const char *, ...) __attribute__((format(printf, 1, 2)));
