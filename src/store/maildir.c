@@ -450,36 +450,54 @@ sorted_recs(struct maildir *m, size_t *n_r)
 	return recs;
 }
 
-static int
-pend_has(const struct pending *pend, size_t n, const char *name)
+/*
+ * The highest UID among the view and the pending files. A record above it
+ * was given by another process after our listing, to a file we did not
+ * list; records below it without a file are expunged messages.
+ */
+static uint32_t
+known_max(const struct maildir *m, const struct pending *pend, size_t n)
 {
-	size_t	i, bl = maildir_baselen(name);
+	uint32_t	max = m->n > 0 ? m->msgs[m->n - 1].uid : 0;
+	size_t		i;
 
 	for (i = 0; i < n; i++)
-		if (maildir_baselen(pend[i].name) == bl &&
-		    memcmp(pend[i].name, name, bl) == 0)
-			return 1;
-	return 0;
+		if (pend[i].uid > max)
+			max = pend[i].uid;
+	return max;
 }
 
-/* Whether a record read has no file in the view or among pend. */
+/* A record above max that is not one of ours (uids[0..n-1], just
+ * numbered): another process numbered a file after our listing. */
 static int
-unmatched_records(struct maildir *m, const struct pending *pend, size_t n)
+uid_cmp(const void *a, const void *b)
 {
-	size_t	i, j, bl;
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	for (i = 0; i < m->ul.n; i++) {
-		bl = strlen(m->ul.recs[i].base);
-		if (hash_find(m, m->ul.recs[i].base, bl) >= 0)
-			continue;
-		for (j = 0; j < n; j++)
-			if (maildir_baselen(pend[j].name) == bl &&
-			    memcmp(pend[j].name, m->ul.recs[i].base, bl) == 0)
-				break;
-		if (j == n)
-			return 1;
+	return x < y ? -1 : x > y;
+}
+
+static int
+records_above_others(const struct maildir *m, uint32_t max,
+    const uint32_t *uids, size_t n)
+{
+	uint32_t	*ours;
+	size_t		 i;
+	int		 r = 0;
+
+	if ((ours = reallocarray(NULL, n + 1, sizeof(*ours))) == NULL)
+		fatalx("out of memory");
+	if (n > 0) {
+		memcpy(ours, uids, n * sizeof(*ours));
+		qsort(ours, n, sizeof(*ours), uid_cmp);
 	}
-	return 0;
+	for (i = 0; i < m->ul.n && !r; i++)
+		if (m->ul.recs[i].uid > max && (n == 0 ||
+		    bsearch(&m->ul.recs[i].uid, ours, n, sizeof(*ours),
+		    uid_cmp) == NULL))
+			r = 1;
+	free(ours);
+	return r;
 }
 
 /*
@@ -538,6 +556,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	unsigned char		*seen = NULL;
 	size_t			 i, nrecs, npend = 0, nunknown = 0, missing;
 	size_t			 nnew, bl;
+	uint32_t		 maxuid;
 	long			 idx;
 	uint8_t			 flags;
 	uint32_t		 kw, olduv = m->uidvalidity;
@@ -697,6 +716,8 @@ listed:
 			unknown[nnew++] = unknown[i];
 		}
 	}
+	/* Before numbering ours: a record above this is another's. */
+	maxuid = known_max(m, pend, npend);
 	if (nnew > 0) {
 		if (number_new(m, unknown, unknown_new, nnew, uids) == -1)
 			goto out;
@@ -717,16 +738,16 @@ listed:
 	 * order. Records still without a file were expunged before we saw
 	 * them.
 	 */
-	if (unmatched_records(m, pend, npend)) {
+	if (records_above_others(m, maxuid, uids, nnew)) {
 		free(recs);
 		recs = sorted_recs(m, &nrecs);
 		if (maildir_scan_all(m, &sc2) == 0) {
 			for (i = 0; i < sc2.n; i++) {
-				if (hash_find(m, sc2.e[i].name,
-				    maildir_baselen(sc2.e[i].name)) >= 0 ||
-				    pend_has(pend, npend, sc2.e[i].name) ||
-				    (rec = recs_find(recs, nrecs,
-				    sc2.e[i].name)) == NULL)
+				if ((rec = recs_find(recs, nrecs,
+				    sc2.e[i].name)) == NULL ||
+				    rec->uid <= maxuid ||
+				    hash_find(m, sc2.e[i].name,
+				    maildir_baselen(sc2.e[i].name)) >= 0)
 					continue;
 				pend = reallocarray(pend, npend + 1,
 				    sizeof(*pend));

@@ -28,8 +28,10 @@
 #include "maildir.h"
 #include "maildir_int.h"
 
+/* No IN_DONT_FOLLOW: the watch is set through /proc/self/fd/N, a link to
+ * the directory already open (no name is looked up again). */
 #define WATCH_MASK	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | \
-			 IN_ONLYDIR | IN_DONT_FOLLOW)
+			 IN_ONLYDIR)
 
 struct wev {
 	char	*name;
