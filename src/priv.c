@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fdio.h"
 #include "log.h"
 #include "mdlimits.h"
 #include "priv.h"
@@ -85,41 +86,7 @@ priv_become(const struct auth_user *u)
 	drop_check(u->uid, u->gid);
 }
 
-static int
-read_all(int fd, void *p, size_t n)
-{
-	ssize_t	r;
-	char	*c = p;
 
-	while (n > 0) {
-		r = read(fd, c, n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	ssize_t		 w;
-	const char	*c = p;
-
-	while (n > 0) {
-		w = write(fd, c, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 int
 priv_ask(int fd, const char *tag, const char *user, size_t ulen,
@@ -150,10 +117,10 @@ priv_ask(int fd, const char *tag, const char *user, size_t ulen,
 	memcpy(p, pass, plen);
 	p += plen;
 	memcpy(p, rest, restlen);
-	r = write_all(fd, rec, total);
+	r = fd_write_all(fd, rec, total);
 	explicit_bzero(rec, total);
 	free(rec);
-	if (r == -1 || read_all(fd, &verdict, 1) == -1)
+	if (r == -1 || fd_read_all(fd, &verdict, 1) == -1)
 		fatalx("lost the monitor");
 	return verdict;
 }
@@ -193,7 +160,7 @@ priv_monitor(const char *remote, void (*child)(int), struct auth_user *u,
 	close(sp[1]);
 	/* The child talks to the client; we hold fds 0 and 1 untouched. */
 	for (;;) {
-		if (read_all(sp[0], hdr, sizeof(hdr)) == -1)
+		if (fd_read_all(sp[0], hdr, sizeof(hdr)) == -1)
 			child_gone(pid);
 		for (i = 0; i < 4; i++)
 			len[i] = ntohl(hdr[i]);
@@ -209,10 +176,10 @@ priv_monitor(const char *remote, void (*child)(int), struct auth_user *u,
 		    (pass = malloc(len[2] + 1)) == NULL ||
 		    (rest = malloc(len[3] + 1)) == NULL)
 			fatalx("out of memory");
-		if (read_all(sp[0], tag, len[0]) == -1 ||
-		    read_all(sp[0], user, len[1]) == -1 ||
-		    read_all(sp[0], pass, len[2]) == -1 ||
-		    read_all(sp[0], rest, len[3]) == -1)
+		if (fd_read_all(sp[0], tag, len[0]) == -1 ||
+		    fd_read_all(sp[0], user, len[1]) == -1 ||
+		    fd_read_all(sp[0], pass, len[2]) == -1 ||
+		    fd_read_all(sp[0], rest, len[3]) == -1)
 			child_gone(pid);
 		tag[len[0]] = '\0';
 		log_escape(esc, sizeof(esc), user, len[1]);
@@ -240,13 +207,13 @@ priv_monitor(const char *remote, void (*child)(int), struct auth_user *u,
 			free(user);
 			free(rest);
 			user = rest = NULL;
-			if (write_all(sp[0], &verdict, 1) == -1)
+			if (fd_write_all(sp[0], &verdict, 1) == -1)
 				child_gone(pid);
 			continue;
 		}
 		log_info("login: user=%s remote=%s", esc, remote);
 		free(user);
-		if (write_all(sp[0], &verdict, 1) == -1) {
+		if (fd_write_all(sp[0], &verdict, 1) == -1) {
 			free(rest);
 			child_gone(pid);
 		}

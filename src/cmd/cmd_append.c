@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "fdio.h"
 #include "flags.h"
 #include "imapdate.h"
 #include "io.h"
@@ -44,22 +45,6 @@ append_abort(struct session *s)
 	s->append = NULL;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Copy size bytes of input to fd, CRLF -> LF; on a write error keep
  * reading (the client sends the data anyway) and return -1. */
@@ -82,7 +67,7 @@ copy_literal(int fd, uint64_t size)
 			if (!cr)
 				out[o++] = in[i];
 			if (o >= sizeof(out) - 1) {
-				if (!err && write_all(fd, out, o) == -1)
+				if (!err && fd_write_all(fd, out, o) == -1)
 					err = errno;
 				o = 0;
 			}
@@ -92,7 +77,7 @@ copy_literal(int fd, uint64_t size)
 	}
 	if (cr)
 		out[o++] = '\r';
-	if (!err && o > 0 && write_all(fd, out, o) == -1)
+	if (!err && o > 0 && fd_write_all(fd, out, o) == -1)
 		err = errno;
 	if (err) {
 		errno = err;

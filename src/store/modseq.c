@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "fdio.h"
 #include "log.h"
 #include "maildir.h"
 #include "modseq.h"
@@ -219,22 +220,6 @@ needs_record(const struct mmsg *msg)
 	    msg->keywords != msg->rec_keywords;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Under the lock: the whole file anew, for every message of the view. */
 static int
@@ -270,7 +255,7 @@ state_rewrite(struct maildir *m, uint64_t mod)
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1)
 		goto out;
-	if (write_all(fd, b.data, b.len) == -1 || fstat(fd, &st) == -1 ||
+	if (fd_write_all(fd, b.data, b.len) == -1 || fstat(fd, &st) == -1 ||
 	    renameat(m->dirfd, STATE_TMP, m->dirfd, MODSEQ_FILE) == -1) {
 		(void)unlinkat(m->dirfd, STATE_TMP, 0);
 		close(fd);
@@ -345,9 +330,9 @@ modseq_sync(struct maildir *m)
 		    O_NOFOLLOW | O_CLOEXEC);
 		/* A crashed writer's unfinished line: end it first. */
 		if (fd != -1 && fstat(fd, &st) == 0 && st.st_size > ms->off &&
-		    write_all(fd, "\n", 1) == 0)
+		    fd_write_all(fd, "\n", 1) == 0)
 			ms->off = st.st_size + 1;
-		if (fd != -1 && write_all(fd, b.data, b.len) == 0) {
+		if (fd != -1 && fd_write_all(fd, b.data, b.len) == 0) {
 			ms->off += (off_t)b.len;
 			ms->highest = mod;
 			r = 0;

@@ -29,6 +29,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "fdio.h"
 #include "log.h"
 #include "uidlist.h"
 
@@ -339,22 +340,6 @@ uidlist_unlock(int dirfd, int lockfd)
 	(void)close(lockfd);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* A partial last line left by a crashed writer: its UID is taken. */
 static int
@@ -413,7 +398,7 @@ uidlist_append(int dirfd, struct uidlist *ul, const struct uidlist_rec *recs,
 		(void)buf_addc(&b, '\n');
 	for (i = 0; i < n; i++)
 		(void)buf_printf(&b, "%u :%s\n", recs[i].uid, recs[i].base);
-	if (write_all(fd, b.data, b.len) == -1 || fsync(fd) == -1) {
+	if (fd_write_all(fd, b.data, b.len) == -1 || fsync(fd) == -1) {
 		buf_free(&b);
 		goto fail;
 	}
@@ -459,12 +444,12 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 		(void)buf_printf(&b, "%u :%s\n", r.uid, r.base);
 		total++;
 		if (b.len >= 64 * 1024) {
-			if (write_all(lockfd, b.data, b.len) == -1)
+			if (fd_write_all(lockfd, b.data, b.len) == -1)
 				goto fail;
 			buf_reset(&b);
 		}
 	}
-	if (write_all(lockfd, b.data, b.len) == -1 || fsync(lockfd) == -1 ||
+	if (fd_write_all(lockfd, b.data, b.len) == -1 || fsync(lockfd) == -1 ||
 	    fstat(lockfd, &st) == -1)
 		goto fail;
 	/* Readers (Dovecot) look at the mtime: it must grow. */
@@ -582,7 +567,7 @@ uidlist_new_uidvalidity(int rootfd)
 	(void)snprintf(buf, sizeof(buf), "%08x", uv);
 	if ((fd = openat(rootfd, "dovecot-uidvalidity.tmp", O_WRONLY |
 	    O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) != -1) {
-		if (write_all(fd, buf, strlen(buf)) == 0 && fsync(fd) == 0)
+		if (fd_write_all(fd, buf, strlen(buf)) == 0 && fsync(fd) == 0)
 			(void)renameat(rootfd, "dovecot-uidvalidity.tmp",
 			    rootfd, "dovecot-uidvalidity");
 		close(fd);
