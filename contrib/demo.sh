@@ -40,9 +40,11 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 script='a CAPABILITY
-b ID ("name" "make demo")
-c NOOP
-d LOGOUT
+b LIST "" "*"
+c SELECT INBOX
+d FETCH 1:* (FLAGS UID BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])
+e STORE 3 +FLAGS (\Flagged)
+f LOGOUT
 '
 echo "Demo Maildir: $md ($(ls "$md/cur" | wc -l) messages)"
 echo "Session: printf '...' | $B/mdimapd --preauth -m $md"
@@ -50,4 +52,9 @@ echo
 printf '%s' "$script" | sed 's/^/C: /'
 echo
 printf '%s' "$script" | sed 's/$/\r/' | \
-    $run "$top/$B/mdimapd" --preauth -m "$md" | tr -d '\r' | sed 's/^/S: /'
+    $run "$top/$B/mdimapd" -f /dev/null --preauth -m "$md" | tr -d '\r' |
+    sed 's/^/S: /'
+echo
+echo "A real client: $B/mdimapd --listen 127.0.0.1:1143 (LOGIN as yourself"
+echo "from this host; see mdimapd(8))."
+
