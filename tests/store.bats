@@ -582,8 +582,13 @@ d STORE 1 +FLAGS (k27)
 e STORE 1 +FLAGS (k01 k27)
 f STORE 1 -FLAGS (k27)
 g FETCH 1 FLAGS
+h APPEND INBOX (k27) {3+}
+abc
+i APPEND INBOX (k05) {3+}
+abc
 EOF
-	output=$(echo "$output" | strip_select)
+	output=$(echo "$output" | strip_select |
+	    sed 's/APPENDUID [0-9]* /APPENDUID UV /')
 	all25=$(printf ' k%02d' $(seq 1 25))
 	expect "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft$all25)
 * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft$all25 \\*)] Flags permitted.
@@ -596,10 +601,17 @@ e NO [LIMIT] At most 26 keywords in one mailbox
 * 1 FETCH (FLAGS (${all25# } k26))
 f OK Store completed.
 * 1 FETCH (FLAGS (${all25# } k26))
-g OK Fetch completed."
+g OK Fetch completed.
+h NO [LIMIT] At most 26 keywords in one mailbox
+* 2 EXISTS
+i OK [APPENDUID UV 2] Append completed."
 	[ "$(wc -l <"$MD/dovecot-keywords")" = 26 ]
 	[ "$(tail -1 "$MD/dovecot-keywords")" = '25 k26' ]
-	[ "$(ls "$MD/cur")" = '1700000100.M1P100Q1.host:2,abcdefghijklmnopqrstuvwxyz' ]
+	[ -e "$MD/cur/1700000100.M1P100Q1.host:2,abcdefghijklmnopqrstuvwxyz" ]
+	# the refused APPEND left nothing; the other took its letter e
+	[ "$(ls "$MD/cur" | wc -l)" -eq 2 ]
+	[ "$(ls "$MD/tmp" | wc -l)" -eq 0 ]
+	ls "$MD/cur" | grep -q ',W=3:2,e$'
 }
 
 @test "STORE: \\Recent and unknown system flags refused; STORE needs a known item" {

@@ -198,7 +198,11 @@ cmd_append(struct session *s, struct imap_arg *args)
 	    &uv, &uid);
 	free(ap);
 	if (r == -1) {
-		session_no_errno(s, errno, "Saving the message");
+		if (errno == EMLINK)
+			session_no(s, "LIMIT", "At most %d keywords in one "
+			    "mailbox", KEYWORDS_MAX);
+		else
+			session_no_errno(s, errno, "Saving the message");
 		return;
 	}
 	if (r == 1) {

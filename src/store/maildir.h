@@ -164,7 +164,8 @@ struct maildir_save;
 struct maildir_save *maildir_save_begin(int rootfd, const char *dirname,
 		    int *fd_r);
 /* dest: the destination folder, open (the selected one, or opened with
- * MAILDIR_LIGHT), for its uidlist and keywords. */
+ * MAILDIR_LIGHT), for its uidlist and keywords. A keyword that finds no
+ * letter left fails it with EMLINK (nothing is saved). */
 int		 maildir_save_commit(struct maildir_save **,
 		    struct maildir *dest, uint8_t flags,
 		    const char *const *keywords, size_t nkeywords,

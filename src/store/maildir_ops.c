@@ -419,7 +419,7 @@ maildir_save_commit(struct maildir_save **svp, struct maildir *m,
 	for (i = 0; i < nkeywords; i++) {
 		if ((idx = maildir_keyword(m, keywords[i], 1)) < 0) {
 			if (idx == -1)
-				continue;	/* no room: dropped */
+				errno = EMLINK;	/* no letter left for it */
 			goto fail;
 		}
 		kw |= 1u << idx;
