@@ -188,7 +188,7 @@ uidlist_create(struct maildir *m, int lockfd)
 		return -1;
 	}
 	if (sc.n > 0)
-		qsort(sc.e, sc.n, sizeof(*sc.e), maildir_entry_cmp);
+		maildir_sort_delivery(sc.e, sc.n);
 	memset(&it, 0, sizeof(it));
 	it.e = sc.e;
 	it.n = sc.n;
@@ -519,7 +519,7 @@ number_new(struct maildir *m, const char **names, int *in_new, size_t n,
 		tmp[i].name = (char *)(uintptr_t)names[i];
 		tmp[i].in_new = in_new[i];
 	}
-	qsort(tmp, n, sizeof(*tmp), maildir_entry_cmp);
+	maildir_sort_delivery(tmp, n);
 	for (i = 0; i < n; i++) {
 		names[i] = tmp[i].name;
 		in_new[i] = tmp[i].in_new;

@@ -83,23 +83,40 @@ maildir_name_make(const char *base, size_t baselen, uint8_t flags,
 	return s;
 }
 
-/* Delivery order: the seconds at the start of the name, then the name. */
-static int
-delivery_cmp(const char *a, const char *b)
-{
-	unsigned long long	ta = strtoull(a, NULL, 10);
-	unsigned long long	tb = strtoull(b, NULL, 10);
+struct keyed {
+	unsigned long long	 t;
+	struct entry		 e;
+};
 
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	return strcmp(a, b);
+static int
+keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed	*x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return strcmp(x->e.name, y->e.name);
 }
 
-int
-maildir_entry_cmp(const void *a, const void *b)
+void
+maildir_sort_delivery(struct entry *e, size_t n)
 {
-	return delivery_cmp(((const struct entry *)a)->name,
-	    ((const struct entry *)b)->name);
+	struct keyed	*k;
+	size_t		 i;
+
+	if (n < 2)
+		return;
+	/* The time at the head of each name, parsed once, not per compare. */
+	if ((k = reallocarray(NULL, n, sizeof(*k))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < n; i++) {
+		k[i].t = strtoull(e[i].name, NULL, 10);
+		k[i].e = e[i];
+	}
+	qsort(k, n, sizeof(*k), keyed_cmp);
+	for (i = 0; i < n; i++)
+		e[i] = k[i].e;
+	free(k);
 }
 
 size_t

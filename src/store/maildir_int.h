@@ -22,8 +22,9 @@ struct scan {
 
 /* Length of a file name's base (before ":"). */
 size_t	maildir_baselen(const char *name);
-/* Delivery order of two file names, for qsort of struct entry. */
-int	maildir_entry_cmp(const void *, const void *);
+/* Sort entries in delivery order: the seconds at the start of the name,
+ * then the name. */
+void	maildir_sort_delivery(struct entry *, size_t);
 /* List new/ then cur/ (regular files only). */
 int	maildir_scan_all(struct maildir *, struct scan *);
 void	maildir_scan_free(struct scan *);
