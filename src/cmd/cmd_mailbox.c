@@ -86,6 +86,16 @@ name_arg(struct session *s, const struct imap_arg *a, int *bad_r)
 	return conv;
 }
 
+/* The answer when name_arg() gave no name. */
+static void
+name_fail(struct session *s, int bad)
+{
+	if (bad)
+		session_no(s, "CANNOT", "Invalid mailbox name: Not valid UTF-8");
+	else
+		session_bad(s, NULL, "Invalid mailbox name syntax");
+}
+
 /* A stored name as the client sees it. */
 static void
 name_write(struct session *s, struct buf *b, const char *name)
@@ -176,13 +186,8 @@ one_name(struct session *s, struct imap_arg *args)
 		session_bad(s, NULL, "%s takes one mailbox name", s->cmd_name);
 		return NULL;
 	}
-	if ((name = name_arg(s, args, &bad)) == NULL) {
-		if (bad)
-			session_no(s, "CANNOT", "Invalid mailbox name: "
-			    "Not valid UTF-8");
-		else
-			session_bad(s, NULL, "Invalid mailbox name syntax");
-	}
+	if ((name = name_arg(s, args, &bad)) == NULL)
+		name_fail(s, bad);
 	return name;
 }
 
@@ -239,11 +244,7 @@ cmd_create(struct session *s, struct imap_arg *args)
 		return;
 	}
 	if ((name = name_arg(s, args, &bad)) == NULL) {
-		if (bad)
-			session_no(s, "CANNOT", "Invalid mailbox name: "
-			    "Not valid UTF-8");
-		else
-			session_bad(s, NULL, "Invalid mailbox name syntax");
+		name_fail(s, bad);
 		return;
 	}
 	if (args->next != NULL && create_params(s, args->next, &use) == -1)
@@ -288,11 +289,7 @@ cmd_rename(struct session *s, struct imap_arg *args)
 	from = name_arg(s, args, &bad1);
 	to = name_arg(s, args->next, &bad2);
 	if (from == NULL || to == NULL) {
-		if (bad1 || bad2)
-			session_no(s, "CANNOT", "Invalid mailbox name: "
-			    "Not valid UTF-8");
-		else
-			session_bad(s, NULL, "Invalid mailbox name syntax");
+		name_fail(s, bad1 || bad2);
 		return;
 	}
 	r = mailbox_rename(s->rootfd, from, to);
@@ -449,11 +446,7 @@ cmd_status(struct session *s, struct imap_arg *args)
 		return;
 	}
 	if ((name = name_arg(s, args, &bad)) == NULL) {
-		if (bad)
-			session_no(s, "CANNOT", "Invalid mailbox name: "
-			    "Not valid UTF-8");
-		else
-			session_bad(s, NULL, "Invalid mailbox name syntax");
+		name_fail(s, bad);
 		return;
 	}
 	if (status_items_parse(s, args->next, &items) == -1)
