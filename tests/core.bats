@@ -4,37 +4,6 @@
 load helpers
 
 # ---------------------------------------------------------------------------
-# Helpers for this file.
-
-# The capabilities each state advertises: the one place to change them
-# (limits.bats, syntax.bats and io.bats read these two lines).
-CAPS_NOTAUTH='IMAP4rev1 LITERAL- AUTH=PLAIN SASL-IR ID'
-CAPS_AUTH='IMAP4rev1 LITERAL- UIDPLUS APPENDLIMIT=67108864 CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE ID ENABLE UNSELECT MOVE IDLE NAMESPACE'
-GREETING="* OK [CAPABILITY $CAPS_NOTAUTH] mdimapd ready."
-
-# preauth_greeting: the greeting of imap_preauth for the session user.
-preauth_greeting() {
-	echo "* PREAUTH [CAPABILITY $CAPS_AUTH] Logged in as $(as_user id -un)"
-}
-
-# rep CHAR N: CHAR repeated N times.
-rep() {
-	head -c "$2" /dev/zero | tr '\0' "$1"
-}
-
-# expect TEXT: $output must be TEXT exactly; show both on failure.
-expect() {
-	if [ "$output" != "$1" ]; then
-		echo "--- expected"
-		printf '%s\n' "$1"
-		echo "--- got"
-		printf '%s\n' "$output"
-		diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$output") || :
-		return 1
-	fi
-}
-
-# ---------------------------------------------------------------------------
 # The issue's examples
 
 @test "preauth: greeting, CAPABILITY, ID NIL, LOGOUT (the issue's example)" {

@@ -10,6 +10,9 @@
 #   imap_raw [args...]       the same with stdin sent exactly as given.
 #   as_user CMD...           run CMD as the unprivileged test user when the
 #                            tests run as root (CI does), else as ourselves.
+#   expect TEXT              $output must be TEXT exactly (a diff if not).
+#   CAPS_NOTAUTH, CAPS_AUTH, GREETING, LOGIN_NO, preauth_greeting, rep, ASU:
+#                            what every file needs of the server's answers.
 #
 # Tests compare exact responses: expected output is written out in full.
 
@@ -85,3 +88,39 @@ imap() {
 imap_preauth() {
 	imap --preauth -m "$MD" "$@"
 }
+
+# What the server advertises before login (from this host) and after it;
+# the one place these lists are written down.
+CAPS_NOTAUTH='IMAP4rev1 LITERAL- AUTH=PLAIN SASL-IR ID'
+CAPS_AUTH='IMAP4rev1 LITERAL- UIDPLUS APPENDLIMIT=67108864 CHILDREN LIST-EXTENDED LIST-STATUS SPECIAL-USE CREATE-SPECIAL-USE STATUS=SIZE ID ENABLE UNSELECT MOVE IDLE NAMESPACE'
+GREETING="* OK [CAPABILITY $CAPS_NOTAUTH] mdimapd ready."
+LOGIN_NO='NO [AUTHENTICATIONFAILED] Authentication failed.'
+
+preauth_greeting() {
+	echo "* PREAUTH [CAPABILITY $CAPS_AUTH] Logged in as $(as_user id -un)"
+}
+
+# rep CHAR N: N copies of CHAR.
+rep() {
+	head -c "$2" /dev/zero | tr '\0' "$1"
+}
+
+# expect TEXT: $output must be exactly TEXT; shows a diff when not.
+expect() {
+	if [ "$output" != "$1" ]; then
+		echo "--- expected"
+		printf '%s\n' "$1"
+		echo "--- got"
+		printf '%s\n' "$output"
+		diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$output") || :
+		return 1
+	fi
+}
+
+# ASU: the command prefix that runs the server as the test user.
+if [ "$(id -u)" = 0 ]; then
+	ASU=(setpriv --reuid="$TEST_USER" --regid="$(id -g "$TEST_USER")"
+	    --clear-groups --)
+else
+	ASU=()
+fi

@@ -4,20 +4,6 @@
 
 load helpers
 
-# The capabilities each state advertises: CAPS_NOTAUTH and CAPS_AUTH, set
-# in core.bats only (one place to change them; core.bats tests them).
-eval "$(grep -E '^CAPS_(NOTAUTH|AUTH)=' "$BATS_TEST_DIRNAME/core.bats")"
-GREETING="* OK [CAPABILITY $CAPS_NOTAUTH] mdimapd ready."
-
-# The command prefix that runs a program as the session user (as_user is a
-# function, and timeout needs a program).
-if [ "$(id -u)" = 0 ]; then
-	ASU=(setpriv --reuid="$TEST_USER" --regid="$(id -g "$TEST_USER")"
-	    --clear-groups --)
-else
-	ASU=()
-fi
-
 teardown() {
 	# Close the FIFO end a test may hold; stop a listener a failed test
 	# left (our own child, by its pid).
@@ -27,22 +13,6 @@ teardown() {
 		wait "$LPID" 2>/dev/null || :
 	fi
 	common_teardown
-}
-
-preauth_greeting() {
-	echo "* PREAUTH [CAPABILITY $CAPS_AUTH] Logged in as $(as_user id -un)"
-}
-
-# expect TEXT: $output must be TEXT exactly; show both on failure.
-expect() {
-	if [ "$output" != "$1" ]; then
-		echo "--- expected"
-		printf '%s\n' "$1"
-		echo "--- got"
-		printf '%s\n' "$output"
-		diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$output") || :
-		return 1
-	fi
 }
 
 # ---------------------------------------------------------------------------

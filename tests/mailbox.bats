@@ -29,18 +29,6 @@ msg() {
 	[ "$(id -u)" != 0 ] || chown "$TEST_USER" "$MD/$1/$2"
 }
 
-# expect TEXT: $output must be TEXT exactly; show both on failure.
-expect() {
-	if [ "$output" != "$1" ]; then
-		echo "--- expected"
-		printf '%s\n' "$1"
-		echo "--- got"
-		printf '%s\n' "$output"
-		diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$output") || :
-		return 1
-	fi
-}
-
 # ---------------------------------------------------------------------------
 # Capabilities, NAMESPACE, the separator
 

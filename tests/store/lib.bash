@@ -77,17 +77,6 @@ norm() {
 	perl -pe 's/\b(UIDVALIDITY|COPYUID|APPENDUID) (\d+)/"$1 UV" . ($uv{$2} ||= ++$n)/ge'
 }
 
-expect() {
-	if [ "$output" != "$1" ]; then
-		echo "--- expected"
-		printf '%s\n' "$1"
-		echo "--- got"
-		printf '%s\n' "$output"
-		diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$output") || :
-		return 1
-	fi
-}
-
 # drive NAMES: imapdrive.py with mdimapd sessions NAMES (A,B), the script
 # on stdin; its "!" shell steps run as the session user too.
 drive() {
