@@ -421,7 +421,8 @@ status_send(struct session *s, const char *name, int raw, unsigned items,
 
 /* The status of a valid name: 0, or -1 with errno (ENOENT: gone). */
 static int
-status_get(struct session *s, const char *name, struct maildir_status *st)
+status_get(struct session *s, const char *name, unsigned items,
+    struct maildir_status *st)
 {
 	char	dir[MAILBOX_NAME_MAX + 2];
 
@@ -429,7 +430,7 @@ status_get(struct session *s, const char *name, struct maildir_status *st)
 		errno = ENOENT;
 		return -1;
 	}
-	return maildir_status(s->rootfd, dir, st);
+	return maildir_status(s->rootfd, dir, (items & SI_SIZE) != 0, st);
 }
 
 void
@@ -462,7 +463,7 @@ cmd_status(struct session *s, struct imap_arg *args)
 			sys_fail(s);
 		return;
 	}
-	if (status_get(s, name, &st) == -1) {
+	if (status_get(s, name, items, &st) == -1) {
 		if (errno == ENOENT)
 			mbx_fail(s, MBX_NONEXISTENT, name, args->str);
 		else {
@@ -630,7 +631,7 @@ list_send(struct session *s, const struct list_cmd *q,
 	if (q->status != 0 && (e->flags & MBE_SELECTED) &&
 	    !(e->flags & MBE_NONEXISTENT)) {
 		/* RFC 5819 2: no STATUS, and \Noselect, if it fails. */
-		status = status_get(s, e->name, &st) == 0 ? 1 : -1;
+		status = status_get(s, e->name, q->status, &st) == 0 ? 1 : -1;
 		if (status == -1 && errno != ENOENT)
 			log_warn("status %s", e->name);
 	}

@@ -12,6 +12,8 @@
 #ifndef MDIMAPD_MAILDIR_H
 #define MDIMAPD_MAILDIR_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -71,6 +73,10 @@ struct maildir {
 	size_t		 recent;	/* MSG_RECENT in the view */
 	size_t		 gone;		/* MSG_GONE in the view */
 	int		 kw_changed;	/* keyword names changed (FLAGS) */
+	dev_t		 kw_dev;	/* dovecot-keywords as last read */
+	ino_t		 kw_ino;
+	off_t		 kw_size;
+	struct timespec	 kw_mtim;
 	struct timespec	 cur_mtime;	/* of cur/ and new/ when last listed */
 	struct timespec	 new_mtime;
 	int		 synced;	/* listed at least once */
@@ -192,8 +198,9 @@ int		 maildir_relocate(struct maildir *, size_t idx);
 int		 maildir_assign(struct maildir *, const char *const *names,
 		    size_t n, uint32_t *uids_r);
 
-/* STATUS of a folder that is not selected (syncs it read-only). */
+/* STATUS of a folder that is not selected (syncs it read-only); size
+ * only with want_size (it may read every file). */
 int		 maildir_status(int rootfd, const char *dirname,
-		    struct maildir_status *);
+		    int want_size, struct maildir_status *);
 
 #endif

@@ -591,7 +591,8 @@ out:
 }
 
 int
-maildir_status(int rootfd, const char *dirname, struct maildir_status *st)
+maildir_status(int rootfd, const char *dirname, int want_size,
+    struct maildir_status *st)
 {
 	struct maildir	*m;
 	size_t		 i;
@@ -607,7 +608,9 @@ maildir_status(int rootfd, const char *dirname, struct maildir_status *st)
 	for (i = 0; i < m->n; i++) {
 		if (!(m->msgs[i].flags & MF_SEEN))
 			st->unseen++;
-		if (maildir_vsize(m, i, &vsize) == 0)
+		/* Without ,W= in the name a size means reading the file:
+		 * only when SIZE is asked for. */
+		if (want_size && maildir_vsize(m, i, &vsize) == 0)
 			st->size += vsize;
 	}
 	maildir_close(&m);
