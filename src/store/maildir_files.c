@@ -212,14 +212,31 @@ maildir_scan_all(struct maildir *m, struct scan *sc)
 void
 maildir_keywords_read(struct maildir *m)
 {
-	FILE	*f;
-	char	 line[512], *sp, *nl, *p, *old[KEYWORDS_MAX];
-	long	 idx;
-	int	 fd, i;
+	FILE		*f;
+	struct stat	 st;
+	char		 line[512], *sp, *nl, *p, *old[KEYWORDS_MAX];
+	long		 idx;
+	int		 fd, i;
 
+	/* Read again only when the file changed (every sync asks). */
+	if (fstatat(m->dirfd, KEYWORDS_FILE, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    (st.st_ino == m->kw_ino && st.st_dev == m->kw_dev &&
+	    st.st_size == m->kw_size &&
+	    st.st_mtim.tv_sec == m->kw_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == m->kw_mtim.tv_nsec))
+		return;
 	if ((fd = openat(m->dirfd, KEYWORDS_FILE, O_RDONLY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
 		return;
+	/* What is read is this file: its own times, not the name's. */
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return;
+	}
+	m->kw_dev = st.st_dev;
+	m->kw_ino = st.st_ino;
+	m->kw_size = st.st_size;
+	m->kw_mtim = st.st_mtim;
 	if ((f = fdopen(fd, "r")) == NULL) {
 		close(fd);
 		return;
