@@ -279,15 +279,17 @@ read_header(int fd, struct buf *hdr, uint64_t *raw_r)
 	struct buf	raw;
 	char		chunk[16384];
 	ssize_t		n;
-	size_t		end;
+	size_t		end, from;
 	int		found = 0;
 
 	buf_init(&raw, FETCH_HEADER_MAX);
 	end = 0;
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		/* Look again only from the last line end read before. */
+		from = raw.len >= 2 ? raw.len - 2 : 0;
 		if (buf_add(&raw, chunk, (size_t)n) == -1)
 			break;		/* cut at FETCH_HEADER_MAX */
-		end = header_end(raw.data, raw.len, &found);
+		end = header_end_from(raw.data, raw.len, from, &found);
 		if (found)
 			break;
 	}

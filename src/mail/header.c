@@ -13,15 +13,21 @@
 size_t
 header_end(const char *data, size_t len, int *found_r)
 {
+	return header_end_from(data, len, 0, found_r);
+}
+
+size_t
+header_end_from(const char *data, size_t len, size_t from, int *found_r)
+{
 	size_t	i;
 
 	*found_r = 1;
 	/* An empty first line: no header at all. */
-	if (len >= 1 && data[0] == '\n')
+	if (from == 0 && len >= 1 && data[0] == '\n')
 		return 1;
-	if (len >= 2 && data[0] == '\r' && data[1] == '\n')
+	if (from == 0 && len >= 2 && data[0] == '\r' && data[1] == '\n')
 		return 2;
-	for (i = 0; i + 1 < len; i++) {
+	for (i = from; i + 1 < len; i++) {
 		if (data[i] != '\n')
 			continue;
 		if (data[i + 1] == '\n')

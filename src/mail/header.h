@@ -16,6 +16,10 @@ struct buf;
  * (a message that is all header). *found_r tells which.
  */
 size_t	header_end(const char *data, size_t len, int *found_r);
+/* The same, for data growing a chunk at a time: nothing before from (a
+ * line end at from or later) is looked at again. */
+size_t	header_end_from(const char *data, size_t len, size_t from,
+	    int *found_r);
 
 /* Append data (LF or CRLF line ends) to out with CRLF line ends. */
 int	header_crlf(struct buf *out, const char *data, size_t len);

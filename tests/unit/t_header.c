@@ -48,6 +48,14 @@ main(void)
 	/* "\n\r\n": LF then an empty CRLF line */
 	CHECK_INT(header_end("A: 1\n\r\nb", 8, &found), 7);
 
+	/* From an offset: the same ends, and a blank line split across
+	 * what was read before and after is found. */
+	CHECK_INT(header_end_from("A: 1\nB: 2\n\nbody\n", 16, 8, &found), 11);
+	CHECK_INT(found, 1);
+	CHECK_INT(header_end_from("A: 1\r\n\r\nb", 9, 4, &found), 8);
+	CHECK_INT(header_end_from("\nbody", 5, 1, &found), 5);
+	CHECK_INT(found, 0);
+
 	CHECK_STR(crlf("a\nb\r\nc\n"), "a\r\nb\r\nc\r\n");
 	CHECK_STR(crlf("no newline"), "no newline");
 	CHECK_STR(crlf("\n\n"), "\r\n\r\n");
