@@ -100,6 +100,8 @@ EOF
 	chmod 755 "$TESTDIR/wrap.sh"
 	# Port 0: the kernel picks a free port, socat -d -d logs it. With
 	# nofork mdimapd gets the accepted TCP socket itself as fd 0 and 1.
+	# The log exists before socat starts: the loop below reads it at once.
+	: >"$TESTDIR/listen.err"
 	timeout 30 socat -d -d TCP-LISTEN:0,bind=127.0.0.1 \
 	    EXEC:"$TESTDIR/wrap.sh",nofork 2>"$TESTDIR/listen.err" 3>&- &
 	LPID=$!
