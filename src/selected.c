@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "log.h"
+#include "cache.h"
 #include "maildir.h"
 #include "mailbox.h"
 #include "session.h"
@@ -175,6 +176,7 @@ session_unselect(struct session *s, int expunge)
 		return;
 	if (expunge && !s->sel->readonly)
 		(void)maildir_expunge(s->sel, NULL, NULL);
+	cache_close(&s->cache);
 	maildir_close(&s->sel);
 	free(s->sel_dirname);
 	s->sel_dirname = NULL;

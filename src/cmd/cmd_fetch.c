@@ -26,6 +26,7 @@
 #include "arena.h"
 #include "bodystructure.h"
 #include "buf.h"
+#include "cache.h"
 #include "commands.h"
 #include "flags.h"
 #include "header.h"
@@ -89,9 +90,14 @@ struct fetch {
 	int		 want_uid;
 	int		 sets_seen;
 	int		 need_header;
-	int		 need_parse;	/* the MIME structure */
+	int		 need_parse;	/* sections need the MIME structure */
+	int		 parsed;	/* ENVELOPE, BODY[STRUCTURE]: cached */
 	struct arena	*ma;		/* the parsed message, per message */
 };
+
+/* Set when out_flush() sent part of a value being written: that value
+ * is then not whole in the buffer, and is not cached. */
+static int	fetch_flushed;
 
 static int
 fetch_add(struct fetch *f, enum fetch_type t)
@@ -106,7 +112,7 @@ fetch_add(struct fetch *f, enum fetch_type t)
 static int
 parsed_add(struct fetch *f, enum fetch_type t)
 {
-	f->need_parse = 1;
+	f->parsed = 1;
 	return fetch_add(f, t);
 }
 
@@ -602,6 +608,50 @@ out_flush(struct buf *b)
 {
 	io_write(b->data, b->len);
 	buf_reset(b);
+	fetch_flushed = 1;
+}
+
+static enum cache_field
+cache_field_of(enum fetch_type t)
+{
+	return t == F_ENVELOPE ? CACHE_ENVELOPE : t == F_BODYSTRUCTURE ?
+	    CACHE_BODYSTRUCTURE : CACHE_BODY;
+}
+
+/* RFC822.SIZE without reading the file when the cache knows it. */
+static int
+vsize_get(struct session *s, size_t idx, uint64_t *r)
+{
+	struct mmsg	*msg = &s->sel->msgs[idx];
+	const char	*v;
+	char		 num[32], *end;
+	size_t		 len, bl;
+	int		 known;
+
+	bl = strcspn(msg->name, ":");
+	known = msg->vsize != 0 || memmem(msg->name, bl, ",W=", 3) != NULL;
+	if (!known) {
+		if (s->cache == NULL)
+			s->cache = cache_open(s->sel);
+		if ((v = cache_get(s->cache, idx, CACHE_VSIZE, &len)) != NULL &&
+		    len > 0 && len < sizeof(num)) {
+			memcpy(num, v, len);
+			num[len] = '\0';
+			msg->vsize = strtoull(num, &end, 10);
+			if (*end == '\0' && msg->vsize != 0)
+				known = 1;
+			else
+				msg->vsize = 0;
+		}
+	}
+	if (maildir_vsize(s->sel, idx, r) == -1)
+		return -1;
+	if (!known && *r != 0) {
+		len = (size_t)snprintf(num, sizeof(num), "%llu",
+		    (unsigned long long)*r);
+		cache_put(s->cache, idx, CACHE_VSIZE, num, len);
+	}
+	return 0;
 }
 
 /* The message mapped read-only; *len_r 0 maps nothing. */
@@ -633,11 +683,11 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	size_t		 i;
 	struct buf	 hdr;
 	uint64_t	 hdr_raw = 0;
-	const char	*map = NULL;
-	size_t		 maplen = 0;
+	const char	*map = NULL, *cv[FETCH_ITEMS_MAX];
+	size_t		 maplen = 0, cl[FETCH_ITEMS_MAX], start;
 	struct mime_part *root = NULL;
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
-	int		 need_body = f->need_parse;
+	int		 need_map = f->need_parse, need_body = 0, opts;
 
 	for (i = 0; i < f->n; i++) {
 		switch (f->items[i].type) {
@@ -654,11 +704,31 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			break;
 		}
 	}
+	/* What the cache has of ENVELOPE, BODY and BODYSTRUCTURE. */
+	if (f->ma != NULL)
+		arena_reset(f->ma);
+	for (i = 0; i < f->n; i++) {
+		enum fetch_type ft = f->items[i].type;
+		const char	*v;
+
+		cv[i] = NULL;
+		if (ft != F_ENVELOPE && ft != F_BODYSTRUCTURE &&
+		    ft != F_BODYSTRUCTURE_NOEXT)
+			continue;
+		if (s->cache == NULL)
+			s->cache = cache_open(m);
+		if ((msg->state & MSG_GONE) || (v = cache_get(s->cache, idx,
+		    cache_field_of(ft), &cl[i])) == NULL)
+			need_map = 1;
+		else
+			cv[i] = arena_strndup(f->ma, v, cl[i]);
+	}
+	need_body |= need_map;
 	if ((msg->state & MSG_GONE) && (need_size || need_date || need_body))
 		return 1;	/* RFC 2180 4.1.2: NO for the command */
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
-	if ((need_size && maildir_vsize(m, idx, &vsize) == -1) ||
+	if ((need_size && !need_map && vsize_get(s, idx, &vsize) == -1) ||
 	    (need_date && maildir_internaldate(m, idx, &t) == -1) ||
 	    (need_body && (fd = maildir_open_msg(m, idx)) == -1)) {
 		/* Expunged by another process, or the file replaced by a
@@ -676,18 +746,35 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		close(fd);
 		return 2;
 	}
-	if (f->need_parse) {
+	if (need_map) {
 		if ((map = msg_map(fd, &maplen)) == NULL) {
 			log_warn("%s: UID %u", m->name, msg->uid);
 			buf_free(&hdr);
 			close(fd);
 			return 2;
 		}
-		if (f->ma == NULL)
-			f->ma = arena_new(LIMIT_ARENA);
-		else
-			arena_reset(f->ma);
 		root = mime_parse(map, maplen, f->ma);
+		/* The size is known now: no second read for it. */
+		if (need_size && msg->vsize == 0 && memmem(msg->name,
+		    strcspn(msg->name, ":"), ",W=", 3) == NULL) {
+			char	num[32];
+			int	nl;
+
+			msg->vsize = root->hdr_size + root->body_size;
+			if (s->cache == NULL)
+				s->cache = cache_open(m);
+			nl = snprintf(num, sizeof(num), "%llu",
+			    (unsigned long long)msg->vsize);
+			cache_put(s->cache, idx, CACHE_VSIZE, num, (size_t)nl);
+		}
+		if (need_size && vsize_get(s, idx, &vsize) == -1) {
+			log_warn("%s: UID %u", m->name, msg->uid);
+			if (maplen > 0)
+				(void)munmap((void *)(uintptr_t)map, maplen);
+			buf_free(&hdr);
+			close(fd);
+			return 2;
+		}
 	}
 	if (f->sets_seen && !m->readonly && !(msg->flags & MF_SEEN) &&
 	    maildir_change_flags(m, idx, 0, 0, MF_SEEN, 0) == 0) {
@@ -726,17 +813,32 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			    (unsigned long long)vsize);
 			break;
 		case F_ENVELOPE:
-			(void)buf_adds(b, "ENVELOPE ");
-			imap_envelope_write(b, envelope_parse(map + root->hdr_off,
-			    root->hdr_len, f->ma), (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0, out_flush);
-			break;
 		case F_BODYSTRUCTURE:
 		case F_BODYSTRUCTURE_NOEXT:
-			(void)buf_adds(b, it->type == F_BODYSTRUCTURE ?
-			    "BODYSTRUCTURE " : "BODY ");
-			imap_bodystructure_write(b, root,
-			    it->type == F_BODYSTRUCTURE, (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0,
-			    out_flush);
+			(void)buf_adds(b, it->type == F_ENVELOPE ? "ENVELOPE " :
+			    it->type == F_BODYSTRUCTURE ? "BODYSTRUCTURE " :
+			    "BODY ");
+			if (cv[i] != NULL) {
+				if (b->len + cl[i] > FETCH_HEADER_MAX)
+					out_flush(b);
+				(void)buf_add(b, cv[i], cl[i]);
+				break;
+			}
+			/* Written as the cache keeps it (no UTF8=ACCEPT
+			 * quoting) unless that is on. */
+			opts = (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0;
+			fetch_flushed = 0;
+			start = b->len;
+			if (it->type == F_ENVELOPE)
+				imap_envelope_write(b, envelope_parse(map +
+				    root->hdr_off, root->hdr_len, f->ma), opts,
+				    out_flush);
+			else
+				imap_bodystructure_write(b, root,
+				    it->type == F_BODYSTRUCTURE, opts, out_flush);
+			if (!fetch_flushed && opts == 0)
+				cache_put(s->cache, idx, cache_field_of(it->type),
+				    b->data + start, b->len - start);
 			break;
 		case F_BODY:
 			if (it->npart > 0 || it->sec == SEC_MIME)
@@ -790,12 +892,16 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	}
 	if (s->uid_cmd)
 		f.want_uid = 1;
+	if (f.parsed || f.need_parse)
+		f.ma = arena_new(LIMIT_ARENA);
 	if (msgset_get(s, args, &idx, &n) == -1)
 		return;
 	for (i = 0; i < n; i++)
 		if ((r = fetch_one(s, &f, idx[i])) > missing)
 			missing = r;
 	arena_free(&f.ma);
+	if (s->cache != NULL)
+		cache_flush(s->cache);
 	if (missing == 2)
 		session_no(s, "SERVERBUG", "Some messages could not be read, "
 		    "see the server log");
