@@ -500,3 +500,56 @@ c OK List completed.'
 	echo "$output" | grep -qx 'quota_storage = 1000000'
 	echo "$output" | grep -qx 'quota_messages = 0'
 }
+
+# dovecot_quota SCRIPT: Dovecot's imap with its quota plugin, limits read
+# from maildirsize (no quota_rule), the IMAP lines of SCRIPT sent at once;
+# the responses without timings, greeting and BYE.
+dovecot_quota() {
+	cat >>"$TESTDIR/dovecot.conf" <<DCEOF
+mail_plugins = quota
+protocol imap {
+  mail_plugins = quota imap_quota
+}
+plugin {
+  quota = maildir:User quota
+}
+DCEOF
+	printf '%s\r\n' "$@" 'z LOGOUT' |
+	    timeout 60 $(dovecot_argv) 2>>"$TESTDIR/dovecot.err" | tr -d '\r' |
+	    sed 's/ ([0-9.]*\( + [0-9.]*\)* secs)\././; 1d; /^\* BYE/d; /^z OK/d'
+}
+
+@test "Dovecot (quota plugin, maildir backend) reads the maildirsize mdimapd keeps, and mdimapd reads Dovecot's changes" {
+	have_dovecot || skip "Dovecot's imap is not installed ($DOVECOT_IMAP)"
+	[ -e /usr/lib/dovecot/modules/lib11_imap_quota_plugin.so ] ||
+	    skip "Dovecot's quota plugin is not installed"
+	three
+	dovecot_setup
+	quota_file '20480S,7C\n180 3\n'
+	run session <<'EOF'
+a APPEND INBOX {5+}
+hello
+b GETQUOTA ""
+EOF
+	output=$(echo "$output" | norm)
+	expect 'a OK [APPENDUID UV1 3] Append completed.
+* QUOTA "" (STORAGE 1 20 MESSAGE 4 7)
+b OK Getquota completed.'
+	[ "$(cat "$MD/maildirsize")" = "20480S,7C
+180 3
+5 1" ]
+	run dovecot_quota 'a GETQUOTAROOT INBOX' \
+	    'b APPEND INBOX {2000+}' "$(rep d 1998)" '' 'c GETQUOTA "User quota"'
+	output=$(echo "$output" | norm)
+	expect '* QUOTAROOT INBOX "User quota"
+* QUOTA "User quota" (STORAGE 1 20 MESSAGE 4 7)
+a OK Getquotaroot completed.
+b OK [APPENDUID UV1 4] Append completed.
+* QUOTA "User quota" (STORAGE 3 20 MESSAGE 5 7)
+c OK Getquota completed.'
+	# Dovecot appended its own line; mdimapd sums it
+	[ "$(file_usage)" = "$(usage_on_disk)" ]
+	run session <<<'a GETQUOTA ""'
+	expect '* QUOTA "" (STORAGE 3 20 MESSAGE 5 7)
+a OK Getquota completed.'
+}
