@@ -456,8 +456,10 @@ recalc(int rootfd, struct quota *q)
 	int		 lockfd, tries, r, saved;
 
 	memset(&st, 0, sizeof(st));
+	/* Without the lock (held, or the root not writable) the numbers
+	 * are still right to answer with. */
 	if ((lockfd = lock_take(rootfd)) == -1 && errno != EWOULDBLOCK)
-		return -1;
+		log_warn("%s", QUOTA_LOCK);
 	for (tries = 1; ; tries++) {
 		r = scan_all(rootfd, &st, &bytes, &count);
 		if (r == -1 || tries >= QUOTA_SCAN_TRIES ||
