@@ -41,8 +41,11 @@ session_no_errno(struct session *s, int err, const char *what)
 		    "process, try again", what);
 		break;
 	case ENOSPC:
-	case EDQUOT:
 		session_no(s, "OVERQUOTA", "%s: no space left", what);
+		break;
+	case EDQUOT:
+		/* The Maildir++ quota (quota.c) or the file system's. */
+		session_no(s, "OVERQUOTA", "%s: quota exceeded", what);
 		break;
 	case EACCES:
 	case EPERM:
