@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "commands.h"
+#include "decode.h"
 #include "flags.h"
 #include "header.h"
 #include "imapdate.h"
@@ -50,6 +51,8 @@ enum fetch_type {
 	F_BODYSTRUCTURE,
 	F_BODYSTRUCTURE_NOEXT,	/* BODY */
 	F_BODY,
+	F_BINARY,		/* RFC 3516 */
+	F_BINARY_SIZE,
 };
 
 /* Sections (RFC 9051 6.4.5), of the message or of a part. */
@@ -293,6 +296,78 @@ out:
 	return r;
 }
 
+/*
+ * "BINARY[...]", "BINARY.PEEK[...]" with an optional partial, and
+ * "BINARY.SIZE[...]" (RFC 3516 3.2: section-binary = "[" [section-part]
+ * "]").
+ */
+static int
+parse_binary(struct fetch *f, const char *s)
+{
+	struct fetch_item	*it;
+	struct buf		 label;
+	const char		*p, *start;
+	uint64_t		 num, off, len;
+	int			 size = 0, peek = 0, r = -1;
+
+	if (strncasecmp(s, "BINARY.PEEK[", 12) == 0) {
+		peek = 1;
+		p = s + 12;
+	} else if (strncasecmp(s, "BINARY.SIZE[", 12) == 0) {
+		size = 1;
+		p = s + 12;
+	} else if (strncasecmp(s, "BINARY[", 7) == 0)
+		p = s + 7;
+	else
+		return -1;
+	if (fetch_add(f, size ? F_BINARY_SIZE : F_BINARY) == -1)
+		return -1;
+	it = &f->items[f->n - 1];
+	buf_init(&label, 4096);
+	(void)buf_adds(&label, size ? "BINARY.SIZE[" : "BINARY[");
+	while (*p >= '1' && *p <= '9') {
+		for (start = p; *p >= '0' && *p <= '9'; p++)
+			;
+		if (it->npart == FETCH_PART_DEPTH ||
+		    imap_number_parse(start, (size_t)(p - start), UINT32_MAX,
+		    &num) == -1)
+			goto out;
+		if (it->part == NULL)
+			it->part = arena_alloc(f->a,
+			    FETCH_PART_DEPTH * sizeof(*it->part));
+		it->part[it->npart++] = (uint32_t)num;
+		(void)buf_printf(&label, "%s%llu", it->npart > 1 ? "." : "",
+		    (unsigned long long)num);
+		if (*p == '.' && p[1] >= '1' && p[1] <= '9')
+			p++;
+	}
+	if (*p++ != ']')
+		goto out;
+	(void)buf_addc(&label, ']');
+	if (*p != '\0') {
+		const char *dot, *end;
+
+		if (size || *p != '<' || (dot = strchr(p, '.')) == NULL ||
+		    (end = strchr(dot, '>')) == NULL || end[1] != '\0' ||
+		    imap_number_parse(p + 1, (size_t)(dot - p - 1), UINT32_MAX,
+		    &off) == -1 ||
+		    imap_number_parse(dot + 1, (size_t)(end - dot - 1),
+		    UINT32_MAX, &len) == -1 || len == 0)
+			goto out;
+		it->partial = 1;
+		it->off = off;
+		it->len = len;
+	}
+	if (!peek && !size)
+		f->sets_seen = 1;
+	f->need_parse = 1;
+	it->label = arena_strndup(f->a, label.data, label.len);
+	r = 0;
+out:
+	buf_free(&label);
+	return r;
+}
+
 static int
 parse_item(struct fetch *f, const char *s, const char **err)
 {
@@ -343,8 +418,11 @@ parse_item(struct fetch *f, const char *s, const char **err)
 	if (r == -1 && (strncasecmp(s, "BODY[", 5) == 0 ||
 	    strncasecmp(s, "BODY.PEEK[", 10) == 0))
 		*err = "Invalid FETCH section";
-	if (strncasecmp(s, "BINARY", 6) == 0)
-		*err = "FETCH item not supported yet";
+	if (strncasecmp(s, "BINARY", 6) == 0) {
+		if (parse_binary(f, s) == 0)
+			return 0;
+		*err = "Invalid BINARY section";
+	}
 	return -1;
 }
 
@@ -603,6 +681,154 @@ body_write(struct session *s, const struct fetch_item *it, int fd,
 	buf_free(&part);
 }
 
+/* A part's Content-Transfer-Encoding, as BINARY decodes it; -1 for one
+ * it does not know (RFC 3516 4.3: UNKNOWN-CTE). */
+static int
+binary_cte(const struct mime_part *p)
+{
+	static const char *const identity[] = { "7bit", "8bit", "binary" };
+	size_t	i;
+
+	if (p->encoding == NULL || p->is_multipart || p->is_message)
+		return CTE_NONE;
+	if (strcasecmp(p->encoding, "base64") == 0)
+		return CTE_BASE64;
+	if (strcasecmp(p->encoding, "quoted-printable") == 0)
+		return CTE_QP;
+	for (i = 0; i < sizeof(identity) / sizeof(identity[0]); i++)
+		if (strcasecmp(p->encoding, identity[i]) == 0)
+			return CTE_NONE;
+	return -1;
+}
+
+/* The part a BINARY item names: the message itself for "[]". */
+static const struct mime_part *
+binary_part(const struct fetch_item *it, const struct mime_part *root)
+{
+	return it->npart == 0 ? root : mime_part_find(root, it->part,
+	    it->npart);
+}
+
+/*
+ * Decode data[0..len) (LF or CRLF line ends, turned into CRLF first, as
+ * the part is sent) per cte: with send, write the bytes from off, at most
+ * max of them; returns the decoded size (from off, at most max).
+ */
+static uint64_t
+binary_pass(const char *data, size_t len, int cte, uint64_t off,
+    uint64_t max, int send)
+{
+	struct decode_body	 d;
+	char			 crlf[2 * 8192], out[2 * 8192 + DECODE_SLACK];
+	size_t			 i, c, n, skip;
+	uint64_t		 pos = 0, sent = 0;
+
+	decode_body_init(&d, (enum decode_cte)cte);
+	for (i = 0; i < len || i == 0; ) {
+		for (c = 0; i < len && c < sizeof(crlf) - 2; i++) {
+			if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+				crlf[c++] = '\r';
+			crlf[c++] = data[i];
+		}
+		n = decode_body_chunk(&d, crlf, c, out, i >= len);
+		skip = pos >= off ? 0 : off - pos < n ? (size_t)(off - pos) : n;
+		pos += n;
+		if (n > skip && sent < max) {
+			size_t	k = n - skip;
+
+			if (k > max - sent)
+				k = (size_t)(max - sent);
+			if (send)
+				io_write(out + skip, k);
+			sent += k;
+		}
+		if (i >= len)
+			break;
+	}
+	return sent;
+}
+
+/* BINARY[...] and BINARY.SIZE[...] of a parsed message. */
+static void
+binary_write(struct session *s, const struct fetch_item *it,
+    const char *msg, const struct mime_part *root)
+{
+	struct buf		*b = session_out(s);
+	const struct mime_part	*p = binary_part(it, root);
+	static const char *const cte_field[] = { "CONTENT-TRANSFER-ENCODING" };
+	struct buf		 crlf, hdr;
+	const char		*data = "";
+	size_t			 len = 0;
+	uint64_t		 size, off = it->partial ? it->off : 0;
+	int			 cte = CTE_NONE;
+
+	buf_init(&crlf, FETCH_HEADER_MAX * 2);
+	buf_init(&hdr, FETCH_HEADER_MAX * 2 + 64);
+	if (p != NULL) {
+		cte = binary_cte(p);
+		if (it->npart == 0) {
+			/* The whole message: as it is, but a single part
+			 * with an encoding gets its body decoded and says
+			 * "binary" instead, as Dovecot writes it. (Parts of
+			 * a multipart are left as they are.) */
+			data = msg;
+			len = p->body_off + p->body_len;
+			if (cte != CTE_NONE) {
+				(void)header_crlf(&crlf, msg + p->hdr_off,
+				    p->hdr_len > FETCH_HEADER_MAX ?
+				    FETCH_HEADER_MAX : p->hdr_len);
+				(void)header_fields(&hdr, crlf.data != NULL ?
+				    crlf.data : "", crlf.len, cte_field, 1, 1);
+				hdr.len -= 2;
+				(void)buf_adds(&hdr,
+				    "Content-Transfer-Encoding: binary\r\n\r\n");
+				size = hdr.len + binary_pass(msg +
+				    p->body_off, p->body_len, cte, 0,
+				    UINT64_MAX, 0);
+				goto whole;
+			}
+		} else {
+			data = msg + p->body_off;
+			len = p->body_len;
+		}
+	}
+	size = binary_pass(data, len, cte, 0, UINT64_MAX, 0);
+whole:
+	if (it->type == F_BINARY_SIZE) {
+		(void)buf_printf(b, "%s %llu", it->label,
+		    (unsigned long long)size);
+		goto done;
+	}
+	size = off >= size ? 0 : size - off;
+	if (it->partial && size > it->len)
+		size = it->len;
+	/* literal8 for what was decoded (it may hold NUL), as Dovecot. */
+	if (it->partial)
+		(void)buf_printf(b, "%s<%llu> %s{%llu}\r\n", it->label,
+		    (unsigned long long)off, cte != CTE_NONE ? "~" : "",
+		    (unsigned long long)size);
+	else
+		(void)buf_printf(b, "%s %s{%llu}\r\n", it->label,
+		    cte != CTE_NONE ? "~" : "", (unsigned long long)size);
+	io_write(b->data, b->len);
+	buf_reset(b);
+	if (p != NULL && it->npart == 0 && cte != CTE_NONE) {
+		/* the header rewritten, then the decoded body */
+		uint64_t	hl = hdr.len, sent = 0;
+
+		if (off < hl) {
+			sent = size < hl - off ? size : hl - off;
+			io_write(hdr.data + off, (size_t)sent);
+		}
+		(void)binary_pass(msg + p->body_off, p->body_len, cte,
+		    off > hl ? off - hl : 0, size - sent, 1);
+	} else
+		(void)binary_pass(data, len, cte, off, size, 1);
+done:
+	buf_free(&crlf);
+	buf_free(&hdr);
+}
+
 static void
 out_flush(struct buf *b)
 {
@@ -754,6 +980,23 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			return 2;
 		}
 		root = mime_parse(map, maplen, f->ma);
+		for (i = 0; i < f->n; i++) {
+			const struct mime_part *bp;
+
+			if ((f->items[i].type == F_BINARY ||
+			    f->items[i].type == F_BINARY_SIZE) &&
+			    (bp = binary_part(&f->items[i], root)) != NULL &&
+			    binary_cte(bp) == -1) {
+				/* RFC 3516 4.3: nothing for this message,
+				 * NO [UNKNOWN-CTE] for the command. */
+				if (maplen > 0)
+					(void)munmap((void *)(uintptr_t)map,
+					    maplen);
+				buf_free(&hdr);
+				close(fd);
+				return 3;
+			}
+		}
 		/* The size is known now: no second read for it. */
 		if (need_size && msg->vsize == 0 && memmem(msg->name,
 		    strcspn(msg->name, ":"), ",W=", 3) == NULL) {
@@ -840,6 +1083,10 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 				cache_put(s->cache, idx, cache_field_of(it->type),
 				    b->data + start, b->len - start);
 			break;
+		case F_BINARY:
+		case F_BINARY_SIZE:
+			binary_write(s, it, map, root);
+			break;
 		case F_BODY:
 			if (it->npart > 0 || it->sec == SEC_MIME)
 				section_write(s, it, map, root);
@@ -864,7 +1111,7 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 {
 	struct fetch	 f;
 	struct imap_arg	*items, *a;
-	const char	*str, *err;
+	const char	*str, *err = "Invalid FETCH item";
 	size_t		*idx, n, i, nitems;
 	int		 missing = 0, r;
 
@@ -902,7 +1149,10 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	arena_free(&f.ma);
 	if (s->cache != NULL)
 		cache_flush(s->cache);
-	if (missing == 2)
+	if (missing == 3)
+		session_no(s, "UNKNOWN-CTE", "Unknown Content-Transfer-Encoding "
+		    "in some messages: not decoded");
+	else if (missing == 2)
 		session_no(s, "SERVERBUG", "Some messages could not be read, "
 		    "see the server log");
 	else if (missing)
