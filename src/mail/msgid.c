@@ -245,14 +245,14 @@ msgid_first(struct arena *a, const char *value, size_t len)
 size_t
 msgid_all(struct arena *a, const char *value, size_t len, char ***ids_r)
 {
-	const char	*p = value, *end = value + len;
+	const char	*p = value;
 	char		**ids = NULL, *id;
 	size_t		 n = 0, cap = 0, ncap;
 
 	*ids_r = NULL;
 	if (value == NULL)
 		return 0;
-	while ((id = msgid_next(a, &p, end)) != NULL) {
+	while ((id = msgid_next(a, &p, value + len)) != NULL) {
 		if (n == cap) {
 			ncap = cap == 0 ? 8 : cap * 2;
 			ids = arena_reallocarray(a, ids, cap, ncap,
