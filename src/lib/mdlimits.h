@@ -99,6 +99,11 @@
 /* Keywords per folder: the letters a..z of a Maildir file name. */
 #define LIMIT_KEYWORDS		26
 
+/* Longest msg-id looked at, from its "<" to its ">" (RFC 5322 2.1.1's
+ * line length): a longer one is not taken as an ID, so that garbage with
+ * many "<" costs at most this much per "<" (src/mail/msgid.c). */
+#define LIMIT_MSGID		998
+
 /* Data memory of one process (RLIMIT_DATA), in MiB: setting memory_limit. */
 #define LIMIT_MEMORY_MB		512
 
