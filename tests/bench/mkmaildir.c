@@ -7,14 +7,13 @@
  * DIR/cur, DIR/new, DIR/tmp and the empty folder DIR/.Bench-Copy are made.
  * Messages have LF line ends and the headers of delivered mail
  * (Return-Path, Received, From, To, Cc, Subject, Date, Message-ID,
- * MIME-Version, Content-Type...), and are of these shapes:
- *   55% one text/plain part (7bit, 8bit, quoted-printable or base64,
- *       charset utf-8, us-ascii or iso-8859-1), 18% multipart/alternative
- *       (text/plain and text/html, quoted-printable), 18% multipart/mixed
- *       with one or two base64 or text attachments (the text part
- *       sometimes itself multipart/alternative; some file names in RFC 2231
- *       form), 9% forwards (multipart/mixed holding a message/rfc822, whose
- *       own body is text or multipart/alternative).
+ * MIME-Version, Content-Type...). About half are one text/plain part
+ * (7bit, 8bit, quoted-printable or base64; charset utf-8 or iso-8859-1),
+ * a sixth multipart/alternative (text/plain and text/html), a quarter
+ * multipart/mixed with one or two base64 or text attachments (the text
+ * part sometimes itself multipart/alternative; some file names in RFC
+ * 2231 form), and 8% forwards (multipart/mixed holding a message/rfc822,
+ * whose own body is text or multipart/alternative).
  * About 40% are replies or forwards of one of the 512 messages before them:
  * "Re: ", "RE: ", "Re[2]: ", "Re: Re: ", "Fwd: ", "[list] Re: " or
  * "... (fwd)" subjects, In-Reply-To and/or References (the parent's
@@ -33,7 +32,8 @@
  * undecoded: QP writes its q as =71), in forwarded messages and in a few
  * subjects. "Garcia" and "Müller" are among the senders' names.
  * Sizes 1-50 KB, mostly small: 70% 1-4 KB, 20% 4-10 KB, 8% 10-30 KB,
- * 2% 30-50 KB (attachments make up the larger ones).
+ * 2% 30-50 KB (attachments make up the larger ones, and their base64
+ * takes a few up to 70 KB).
  * Names "<time>.M<usec>P<pid>Q<n>.<host>,S=<size>:2,<flags>",
  * times ascending over the last few years, file mtime = the time in the
  * name. The newest 2% are in new/ (no info part, unseen); of the others
