@@ -1,0 +1,158 @@
+/*
+ * t_decode.c: quoted-printable and base64 (whole and a byte at a time),
+ * RFC 2047 encoded words, charsets to UTF-8.
+ */
+#include <string.h>
+
+#include "buf.h"
+#include "decode.h"
+#include "test.h"
+
+/* Decode s whole, and again a byte at a time: both must agree. */
+static const char *
+body(enum decode_cte cte, const char *s)
+{
+	static char		 whole[4096], bytes[4096];
+	struct decode_body	 d;
+	size_t			 n, i, len = strlen(s);
+
+	decode_body_init(&d, cte);
+	n = decode_body_chunk(&d, s, len, whole, 1);
+	whole[n] = '\0';
+	decode_body_init(&d, cte);
+	for (i = 0, n = 0; i < len; i++)
+		n += decode_body_chunk(&d, s + i, 1, bytes + n, 0);
+	n += decode_body_chunk(&d, "", 0, bytes + n, 1);
+	bytes[n] = '\0';
+	if (strcmp(whole, bytes) != 0)
+		return "(whole and byte at a time differ)";
+	return whole;
+}
+
+/* Convert s from cs, whole and a byte at a time (with a small output). */
+static const char *
+conv(const char *cs, const char *s, size_t len)
+{
+	static char		 whole[4096], bytes[4096];
+	struct decode_conv	 c;
+	size_t			 n, i, used, pos;
+
+	if (decode_conv_init(&c, cs) == -1)
+		return "(unknown)";
+	n = decode_conv_chunk(&c, s, len, &used, whole, sizeof(whole), 1);
+	whole[n] = '\0';
+	decode_conv_end(&c);
+	(void)decode_conv_init(&c, cs);
+	n = 0;
+	for (i = 0; i < len; i++) {
+		pos = 0;
+		do {
+			n += decode_conv_chunk(&c, s + i + pos, 1 - pos, &used,
+			    bytes + n, DECODE_CONV_MINOUT, 0);
+			pos += used;
+		} while (pos < 1);
+	}
+	n += decode_conv_chunk(&c, "", 0, &used, bytes + n, DECODE_CONV_MINOUT,
+	    1);
+	bytes[n] = '\0';
+	decode_conv_end(&c);
+	if (strcmp(whole, bytes) != 0)
+		return "(whole and byte at a time differ)";
+	return whole;
+}
+
+static const char *
+hdr(const char *s)
+{
+	static struct buf	b;
+
+	buf_free(&b);
+	buf_init(&b, 1 << 20);
+	if (decode_header(&b, s, strlen(s)) == -1)
+		return "(full)";
+	return b.data != NULL ? b.data : "";
+}
+
+int
+main(void)
+{
+	static const struct {
+		enum decode_cte	 cte;
+		const char	*in, *out;
+	} bodies[] = {
+		{ CTE_QP, "caf=C3=A9", "caf\xc3\xa9" },
+		{ CTE_QP, "soft=\nbreak", "softbreak" },
+		{ CTE_QP, "soft=\r\nbreak", "softbreak" },
+		{ CTE_QP, "soft= \t\nbreak", "softbreak" },
+		{ CTE_QP, "lower=c3=a9", "lower\xc3\xa9" },
+		{ CTE_QP, "bad=ZZ and =4", "bad=ZZ and =4" },
+		{ CTE_QP, "a=\n", "a" },
+		{ CTE_QP, "end=", "end=" },
+		{ CTE_QP, "==41", "=A" },
+		{ CTE_QP, "x = y", "x = y" },
+		{ CTE_BASE64, "aGVsbG8gd29ybGQ=", "hello world" },
+		{ CTE_BASE64, "aGVs\nbG8g\r\nd29y bGQ=\n", "hello world" },
+		{ CTE_BASE64, "aGVsbG8*!gd29ybGQ", "hello world" },
+		{ CTE_BASE64, "YQ==YQ==", "aa" },
+		{ CTE_BASE64, "Y", "" },
+		{ CTE_NONE, "=41 as is", "=41 as is" },
+	};
+	struct buf	b;
+	size_t		i;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
+		CHECK_STR(body(bodies[i].cte, bodies[i].in), bodies[i].out);
+
+	CHECK_INT(decode_cte_parse("Quoted-Printable"), CTE_QP);
+	CHECK_INT(decode_cte_parse(" BASE64"), CTE_BASE64);
+	CHECK_INT(decode_cte_parse("8bit"), CTE_NONE);
+	CHECK_INT(decode_cte_parse(NULL), CTE_NONE);
+
+	/* charsets */
+	CHECK_STR(conv("iso-8859-1", "caf\xe9", 4), "caf\xc3\xa9");
+	CHECK_STR(conv("ISO-8859-7", "\xe1\xe2", 2), "\xce\xb1\xce\xb2");
+	CHECK_STR(conv("koi8-r", "\xc1", 1), "\xd0\xb0");
+	CHECK_STR(conv("windows-1252", "\x80", 1), "\xe2\x82\xac");
+	CHECK_STR(conv("utf-8", "caf\xc3\xa9", 5), "caf\xc3\xa9");
+	CHECK_STR(conv("UTF8", "a\xc3", 2), "a\xef\xbf\xbd");
+	CHECK_STR(conv("utf-8", "\xff" "a\xe2\x82", 4),
+	    "\xef\xbf\xbd" "a\xef\xbf\xbd");
+	CHECK_STR(conv("utf-8", "\xc0\xaf\xed\xa0\x80", 5),
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK_STR(conv("us-ascii", "a\xc3\xa9", 3),
+	    "a\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK_STR(conv(NULL, "plain", 5), "plain");
+	CHECK_STR(conv("shift_jis", "\x82\xa0", 2), "\xe3\x81\x82");
+	CHECK_STR(conv("shift_jis", "\x82", 1), "\xef\xbf\xbd");
+	CHECK_STR(conv("utf-16le", "a\0b\0", 4), "ab");
+	CHECK_STR(conv("iso-2022-jp", "\x1b$B$\"\x1b(B", 8), "\xe3\x81\x82");
+	CHECK_STR(conv("x-no-such-charset", "a", 1), "(unknown)");
+	CHECK_INT(decode_charset_known("ISO-8859-15"), 1);
+	CHECK_INT(decode_charset_known("x-no-such-charset"), 0);
+	CHECK_INT(decode_charset_known("utf-8"), 1);
+
+	/* RFC 2047 */
+	CHECK_STR(hdr("=?iso-8859-1?q?caf=E9?="), "caf\xc3\xa9");
+	CHECK_STR(hdr("=?UTF-8?B?Y2Fmw6k=?= au lait"), "caf\xc3\xa9 au lait");
+	CHECK_STR(hdr("a =?utf-8?q?b?= =?utf-8?q?c?= d"), "a bc d");
+	CHECK_STR(hdr("=?utf-8?q?a_b?=\r\n =?utf-8?q?_c?="), "a b c");
+	/* a character split across two words of one charset */
+	CHECK_STR(hdr("=?utf-8?b?w6k=?= =?utf-8?q?=C3?= =?utf-8?q?=A9?="),
+	    "\xc3\xa9\xc3\xa9");
+	CHECK_STR(hdr("=?iso-8859-1*fr?q?=E9?="), "\xc3\xa9");
+	CHECK_STR(hdr("=?x-unknown?q?caf=C3=A9?="), "caf\xc3\xa9");
+	CHECK_STR(hdr("=?x-unknown?q?=E9?="), "\xef\xbf\xbd");
+	CHECK_STR(hdr("not =?encoded"), "not =?encoded");
+	CHECK_STR(hdr("=?utf-8?x?abc?="), "=?utf-8?x?abc?=");
+	CHECK_STR(hdr("=?utf-8?q?has space?="), "=?utf-8?q?has space?=");
+	CHECK_STR(hdr("folded\r\n\tline"), "folded\tline");
+	CHECK_STR(hdr("raw 8bit caf\xc3\xa9 \xff"),
+	    "raw 8bit caf\xc3\xa9 \xef\xbf\xbd");
+	CHECK_STR(hdr("x=?utf-8?q?y?=z"), "xyz");
+	CHECK_STR(hdr(""), "");
+
+	buf_init(&b, 4);
+	CHECK_INT(decode_header(&b, "toolong", 7), -1);
+	buf_free(&b);
+	return test_done("t_decode");
+}
