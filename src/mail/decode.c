@@ -68,8 +68,9 @@ decode_body_init(struct decode_body *d, enum decode_cte cte)
 /*
  * What follows "=" (RFC 2045 6.7): two hex digits are a byte; white space
  * up to the line end is a soft line break; anything else is not an
- * encoding and is kept as it is. Returns 1 when pend is settled (its
- * output written), 0 when more input is needed.
+ * encoding. Returns 1 when pend is settled (its output written), 0
+ * when more input is needed, -1 when it is no encoding ("=" written, the
+ * rest of pend to be looked at again).
  */
 static int
 qp_settle(struct decode_body *d, char *out, size_t *o, int final)

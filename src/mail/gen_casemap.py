@@ -96,17 +96,19 @@ out.write('const char casemap_unicode_version[] = "%s";\n\n'
           % unicodedata.unidata_version)
 out.write('/* first, count, stride, delta */\n')
 out.write('const struct casemap_range casemap_ranges[] = {\n')
-for cp, n, stride, delta in ranges:
-    out.write('\t{ 0x%05X, %d, %d, %d },\n' % (cp, n, stride, delta))
+for k in range(0, len(ranges), 8):
+    out.write('\t' + ' '.join('{0x%X,%d,%d,%d},' % r
+                              for r in ranges[k:k + 8]) + '\n')
 out.write('};\nconst unsigned casemap_nranges = %d;\n\n' % len(ranges))
 out.write('/* code point, offset in casemap_pool, length */\n')
 out.write('const struct casemap_multi casemap_multis[] = {\n')
-for cp, off, n in index:
-    out.write('\t{ 0x%05X, %d, %d },\n' % (cp, off, n))
+for k in range(0, len(index), 8):
+    out.write('\t' + ' '.join('{0x%X,%d,%d},' % m
+                              for m in index[k:k + 8]) + '\n')
 out.write('};\nconst unsigned casemap_nmultis = %d;\n\n' % len(index))
 out.write('const uint32_t casemap_pool[] = {\n')
-for k in range(0, len(pool), 8):
-    out.write('\t' + ' '.join('0x%04X,' % c for c in pool[k:k + 8]) + '\n')
+for k in range(0, len(pool), 16):
+    out.write('\t' + ' '.join('0x%X,' % c for c in pool[k:k + 16]) + '\n')
 out.write('};\n')
 max_len = max(n for _, _, n in index)
 sys.stderr.write('ranges %d multis %d pool %d maxlen %d\n'
