@@ -440,21 +440,23 @@ k OK Fetch completed.'
 1700000300.M1P100Q1.host:2,S'
 }
 
-@test "FETCH: unknown and not yet supported items answer BAD, with nothing sent before" {
+@test "FETCH: unknown items and invalid sections answer BAD, with nothing sent before" {
 	inbox3
 	run session <<'EOF'
 a EXAMINE INBOX
 b FETCH 1 (FLAGS FOO)
 c FETCH 1 (UID BODY[]<x.1>)
 d FETCH 1 (FLAGS
-f FETCH 1 (FLAGS ENVELOPE)
-g FETCH 1 (FLAGS BODYSTRUCTURE)
-h FETCH 1 (FLAGS BODY[1])
-k FETCH 1 (FLAGS BINARY[])
+e FETCH 1 (FLAGS BODY[MIME])
+f FETCH 1 (FLAGS BODY[0])
+g FETCH 1 (FLAGS BODY[1.])
+h FETCH 1 (FLAGS BODY[1.2.TEXT.MIME])
+i FETCH 1 (FLAGS BODY[1.01])
+j FETCH 1 (FLAGS BODY.PEEK)
 l FETCH 1 FLAGS
 EOF
 	output=$(echo "$output" | strip_select)
-	for t in b c d f g h k; do
+	for t in b c d e f g h i j; do
 		echo "$output" | grep -q "^$t BAD "
 	done
 	# only the last command answered with data

@@ -1,33 +1,43 @@
 /*
- * cmd_fetch.c: FETCH and UID FETCH (RFC 9051 6.4.5), for the items a sync
- * client needs: UID, FLAGS, INTERNALDATE, RFC822.SIZE, RFC822, BODY[] and
- * BODY.PEEK[] with a partial range, and the FAST macro. Items that need the
- * message parsed (ENVELOPE, BODYSTRUCTURE, sections) are refused with BAD
- * rather than answered wrongly.
+ * cmd_fetch.c: FETCH and UID FETCH (RFC 9051 6.4.5): UID, FLAGS,
+ * INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE, RFC822,
+ * RFC822.HEADER, RFC822.TEXT, BODY[section]<partial> and BODY.PEEK for
+ * HEADER, HEADER.FIELDS (.NOT), TEXT, MIME and part numbers, and the
+ * macros ALL, FAST and FULL.
  *
- * Bodies are streamed from the file with LF turned into CRLF (Maildir files
- * have LF line ends; IMAP wants CRLF), never held in memory.
+ * The whole message, its header and its text are streamed from the file
+ * with LF turned into CRLF (Maildir files have LF line ends; IMAP wants
+ * CRLF), never held in memory. What needs the MIME structure maps the
+ * file read-only (page cache, not the process's own memory) and parses it
+ * (mime.c) in an arena reset for every message.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
+#include "bodystructure.h"
 #include "buf.h"
 #include "commands.h"
-#include "arena.h"
 #include "flags.h"
 #include "header.h"
 #include "imapdate.h"
 #include "io.h"
 #include "log.h"
+#include "envelope.h"
 #include "maildir.h"
+#include "mime.h"
 #include "msgset.h"
 #include "parser.h"
+#include "resp.h"
 #include "session.h"
 
 enum fetch_type {
@@ -35,18 +45,24 @@ enum fetch_type {
 	F_FLAGS,
 	F_INTERNALDATE,
 	F_SIZE,
+	F_ENVELOPE,
+	F_BODYSTRUCTURE,
+	F_BODYSTRUCTURE_NOEXT,	/* BODY */
 	F_BODY,
 };
 
-/* Sections of the whole message (RFC 9051 6.4.5); MIME part numbers need
- * the message parsed and are not here yet. */
+/* Sections (RFC 9051 6.4.5), of the message or of a part. */
 enum section {
-	SEC_ALL,		/* BODY[], RFC822 */
+	SEC_ALL,		/* BODY[], RFC822, BODY[1.2] */
 	SEC_HEADER,		/* BODY[HEADER], RFC822.HEADER */
 	SEC_TEXT,		/* BODY[TEXT], RFC822.TEXT */
 	SEC_FIELDS,		/* BODY[HEADER.FIELDS (...)] */
 	SEC_FIELDS_NOT,		/* BODY[HEADER.FIELDS.NOT (...)] */
+	SEC_MIME,		/* BODY[1.MIME] */
 };
+
+/* Parts of a section number ("1.2.3"). */
+#define FETCH_PART_DEPTH	LIMIT_MIME_DEPTH
 
 struct fetch_item {
 	enum fetch_type	 type;
@@ -54,6 +70,8 @@ struct fetch_item {
 	const char	*label;		/* "BODY[TEXT]", "RFC822.HEADER"... */
 	const char	**names;	/* SEC_FIELDS*: field names */
 	size_t		 nnames;
+	uint32_t	*part;		/* section part numbers */
+	size_t		 npart;
 	int		 partial;
 	uint64_t	 off;
 	uint64_t	 len;
@@ -71,6 +89,8 @@ struct fetch {
 	int		 want_uid;
 	int		 sets_seen;
 	int		 need_header;
+	int		 need_parse;	/* the MIME structure */
+	struct arena	*ma;		/* the parsed message, per message */
 };
 
 static int
@@ -81,6 +101,13 @@ fetch_add(struct fetch *f, enum fetch_type t)
 	memset(&f->items[f->n], 0, sizeof(f->items[0]));
 	f->items[f->n++].type = t;
 	return 0;
+}
+
+static int
+parsed_add(struct fetch *f, enum fetch_type t)
+{
+	f->need_parse = 1;
+	return fetch_add(f, t);
 }
 
 static int
@@ -169,12 +196,44 @@ parse_body(struct fetch *f, const char *s)
 		p = s + 5;
 	} else
 		return -1;
-	if (*p >= '0' && *p <= '9')
-		return -2;	/* a MIME part: not yet */
 	buf_init(&label, 64 * 1024);
 	(void)buf_adds(&label, "BODY[");
-	if (*p == ']')
+	if (fetch_add(f, F_BODY) == -1)
+		goto out;
+	it = &f->items[f->n - 1];
+	/* section-part: nz-number *("." nz-number) */
+	while (*p >= '1' && *p <= '9') {
+		const char	*start = p;
+		uint64_t	 num;
+
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (it->npart == FETCH_PART_DEPTH ||
+		    imap_number_parse(start, (size_t)(p - start), UINT32_MAX,
+		    &num) == -1)
+			goto out;
+		if (it->part == NULL)
+			it->part = arena_alloc(f->a,
+			    FETCH_PART_DEPTH * sizeof(*it->part));
+		it->part[it->npart++] = (uint32_t)num;
+		(void)buf_printf(&label, "%s%llu", it->npart > 1 ? "." : "",
+		    (unsigned long long)num);
+		if (*p == ']')
+			break;
+		if (*p++ != '.')
+			goto out;
+		if (*p < '1' || *p > '9')
+			(void)buf_addc(&label, '.');
+	}
+	if (it->npart > 0)
+		f->need_parse = 1;
+	if (*p == ']' && (it->npart == 0 || p[-1] != '.'))
 		sec = SEC_ALL;
+	else if (it->npart > 0 && strncasecmp(p, "MIME]", 5) == 0) {
+		sec = SEC_MIME;
+		p += 4;
+		(void)buf_adds(&label, "MIME");
+	}
 	else if (strncasecmp(p, "HEADER]", 7) == 0) {
 		sec = SEC_HEADER;
 		p += 6;
@@ -193,9 +252,6 @@ parse_body(struct fetch *f, const char *s)
 		(void)buf_adds(&label, "HEADER.FIELDS");
 	} else
 		goto out;
-	if (fetch_add(f, F_BODY) == -1)
-		goto out;
-	it = &f->items[f->n - 1];
 	it->sec = sec;
 	if (sec == SEC_FIELDS || sec == SEC_FIELDS_NOT) {
 		if ((p = parse_names(f, it, p, &label)) == NULL)
@@ -207,7 +263,7 @@ parse_body(struct fetch *f, const char *s)
 	(void)buf_addc(&label, ']');
 	if (!peek)
 		f->sets_seen = 1;
-	if (sec != SEC_ALL)
+	if (sec != SEC_ALL && it->npart == 0)
 		f->need_header = 1;
 	if (*p != '\0') {
 		/* "<" number "." nz-number ">" (RFC 9051 9, section-partial) */
@@ -259,15 +315,29 @@ parse_item(struct fetch *f, const char *s, const char **err)
 		return body_add(f, SEC_HEADER, "RFC822.HEADER", 0);
 	if (strcasecmp(s, "RFC822.TEXT") == 0)
 		return body_add(f, SEC_TEXT, "RFC822.TEXT", 1);
+	if (strcasecmp(s, "ENVELOPE") == 0)
+		return parsed_add(f, F_ENVELOPE);
+	if (strcasecmp(s, "BODYSTRUCTURE") == 0)
+		return parsed_add(f, F_BODYSTRUCTURE);
+	if (strcasecmp(s, "BODY") == 0)
+		return parsed_add(f, F_BODYSTRUCTURE_NOEXT);
+	/* RFC 9051 6.4.5: ALL = (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE),
+	 * FULL = ALL + BODY */
+	if (strcasecmp(s, "ALL") == 0 || strcasecmp(s, "FULL") == 0) {
+		if (fetch_add(f, F_FLAGS) == -1 ||
+		    fetch_add(f, F_INTERNALDATE) == -1 ||
+		    fetch_add(f, F_SIZE) == -1 ||
+		    parsed_add(f, F_ENVELOPE) == -1)
+			return -1;
+		return toupper((unsigned char)s[1]) == 'U' ?
+		    parsed_add(f, F_BODYSTRUCTURE_NOEXT) : 0;
+	}
 	if ((r = parse_body(f, s)) == 0)
 		return 0;
 	if (r == -1 && (strncasecmp(s, "BODY[", 5) == 0 ||
 	    strncasecmp(s, "BODY.PEEK[", 10) == 0))
 		*err = "Invalid FETCH section";
-	if (r == -2 || strcasecmp(s, "ENVELOPE") == 0 ||
-	    strcasecmp(s, "BODYSTRUCTURE") == 0 || strcasecmp(s, "BODY") == 0 ||
-	    strcasecmp(s, "ALL") == 0 || strcasecmp(s, "FULL") == 0 ||
-	    strncasecmp(s, "BINARY", 6) == 0)
+	if (strncasecmp(s, "BINARY", 6) == 0)
 		*err = "FETCH item not supported yet";
 	return -1;
 }
@@ -345,6 +415,142 @@ stream_body(int fd, uint64_t off, uint64_t len)
 	return n == -1 ? -1 : 0;
 }
 
+/* Write len bytes of data (LF or CRLF line ends) as CRLF text, from
+ * offset off of the CRLF form. */
+static void
+mem_crlf_write(const char *data, size_t dlen, uint64_t off, uint64_t len)
+{
+	char		 out[2 * 16384];
+	uint64_t	 pos = 0, sent = 0;
+	size_t		 i, o = 0;
+
+	for (i = 0; i < dlen && sent < len; i++) {
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
+			if (pos >= off && sent < len) {
+				out[o++] = '\r';
+				sent++;
+			}
+			pos++;
+		}
+		if (pos >= off && sent < len) {
+			out[o++] = data[i];
+			sent++;
+		}
+		pos++;
+		if (o >= sizeof(out) - 2) {
+			io_write(out, o);
+			o = 0;
+		}
+	}
+	io_write(out, o);
+}
+
+/* Where a section is in the mapped message: raw bytes (LF or CRLF) and
+ * their CRLF size. NULL data: there is no such part. */
+struct section_src {
+	const char	*data;
+	size_t		 len;
+	uint64_t	 size;
+};
+
+static void
+section_find(const struct fetch_item *it, const char *msg,
+    const struct mime_part *root, struct section_src *src)
+{
+	const struct mime_part	*p = root, *e = root;
+
+	src->data = NULL;
+	if (it->npart > 0) {
+		if ((p = mime_part_find(root, it->part, it->npart)) == NULL)
+			return;
+		/* HEADER and TEXT of a part are those of the message a
+		 * message/rfc822 part holds (RFC 9051 6.4.5); of any other
+		 * part there are none. */
+		e = p->is_message ? p->children : NULL;
+	}
+	switch (it->sec) {
+	case SEC_ALL:
+		src->data = msg + p->body_off;
+		src->len = p->body_len;
+		src->size = p->body_size;
+		if (it->npart == 0) {
+			src->data = msg;
+			src->len = p->body_off + p->body_len;
+			src->size = p->hdr_size + p->body_size;
+		}
+		break;
+	case SEC_MIME:
+		src->data = msg + p->hdr_off;
+		src->len = p->hdr_len;
+		src->size = p->hdr_size;
+		break;
+	case SEC_TEXT:
+		if (e == NULL)
+			return;
+		src->data = msg + e->body_off;
+		src->len = e->body_len;
+		src->size = e->body_size;
+		break;
+	default:
+		if (e == NULL)
+			return;
+		src->data = msg + e->hdr_off;
+		src->len = e->hdr_len;
+		src->size = e->hdr_size;
+		break;
+	}
+}
+
+/* The "label<origin> {size}" that starts a section's data. */
+static void
+section_start(struct buf *b, const struct fetch_item *it, uint64_t off,
+    uint64_t len)
+{
+	if (it->partial)
+		(void)buf_printf(b, "%s<%llu> {%llu}\r\n", it->label,
+		    (unsigned long long)off, (unsigned long long)len);
+	else
+		(void)buf_printf(b, "%s {%llu}\r\n", it->label,
+		    (unsigned long long)len);
+	io_write(b->data, b->len);
+	buf_reset(b);
+}
+
+/* A section of the parsed message (part numbers, MIME). */
+static void
+section_write(struct session *s, const struct fetch_item *it,
+    const char *msg, const struct mime_part *root)
+{
+	struct buf		*b = session_out(s), crlf, part;
+	struct section_src	 src;
+	uint64_t		 len, off = it->partial ? it->off : 0;
+
+	section_find(it, msg, root, &src);
+	buf_init(&crlf, FETCH_HEADER_MAX * 2);
+	buf_init(&part, FETCH_HEADER_MAX * 2);
+	if (src.data == NULL) {
+		/* No such part, or HEADER/TEXT of a part that holds no
+		 * message: empty, as Dovecot answers. */
+		src.data = "";
+		src.len = src.size = 0;
+	} else if (it->sec == SEC_FIELDS || it->sec == SEC_FIELDS_NOT) {
+		(void)header_crlf(&crlf, src.data, src.len > FETCH_HEADER_MAX ?
+		    FETCH_HEADER_MAX : src.len);
+		(void)header_fields(&part, crlf.data != NULL ? crlf.data : "",
+		    crlf.len, it->names, it->nnames,
+		    it->sec == SEC_FIELDS_NOT);
+		src.data = part.data != NULL ? part.data : "";
+		src.len = src.size = part.len;
+	}
+	len = off >= src.size ? 0 : src.size - off;
+	if (it->partial && len > it->len)
+		len = it->len;
+	section_start(b, it, off, len);
+	mem_crlf_write(src.data, src.len, off, len);
+	buf_free(&crlf);
+	buf_free(&part);
+}
+
 /*
  * One body section: its label, its size as a literal, its bytes. The
  * whole message and TEXT stream from the file; HEADER and HEADER.FIELDS
@@ -382,20 +588,36 @@ body_write(struct session *s, const struct fetch_item *it, int fd,
 	len = off >= size ? 0 : size - off;
 	if (it->partial && len > it->len)
 		len = it->len;
-	if (it->partial)
-		(void)buf_printf(b, "%s<%llu> {%llu}\r\n", it->label,
-		    (unsigned long long)off, (unsigned long long)len);
-	else
-		(void)buf_printf(b, "%s {%llu}\r\n", it->label,
-		    (unsigned long long)len);
-	io_write(b->data, b->len);
-	buf_reset(b);
+	section_start(b, it, off, len);
 	if (mem != NULL)
 		io_write(mem + off, (size_t)len);
 	else if (lseek(fd, start, SEEK_SET) == -1 ||
 	    stream_body(fd, off, len) == -1)
 		log_warn("%s: reading UID %u", s->sel->name, uid);
 	buf_free(&part);
+}
+
+static void
+out_flush(struct buf *b)
+{
+	io_write(b->data, b->len);
+	buf_reset(b);
+}
+
+/* The message mapped read-only; *len_r 0 maps nothing. */
+static const char *
+msg_map(int fd, size_t *len_r)
+{
+	struct stat	 st;
+	void		*p;
+
+	if (fstat(fd, &st) == -1)
+		return NULL;
+	*len_r = (size_t)st.st_size;
+	if (st.st_size == 0)
+		return "";
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
 }
 
 static int
@@ -411,8 +633,11 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	size_t		 i;
 	struct buf	 hdr;
 	uint64_t	 hdr_raw = 0;
+	const char	*map = NULL;
+	size_t		 maplen = 0;
+	struct mime_part *root = NULL;
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
-	int		 need_body = 0;
+	int		 need_body = f->need_parse;
 
 	for (i = 0; i < f->n; i++) {
 		switch (f->items[i].type) {
@@ -429,7 +654,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			break;
 		}
 	}
-	if ((msg->state & MSG_GONE) && (need_size || need_date))
+	if ((msg->state & MSG_GONE) && (need_size || need_date || need_body))
 		return 1;	/* RFC 2180 4.1.2: NO for the command */
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
@@ -450,6 +675,19 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		buf_free(&hdr);
 		close(fd);
 		return 2;
+	}
+	if (f->need_parse) {
+		if ((map = msg_map(fd, &maplen)) == NULL) {
+			log_warn("%s: UID %u", m->name, msg->uid);
+			buf_free(&hdr);
+			close(fd);
+			return 2;
+		}
+		if (f->ma == NULL)
+			f->ma = arena_new(LIMIT_ARENA);
+		else
+			arena_reset(f->ma);
+		root = mime_parse(map, maplen, f->ma);
 	}
 	if (f->sets_seen && !m->readonly && !(msg->flags & MF_SEEN) &&
 	    maildir_change_flags(m, idx, 0, 0, MF_SEEN, 0) == 0) {
@@ -487,11 +725,30 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			(void)buf_printf(b, "RFC822.SIZE %llu",
 			    (unsigned long long)vsize);
 			break;
+		case F_ENVELOPE:
+			(void)buf_adds(b, "ENVELOPE ");
+			imap_envelope_write(b, envelope_parse(map + root->hdr_off,
+			    root->hdr_len, f->ma), (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0, out_flush);
+			break;
+		case F_BODYSTRUCTURE:
+		case F_BODYSTRUCTURE_NOEXT:
+			(void)buf_adds(b, it->type == F_BODYSTRUCTURE ?
+			    "BODYSTRUCTURE " : "BODY ");
+			imap_bodystructure_write(b, root,
+			    it->type == F_BODYSTRUCTURE, (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0,
+			    out_flush);
+			break;
 		case F_BODY:
-			body_write(s, it, fd, vsize, &hdr, hdr_raw, msg->uid);
+			if (it->npart > 0 || it->sec == SEC_MIME)
+				section_write(s, it, map, root);
+			else
+				body_write(s, it, fd, vsize, &hdr, hdr_raw,
+				    msg->uid);
 			break;
 		}
 	}
+	if (map != NULL && maplen > 0)
+		(void)munmap((void *)(uintptr_t)map, maplen);
 	if (fd != -1)
 		close(fd);
 	buf_free(&hdr);
@@ -538,6 +795,7 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	for (i = 0; i < n; i++)
 		if ((r = fetch_one(s, &f, idx[i])) > missing)
 			missing = r;
+	arena_free(&f.ma);
 	if (missing == 2)
 		session_no(s, "SERVERBUG", "Some messages could not be read, "
 		    "see the server log");

@@ -102,4 +102,13 @@
 /* Memory of one command's arena, beyond which the session ends. */
 #define LIMIT_ARENA		(64UL * 1024 * 1024)
 
+/* Messages (src/mail/mime.c): MIME nesting and parts per message, as
+ * Dovecot limits them; deeper or further parts are not split (mime.h). */
+#define LIMIT_MIME_DEPTH	100
+#define LIMIT_MIME_PARTS	10000
+/* The part of a header field's value that is looked at (ENVELOPE,
+ * BODYSTRUCTURE fields, SEARCH on a header): a longer value is cut there,
+ * so a hostile header cannot make a response grow without bound. */
+#define LIMIT_HEADER_VALUE	(64 * 1024)
+
 #endif

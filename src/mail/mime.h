@@ -7,9 +7,11 @@
  * in the arena given.
  *
  * Limits (mdlimits.h): LIMIT_MIME_DEPTH levels of nesting and
- * LIMIT_MIME_PARTS parts; past them, the rest of a part is treated as the
- * body of a text/plain leaf (nothing is lost, it is just not split
- * further), as Dovecot does.
+ * LIMIT_MIME_PARTS parts; past them a part is not split further: a
+ * multipart gets one empty text/plain child (as one whose boundary never
+ * appears does, the way Dovecot answers) and the enclosed message of a
+ * message/rfc822 part is a single leaf. Nothing is lost: the bytes stay in
+ * the part's body.
  */
 #ifndef MDIMAPD_MIME_H
 #define MDIMAPD_MIME_H
@@ -20,11 +22,15 @@
 struct arena;
 struct envelope;
 
-/* A parameter of Content-Type or Content-Disposition, RFC 2231
- * continuations joined; value as in the message (not decoded from its
- * charset), without quotes. */
+/*
+ * A parameter of Content-Type or Content-Disposition, as in the message:
+ * the name as written, the value unquoted (not decoded from its charset).
+ * RFC 2231 continuations are joined, as Dovecot does: "name*0*=a;
+ * name*1=b" becomes "name*" = "ab" (an extended value keeps its
+ * "charset'language'" prefix); such parameters come after the plain ones.
+ */
 struct mime_param {
-	const char		*name;		/* lower case */
+	const char		*name;
 	const char		*value;
 	struct mime_param	*next;
 };
@@ -44,8 +50,10 @@ struct mime_part {
 	uint64_t		 hdr_size, body_size;
 	uint64_t		 body_lines;	/* lines of the body */
 
-	/* Content-Type, lower case; "text"/"plain" when missing or
-	 * invalid ("message"/"rfc822" in a multipart/digest). */
+	/* Content-Type as written (compare without case); "text"/"plain"
+	 * with charset us-ascii when missing or invalid ("message"/"rfc822"
+	 * in a multipart/digest); a text type without a charset gets
+	 * charset us-ascii last (RFC 2045 5.2). */
 	const char		*type;
 	const char		*subtype;
 	struct mime_param	*params;
@@ -55,7 +63,7 @@ struct mime_part {
 	const char		*description;	/* Content-Description */
 	const char		*encoding;	/* Content-Transfer-Encoding */
 	const char		*md5;		/* Content-MD5 */
-	const char		*disposition;	/* its value, lower case */
+	const char		*disposition;	/* its value, as written */
 	struct mime_param	*disp_params;
 	const char		*language;	/* Content-Language, raw */
 	const char		*location;	/* Content-Location */
@@ -74,14 +82,16 @@ struct mime_part {
 struct mime_part	*mime_parse(const char *data, size_t len,
 			    struct arena *);
 
-/* The value of parameter name (lower case) of a list, or NULL. */
+/* The value of parameter name (any case) of a list, or NULL. */
 const char		*mime_param_get(const struct mime_param *,
 			    const char *name);
 
 /*
  * The part a FETCH section number names (RFC 9051 6.4.5: "1.2.3"), parts
- * numbered from 1: nums[0..n). A non-multipart part has itself as part 1;
- * message/rfc822's parts are those of the enclosed message's body. Returns
+ * numbered from 1: nums[0..n). A non-multipart message has its body as
+ * part 1; a leaf has no parts, except that a leaf inside a multipart is
+ * its own part 1 once ("2.1" = "2"), as Dovecot answers; message/rfc822's
+ * parts are those of the enclosed message's body. Returns
  * NULL when there is no such part.
  */
 const struct mime_part	*mime_part_find(const struct mime_part *root,

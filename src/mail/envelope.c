@@ -1,0 +1,247 @@
+/*
+ * envelope.c: address lists and the envelope of a header (envelope.h).
+ *
+ * The address parser reads a phrase (words: atoms, dotted atoms, quoted
+ * strings) and decides what it was by what follows it: ":" a group's
+ * name, "<" a display name, "@" a local part, anything else a local part
+ * with no domain. That covers RFC 5322 3.4 and its obsolete forms (routes,
+ * unquoted dots in names) without backtracking, and makes progress on any
+ * input: a byte nothing can use is skipped. A comment after an address
+ * without a display name becomes its name ("user@host (Real Name)"), as
+ * Dovecot does.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "envelope.h"
+#include "mdlimits.h"
+#include "rfc822.h"
+
+/* Words of a phrase joined by sep into the arena; NULL when empty. */
+static char *
+phrase(struct rfc822_lex *lx, const char *sep)
+{
+	struct buf	 b;
+	char		*w, *r;
+	int		 c, n = 0;
+
+	buf_init(&b, (size_t)(lx->end - lx->p) * 2 + 16);
+	for (;;) {
+		c = rfc822_peek(lx);
+		if (c == '"')
+			w = rfc822_quoted(lx);
+		else if (c == -1 || strchr("<>:;@,[]\\()", c) != NULL)
+			break;
+		else
+			w = rfc822_atom(lx, 1);
+		if (w == NULL)
+			break;
+		if (n++ > 0)
+			(void)buf_adds(&b, sep);
+		(void)buf_adds(&b, w);
+	}
+	r = n > 0 && b.len > 0 ? arena_strndup(lx->a, b.data, b.len) : NULL;
+	buf_free(&b);
+	return r;
+}
+
+/* A domain: a dotted atom or a domain literal "[...]". */
+static char *
+domain(struct rfc822_lex *lx)
+{
+	const char	*start;
+
+	if (rfc822_peek(lx) == '[') {
+		start = lx->p;
+		while (lx->p < lx->end && *lx->p != ']')
+			lx->p++;
+		if (lx->p < lx->end)
+			lx->p++;
+		return arena_strndup(lx->a, start, (size_t)(lx->p - start));
+	}
+	return rfc822_atom(lx, 1);
+}
+
+static struct address *
+addr_new(struct arena *a, const char *name, const char *adl,
+    const char *mailbox, const char *host)
+{
+	struct address	*ad = arena_alloc(a, sizeof(*ad));
+
+	ad->name = name;
+	ad->adl = adl;
+	ad->mailbox = mailbox != NULL ? mailbox : ADDRESS_MISSING_MAILBOX;
+	ad->host = host != NULL ? host : ADDRESS_MISSING_DOMAIN;
+	return ad;
+}
+
+/* "<" [route ":"] addr-spec ">", after the "<". */
+static struct address *
+angle(struct rfc822_lex *lx, char *name)
+{
+	struct buf	 route;
+	char		*local, *host = NULL, *adl = NULL, *d;
+	int		 c;
+
+	buf_init(&route, (size_t)(lx->end - lx->p) + 16);
+	/* obs-route: "@a,@b:" */
+	while ((c = rfc822_peek(lx)) == '@' || c == ',') {
+		lx->p++;
+		if (c == '@') {
+			if (route.len > 0)
+				(void)buf_addc(&route, ',');
+			(void)buf_addc(&route, '@');
+			if ((d = domain(lx)) != NULL)
+				(void)buf_adds(&route, d);
+		}
+	}
+	if (route.len > 0 && c == ':') {
+		lx->p++;
+		adl = arena_strndup(lx->a, route.data, route.len);
+	}
+	buf_free(&route);
+	local = phrase(lx, "");
+	if (rfc822_peek(lx) == '@') {
+		lx->p++;
+		host = domain(lx);
+	}
+	/* Whatever else is inside the brackets is dropped. */
+	while (lx->p < lx->end && *lx->p != '>')
+		lx->p++;
+	if (lx->p < lx->end)
+		lx->p++;
+	return addr_new(lx->a, name, adl, local, host);
+}
+
+/* One mailbox (RFC 5322 3.4), or NULL if nothing was there. In a group,
+ * ";" ends it. */
+static struct address *
+mailbox(struct rfc822_lex *lx, char *words)
+{
+	char	*host;
+	int	 c;
+
+	lx->comment = NULL;
+	c = rfc822_peek(lx);
+	if (c == '<') {
+		lx->p++;
+		return angle(lx, words);
+	}
+	if (c == '@') {
+		lx->p++;
+		host = domain(lx);
+	} else
+		host = NULL;
+	if (words == NULL && host == NULL && c != '@')
+		return NULL;
+	/* A comment right after the address names it. */
+	(void)rfc822_peek(lx);
+	return addr_new(lx->a, lx->comment != NULL && *lx->comment != '\0' ?
+	    lx->comment : NULL, NULL, words, host);
+}
+
+struct address *
+address_parse(const char *s, size_t len, struct arena *a)
+{
+	struct rfc822_lex	 lx;
+	struct address		*head = NULL, **tail = &head, *ad;
+	const char		*before;
+	char			*words;
+	int			 c, in_group = 0;
+
+	rfc822_lex_init(&lx, s, len, a);
+	while ((c = rfc822_peek(&lx)) != -1) {
+		before = lx.p;
+		if (c == ',') {
+			lx.p++;
+			continue;
+		}
+		if (c == ';') {
+			lx.p++;
+			if (in_group) {
+				*tail = addr_new(a, NULL, NULL, NULL, NULL);
+				(*tail)->mailbox = (*tail)->host = NULL;
+				tail = &(*tail)->next;
+				in_group = 0;
+			}
+			continue;
+		}
+		words = phrase(&lx, " ");
+		if (rfc822_peek(&lx) == ':' && !in_group) {
+			lx.p++;
+			*tail = addr_new(a, NULL, NULL, words != NULL ? words :
+			    "", NULL);
+			(*tail)->host = NULL;
+			tail = &(*tail)->next;
+			in_group = 1;
+			continue;
+		}
+		/* Before "@" the words were a local part: no spaces. */
+		if (rfc822_peek(&lx) == '@' && words != NULL) {
+			char	*w = words, *o = words;
+
+			for (; *w != '\0'; w++)
+				if (*w != ' ')
+					*o++ = *w;
+			*o = '\0';
+		}
+		if ((ad = mailbox(&lx, words)) != NULL) {
+			*tail = ad;
+			tail = &ad->next;
+		}
+		if (lx.p == before)
+			lx.p++;		/* nothing could use it */
+	}
+	if (in_group) {
+		*tail = addr_new(a, NULL, NULL, NULL, NULL);
+		(*tail)->mailbox = (*tail)->host = NULL;
+	}
+	return head;
+}
+
+struct envelope *
+envelope_parse(const char *hdr, size_t len, struct arena *a)
+{
+	static const char *const names[] = {
+		"date", "subject", "from", "sender", "reply-to", "to", "cc",
+		"bcc", "in-reply-to", "message-id",
+	};
+	struct envelope		*env = arena_alloc(a, sizeof(*env));
+	struct rfc822_field_iter it;
+	struct rfc822_field	 f;
+	struct address		**addrs[] = {
+		NULL, NULL, &env->from, &env->sender, &env->reply_to,
+		&env->to, &env->cc, &env->bcc, NULL, NULL,
+	};
+	char			**strs[] = {
+		&env->date, &env->subject, NULL, NULL, NULL, NULL, NULL,
+		NULL, &env->in_reply_to, &env->message_id,
+	};
+	int			 seen[10] = { 0 };
+	size_t			 i;
+
+	rfc822_fields_begin(&it, hdr, len);
+	while (rfc822_fields_next(&it, &f)) {
+		for (i = 0; i < 10; i++)
+			if (strlen(names[i]) == f.namelen &&
+			    strncasecmp(names[i], f.name, f.namelen) == 0)
+				break;
+		/* The first of a repeated field counts. */
+		if (i == 10 || seen[i]++)
+			continue;
+		if (strs[i] != NULL)
+			*strs[i] = rfc822_unfold(f.raw, f.rawlen, a);
+		else
+			*addrs[i] = address_parse(f.raw, f.rawlen >
+			    LIMIT_HEADER_VALUE ? LIMIT_HEADER_VALUE : f.rawlen,
+			    a);
+	}
+	/* RFC 9051 7.5.2: Sender and Reply-To default to From. */
+	if (env->sender == NULL)
+		env->sender = env->from;
+	if (env->reply_to == NULL)
+		env->reply_to = env->from;
+	return env;
+}

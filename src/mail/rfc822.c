@@ -1,0 +1,187 @@
+/*
+ * rfc822.c: header fields and the lexical tokens of their values (see
+ * rfc822.h). Tolerant as mail readers must be: 8-bit bytes are atom
+ * characters, an unterminated comment or quoted string ends at the end of
+ * the value, nothing is ever read past the end.
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "mdlimits.h"
+#include "rfc822.h"
+
+void
+rfc822_fields_begin(struct rfc822_field_iter *it, const char *hdr,
+    size_t len)
+{
+	it->p = hdr;
+	it->end = hdr + len;
+}
+
+/* The length of the line at p, its LF included. */
+static size_t
+line_len(const char *p, const char *end)
+{
+	const char	*nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+}
+
+int
+rfc822_fields_next(struct rfc822_field_iter *it, struct rfc822_field *f)
+{
+	const char	*p, *colon, *name;
+	size_t		 len;
+
+	while (it->p < it->end) {
+		p = it->p;
+		len = line_len(p, it->end);
+		/* The empty line ending the header. */
+		if (p[0] == '\n' || (p[0] == '\r' && len == 2)) {
+			it->p = it->end;
+			return 0;
+		}
+		it->p += len;
+		if (p[0] == ' ' || p[0] == '\t')
+			continue;	/* continuation of a skipped line */
+		if ((colon = memchr(p, ':', len)) == NULL)
+			continue;
+		name = p;
+		/* Continuation lines belong to the field. */
+		while (it->p < it->end && (it->p[0] == ' ' ||
+		    it->p[0] == '\t'))
+			it->p += line_len(it->p, it->end);
+		f->name = name;
+		f->namelen = (size_t)(colon - name);
+		while (f->namelen > 0 && (name[f->namelen - 1] == ' ' ||
+		    name[f->namelen - 1] == '\t'))
+			f->namelen--;
+		f->raw = colon + 1;
+		f->rawlen = (size_t)(it->p - f->raw);
+		return 1;
+	}
+	return 0;
+}
+
+char *
+rfc822_unfold(const char *raw, size_t len, struct arena *a)
+{
+	char	*out;
+	size_t	 i, o = 0;
+
+	if (len > LIMIT_HEADER_VALUE)
+		len = LIMIT_HEADER_VALUE;
+	out = arena_alloc(a, len + 1);
+
+	for (i = 0; i < len; i++)
+		if (raw[i] != '\r' && raw[i] != '\n')
+			out[o++] = raw[i];
+	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
+	out[o] = '\0';
+	i = strspn(out, " \t");
+	return out + i;
+}
+
+void
+rfc822_lex_init(struct rfc822_lex *lx, const char *s, size_t len,
+    struct arena *a)
+{
+	lx->p = s;
+	lx->end = s + len;
+	lx->a = a;
+	lx->comment = NULL;
+}
+
+void
+rfc822_skip_cfws(struct rfc822_lex *lx)
+{
+	const char	*start;
+	char		*c;
+	size_t		 o;
+	int		 depth;
+
+	for (;;) {
+		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' ||
+		    *lx->p == '\r' || *lx->p == '\n'))
+			lx->p++;
+		if (lx->p == lx->end || *lx->p != '(')
+			return;
+		start = ++lx->p;
+		c = arena_alloc(lx->a, (size_t)(lx->end - start) + 1);
+		o = 0;
+		for (depth = 1; lx->p < lx->end; lx->p++) {
+			if (*lx->p == '\\' && lx->p + 1 < lx->end) {
+				c[o++] = *++lx->p;
+				continue;
+			}
+			if (*lx->p == '(')
+				depth++;
+			else if (*lx->p == ')' && --depth == 0)
+				break;
+			c[o++] = *lx->p;
+		}
+		if (lx->p < lx->end)
+			lx->p++;
+		c[o] = '\0';
+		lx->comment = c;
+	}
+}
+
+int
+rfc822_peek(struct rfc822_lex *lx)
+{
+	rfc822_skip_cfws(lx);
+	return lx->p < lx->end ? (unsigned char)*lx->p : -1;
+}
+
+static char *
+span(struct rfc822_lex *lx, const char *stops)
+{
+	const char	*start;
+
+	rfc822_skip_cfws(lx);
+	start = lx->p;
+	while (lx->p < lx->end && (unsigned char)*lx->p > ' ' &&
+	    *lx->p != 0x7f && strchr(stops, *lx->p) == NULL)
+		lx->p++;
+	if (lx->p == start)
+		return NULL;
+	return arena_strndup(lx->a, start, (size_t)(lx->p - start));
+}
+
+char *
+rfc822_atom(struct rfc822_lex *lx, int dot)
+{
+	/* RFC 5322 3.2.3: specials */
+	return span(lx, dot ? "()<>[]:;@\\,\"" : "()<>[]:;@\\,.\"");
+}
+
+char *
+rfc822_token(struct rfc822_lex *lx)
+{
+	/* RFC 2045 5.1: tspecials */
+	return span(lx, "()<>@,;:\\\"/[]?=");
+}
+
+char *
+rfc822_quoted(struct rfc822_lex *lx)
+{
+	char	*out;
+	size_t	 o = 0;
+
+	rfc822_skip_cfws(lx);
+	if (lx->p == lx->end || *lx->p != '"')
+		return NULL;
+	lx->p++;
+	out = arena_alloc(lx->a, (size_t)(lx->end - lx->p) + 1);
+	for (; lx->p < lx->end && *lx->p != '"'; lx->p++) {
+		if (*lx->p == '\\' && lx->p + 1 < lx->end)
+			lx->p++;
+		out[o++] = *lx->p;
+	}
+	if (lx->p < lx->end)
+		lx->p++;
+	out[o] = '\0';
+	return out;
+}
