@@ -33,6 +33,8 @@ static const struct extension extension_table[] = {
 	{ "SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 */
 	{ "CREATE-SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 3 */
 	{ "STATUS=SIZE",	ST_LOGGEDIN,	0 },	/* RFC 8438 */
+	{ "ESEARCH",		ST_LOGGEDIN,	0 },	/* RFC 4731 */
+	{ "SEARCHRES",		ST_LOGGEDIN,	0 },	/* RFC 5182 */
 	{ NULL,			0,		0 },
 };
 

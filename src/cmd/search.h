@@ -27,6 +27,7 @@ struct search_msg {
 /* The text keys of cmd, their strings mapped for comparison. */
 struct search_text *search_text_new(struct arena *,
 		    const struct search_cmd *);
+void		 search_text_free(struct search_text *);
 /* Start on message idx: map its file. Returns 0, or -1 (errno: ENOENT
  * when it is gone). */
 int		 search_msg_open(struct search_text *, struct maildir *,

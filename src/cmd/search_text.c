@@ -34,11 +34,16 @@
 #include "search.h"
 
 #define CHUNK		(32 * 1024)
+/* Room for mapped text per step (casemap_chunk stops before it is
+ * short of CASEMAP_MAX_BYTES). */
+#define FOLD_OUT	(CHUNK * 2)
 /* Header fields longer than this are searched in their first part. */
 #define FIELD_MAX	(256 * 1024)
 
 struct search_text {
 	struct arena		*a;
+	struct arena		*msg_arena;	/* reset per message */
+	signed char		*res;
 	const struct skey	**keys;		/* by id */
 	const char		**needle;	/* mapped */
 	size_t			*nlen;
@@ -50,7 +55,7 @@ struct search_text {
 	size_t			 maxlen;	/* longest active needle */
 	size_t			 carry;		/* bytes kept in win */
 	char			*win;		/* maxlen - 1 + CHUNK... */
-	char			*dec, *utf, *fold;
+	char			*dec, *utf;
 	struct buf		 field, mapped;
 	struct search_msg	*msg;
 };
@@ -113,13 +118,22 @@ search_text_new(struct arena *a, const struct search_cmd *cmd)
 		if (t->nlen[i] > max)
 			max = t->nlen[i];
 	}
-	t->win = arena_alloc(a, max + CHUNK * 4 * CASEMAP_MAX_BYTES / 4);
+	t->win = arena_alloc(a, max + FOLD_OUT);
 	t->dec = arena_alloc(a, CHUNK + DECODE_SLACK);
 	t->utf = arena_alloc(a, CHUNK * 4);
-	t->fold = t->win;	/* see scan_text */
+	t->res = arena_alloc(a, t->n + 1);
 	buf_init(&t->field, FIELD_MAX * 4);
 	buf_init(&t->mapped, FIELD_MAX * 4 * CASEMAP_MAX_BYTES);
+	t->msg_arena = arena_new(LIMIT_ARENA);
 	return t;
+}
+
+void
+search_text_free(struct search_text *t)
+{
+	buf_free(&t->field);
+	buf_free(&t->mapped);
+	arena_free(&t->msg_arena);
 }
 
 int
@@ -131,8 +145,9 @@ search_msg_open(struct search_text *t, struct maildir *m, size_t idx,
 	int		fd, found;
 
 	memset(sm, 0, sizeof(*sm));
-	sm->res = arena_alloc(t->a, t->n + 1);
+	sm->res = t->res;
 	memset(sm->res, -1, t->n + 1);
+	arena_reset(t->msg_arena);
 	if ((fd = maildir_open_msg(m, idx)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1) {
@@ -314,7 +329,7 @@ scan_utf8(struct search_text *t, const char *s, size_t len)
 
 	while (pos < len) {
 		n = casemap_chunk(s + pos, len - pos, &used, t->win + t->carry,
-		    CHUNK * CASEMAP_MAX_BYTES / 4);
+		    FOLD_OUT);
 		pos += used;
 		if (scan_win(t, n))
 			return 1;
@@ -365,6 +380,11 @@ static int
 scan_body(struct search_text *t, const struct mime_part *p, const char *b,
     size_t len)
 {
+	/* RFC 2045 5.2: text without a charset is US-ASCII; mime.c says
+	 * so. 8-bit bytes in it are taken as UTF-8 (as Dovecot does), not
+	 * as invalid. */
+	const char		*cs = mime_param_get(p->params, "charset");
+
 	struct decode_body	 d;
 	struct decode_conv	 c;
 	size_t			 pos, k, n;
@@ -372,7 +392,9 @@ scan_body(struct search_text *t, const struct mime_part *p, const char *b,
 
 	decode_body_init(&d, decode_cte_parse(p->encoding));
 	/* unknown charsets are taken as UTF-8 */
-	(void)decode_conv_init(&c, mime_param_get(p->params, "charset"));
+	if (cs == NULL || strcasecmp(cs, "us-ascii") == 0)
+		cs = "utf-8";
+	(void)decode_conv_init(&c, cs);
 	t->carry = 0;
 	for (pos = 0; pos < len && !done; pos += k) {
 		k = len - pos < CHUNK ? len - pos : CHUNK;
@@ -405,7 +427,8 @@ scan_part(struct search_text *t, const struct mime_part *p, int depth)
 		}
 		return 0;
 	}
-	if (strcmp(p->type, "text") != 0 && strcmp(p->type, "message") != 0)
+	if (strcasecmp(p->type, "text") != 0 &&
+	    strcasecmp(p->type, "message") != 0)
 		return 0;
 	return scan_body(t, p, data + p->body_off, p->body_len);
 }
@@ -444,6 +467,6 @@ search_msg_body(struct search_text *t, struct search_msg *sm)
 			t->maxlen = t->nlen[t->active[j]];
 	if (t->nactive == 0 || sm->data == NULL)
 		return;
-	root = mime_parse(sm->data, sm->size, t->a);
+	root = mime_parse(sm->data, sm->size, t->msg_arena);
 	(void)scan_part(t, root, 0);
 }
