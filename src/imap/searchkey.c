@@ -355,6 +355,7 @@ searchkey_parse(struct arena *a, const struct imap_arg *args,
 	}
 	if ((cmd->root = key_new(&p, SK_AND)) == NULL)
 		goto err;
+	cmd->nkeys = 0;		/* the keys sent, not this list */
 	tail = &cmd->root->child;
 	while (cur != NULL) {
 		if ((k = key_parse(&p, &cur, 1)) == NULL)
