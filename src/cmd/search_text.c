@@ -366,6 +366,10 @@ scan_header(struct search_text *t, const char *h, size_t len)
 		buf_reset(&t->field);
 		(void)buf_add(&t->field, name, namelen);
 		(void)buf_adds(&t->field, ": ");
+		while (vallen > 0 && (*val == ' ' || *val == '\t')) {
+			val++;
+			vallen--;
+		}
 		(void)decode_header(&t->field, val,
 		    vallen > FIELD_MAX ? FIELD_MAX : vallen);
 		if (scan_utf8(t, t->field.data, t->field.len))
