@@ -325,3 +325,182 @@ w OK Search completed.
 * SEARCH 1 3
 x OK Search completed."
 }
+
+@test "ESEARCH: RETURN (MIN MAX COUNT ALL), RETURN (), UID, no match" {
+	fixture
+	run search_lines <<'EOF'
+s SELECT INBOX
+a SEARCH RETURN (MIN MAX COUNT ALL) NOT DRAFT
+b UID SEARCH RETURN (COUNT) ALL
+c SEARCH RETURN () 1,3:5
+d SEARCH RETURN (MIN MAX ALL) KEYWORD nothing
+e SEARCH RETURN (COUNT MIN) KEYWORD nothing
+f UID SEARCH RETURN (MAX) SEEN
+EOF
+	expect '* ESEARCH (TAG "a") MIN 1 MAX 5 ALL 1:3,5 COUNT 4
+a OK Search completed.
+* ESEARCH (TAG "b") UID COUNT 5
+b OK Search completed.
+* ESEARCH (TAG "c") ALL 1,3:5
+c OK Search completed.
+* ESEARCH (TAG "d")
+d OK Search completed.
+* ESEARCH (TAG "e") COUNT 0
+e OK Search completed.
+* ESEARCH (TAG "f") UID MAX 5
+f OK Search completed.'
+}
+
+@test "SEARCHRES: SAVE, \$ in FETCH, STORE, COPY, SEARCH, UID commands; MIN/MAX saves; reset by SELECT, failed SAVE" {
+	fixture
+	mkfolder Dest
+	run search_lines <<'EOF'
+s SELECT INBOX
+a SEARCH RETURN (SAVE) OR FLAGGED DRAFT
+b FETCH $ (UID FLAGS)
+c UID FETCH $ UID
+d STORE $ +FLAGS.SILENT (\Seen)
+e SEARCH SEEN
+f COPY $ Dest
+g UID SEARCH RETURN (SAVE MIN) SEEN
+h SEARCH $
+i UID SEARCH RETURN (ALL SAVE MIN) SEEN
+j SEARCH RETURN (COUNT) UID $
+k SEARCH RETURN (SAVE) CHARSET x-unknown ALL
+l FETCH $ UID
+m SEARCH RETURN (SAVE MIN MAX) ALL
+n SEARCH OR $ 2
+o SEARCH RETURN (SAVE) BADKEY
+p SEARCH $
+p1 STORE $ +FLAGS.SILENT (\Deleted)
+q UID EXPUNGE $
+r SELECT INBOX
+t FETCH $ UID
+EOF
+	run norm <<<"$output"
+	expect 'a OK Search completed, result saved.
+* 2 FETCH (UID 2 FLAGS (\Answered \Flagged Junk))
+* 4 FETCH (UID 4 FLAGS (\Deleted \Draft))
+b OK Fetch completed.
+* 2 FETCH (UID 2)
+* 4 FETCH (UID 4)
+c OK Fetch completed.
+d OK Store completed.
+* SEARCH 1 2 4 5
+e OK Search completed.
+f OK [COPYUID UV1 2,4 1:2] Copy completed.
+* ESEARCH (TAG "g") UID MIN 1
+g OK Search completed, result saved.
+* SEARCH 1
+h OK Search completed.
+* ESEARCH (TAG "i") UID MIN 1 ALL 1:2,4:5
+i OK Search completed, result saved.
+* ESEARCH (TAG "j") COUNT 4
+j OK Search completed.
+k NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset
+l OK Fetch completed.
+* ESEARCH (TAG "m") MIN 1 MAX 5
+m OK Search completed, result saved.
+* SEARCH 1 2 5
+n OK Search completed.
+o BAD Unknown search key
+* SEARCH 1 5
+p OK Search completed.
+p1 OK Store completed.
+* 5 EXPUNGE
+* 1 EXPUNGE
+q OK Expunge completed.
+r OK [READ-WRITE] Select completed.
+t OK Fetch completed.'
+}
+
+@test "SEARCHRES: \$ in MOVE and UID MOVE; UNSELECT and CLOSE empty it; EXPUNGE takes messages out of it" {
+	fixture
+	mkfolder Dest
+	run search_lines <<'EOF'
+s SELECT INBOX
+a SEARCH RETURN (SAVE) SEEN
+b UNSELECT
+s SELECT INBOX
+c FETCH $ UID
+d SEARCH RETURN (SAVE) DELETED
+e CLOSE
+s SELECT INBOX
+f SEARCH RETURN (SAVE) ALL
+g STORE 1 +FLAGS.SILENT (\Deleted)
+h EXPUNGE
+i UID FETCH $ UID
+j UID MOVE $ Dest
+k SEARCH ALL
+EOF
+	run norm <<<"$output"
+	expect 'a OK Search completed, result saved.
+b OK Unselect completed.
+c OK Fetch completed.
+d OK Search completed, result saved.
+e OK Close completed.
+f OK Search completed, result saved.
+g OK Store completed.
+* 1 EXPUNGE
+h OK Expunge completed.
+* 1 FETCH (UID 2)
+* 2 FETCH (UID 3)
+* 3 FETCH (UID 5)
+i OK Fetch completed.
+* 3 EXPUNGE
+* 2 EXPUNGE
+* 1 EXPUNGE
+j OK Move completed.
+* SEARCH
+k OK Search completed.'
+}
+
+@test "SEARCH errors: syntax (BAD), BADCHARSET (NO), limits of keys, nesting and string length (BAD [LIMIT]), not selected" {
+	fixture
+	deep=$(rep N 63 | sed 's/N/NOT /g')
+	deeper=$(rep N 64 | sed 's/N/NOT /g')
+	many=$(rep A 1000 | sed 's/A/ALL /g')
+	long=$(rep x 16384)
+	run search_lines <<EOF
+a SEARCH ALL
+s SELECT INBOX
+b SEARCH
+c SEARCH FOO
+d SEARCH SUBJECT
+e SEARCH BEFORE 30-Feb-2020
+f SEARCH LARGER big
+g SEARCH (SEEN
+h SEARCH CHARSET ISO-8859-1 ALL
+i SEARCH RETURN (BOGUS) ALL
+j SEARCH ${deep}SEEN
+k SEARCH ${deeper}SEEN
+l SEARCH ${many}
+m SEARCH ${many}ALL
+n SEARCH BODY "$long"
+o SEARCH BODY "${long}x"
+p SEARCH 1:x
+q SEARCH UID
+r UID SEARCH KEYWORD \\Seen
+EOF
+	expect "a BAD No mailbox selected
+b BAD Missing search keys
+c BAD Unknown search key
+d BAD Missing search argument
+e BAD Invalid search date
+f BAD Invalid search size
+g BAD Missing ')'
+h NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset
+i BAD Unknown RETURN option
+* SEARCH 2 3 4
+j OK Search completed.
+k BAD [LIMIT] Search keys nested too deep
+* SEARCH 1 2 3 4 5
+l OK Search completed.
+m BAD [LIMIT] Too many search keys
+* SEARCH
+n OK Search completed.
+o BAD [LIMIT] Search string too long
+p BAD Invalid search sequence set
+q BAD Missing UID set
+r BAD Invalid search keyword"
+}
