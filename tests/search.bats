@@ -290,7 +290,7 @@ e OK Search completed.
 f OK Search completed.
 * SEARCH 3
 g OK Search completed.
-* SEARCH 4
+* SEARCH
 h OK Search completed.
 * SEARCH 4
 i OK Search completed.
@@ -503,4 +503,66 @@ o BAD [LIMIT] Search string too long
 p BAD Invalid search sequence set
 q BAD Missing UID set
 r BAD Invalid search keyword"
+}
+
+@test "the UIDs mdimapd finds are the UIDs Dovecot finds, on the same Maildir" {
+	have_dovecot || skip "Dovecot's imap is not installed ($DOVECOT_IMAP)"
+	fixture
+	dovecot_setup
+	# Dovecot first: it gives the UIDs (and moves new/ to cur/)
+	searches='ALL
+SEEN
+UNSEEN
+FLAGGED ANSWERED
+DELETED
+DRAFT
+KEYWORD Junk
+UNKEYWORD $Label1
+LARGER 1000
+SMALLER 300
+BEFORE 1-Jan-2021
+ON 1-Jan-2021
+SINCE 16-Jun-2022
+SENTBEFORE 2-Jul-2003
+SENTON 1-Jul-2003
+SENTSINCE 15-Jun-2022
+FROM joe
+TO ann@example.org
+CC cc@
+BCC secret
+SUBJECT "café"
+SUBJECT "γεια σου"
+SUBJECT "привет"
+HEADER Message-ID <one@test>
+HEADER content-transfer-encoding ""
+BODY "hello body"
+BODY "naïve"
+BODY softbreak
+BODY hidden
+BODY "grüße aus köln"
+BODY "inner secret"
+TEXT "inner secret"
+BODY "see attached"
+BODY "привет, мир"
+TEXT joe@example.com
+TEXT "inner body"
+TEXT "ΓΕΙΑ"
+OR SEEN FLAGGED
+NOT (SEEN OR DRAFT FLAGGED)
+UID 2:4 NOT BODY hidden
+2:4
+OR (SEEN KEYWORD $Label1) (1:2 SMALLER 10000)'
+	script() {
+		echo "$1 s SELECT INBOX"
+		n=0
+		while IFS= read -r q; do
+			n=$((n + 1))
+			echo "$1 q$n UID SEARCH CHARSET UTF-8 $q"
+		done <<<"$searches"
+	}
+	script D | dovecot_drive D | sed -n 's/^D: \(\* SEARCH.*\|q[0-9]* [A-Z]*\).*/\1/p' >"$TESTDIR/d.out"
+	script A | drive A | sed -n 's/^A: \(\* SEARCH.*\|q[0-9]* [A-Z]*\).*/\1/p' >"$TESTDIR/m.out"
+	[ "$(grep -c '^q[0-9]* OK' "$TESTDIR/d.out")" = 42 ]
+	run diff -u "$TESTDIR/d.out" "$TESTDIR/m.out"
+	expect ''
 }

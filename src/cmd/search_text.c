@@ -2,8 +2,10 @@
  * search_text.c: the SEARCH keys that read the message (RFC 9051 6.4.4):
  * HEADER, BCC, CC, FROM, SUBJECT, TO on the header fields decoded (RFC
  * 2047) to UTF-8; SENTBEFORE, SENTON, SENTSINCE on the Date: field; BODY
- * on the text parts decoded (Content-Transfer-Encoding, charset) and on
- * the headers of enclosed messages; TEXT on those and the header. Text is
+ * on the text parts decoded (Content-Transfer-Encoding, charset); TEXT on
+ * those, the header and the headers of enclosed messages (Dovecot's
+ * choices: parts that are not text, preambles and epilogues are not
+ * searched, nor are MIME part headers). Text is
  * compared with i;unicode-casemap as a substring (RFC 5051).
  *
  * The file is mapped, read-only, once per message and only when a key
@@ -54,6 +56,7 @@ struct search_text {
 	unsigned		 nactive;
 	size_t			 maxlen;	/* longest active needle */
 	size_t			 carry;		/* bytes kept in win */
+	int			 in_header;	/* BODY keys sit out */
 	char			*win;		/* maxlen - 1 + CHUNK... */
 	char			*dec, *utf;
 	struct buf		 field, mapped;
@@ -304,6 +307,10 @@ scan_win(struct search_text *t, size_t len)
 	for (i = 0; i < t->nactive;) {
 		unsigned id = t->active[i];
 
+		if (t->in_header && t->keys[id]->type == SK_BODY) {
+			i++;
+			continue;
+		}
 		if (t->nlen[id] == 0 || (total >= t->nlen[id] &&
 		    memmem(t->win, total, t->needle[id], t->nlen[id]) !=
 		    NULL)) {
@@ -360,7 +367,11 @@ scan_header(struct search_text *t, const char *h, size_t len)
 {
 	const char	*name, *val;
 	size_t		 pos = 0, namelen, vallen;
+	int		 r = 0;
 
+	/* Headers are TEXT's, not BODY's: not even those of enclosed
+	 * messages, as Dovecot searches. */
+	t->in_header = 1;
 	while (field_next(h, len, &pos, &name, &namelen, &val, &vallen) == 0) {
 		t->carry = 0;
 		buf_reset(&t->field);
@@ -372,11 +383,12 @@ scan_header(struct search_text *t, const char *h, size_t len)
 		}
 		(void)decode_header(&t->field, val,
 		    vallen > FIELD_MAX ? FIELD_MAX : vallen);
-		if (scan_utf8(t, t->field.data, t->field.len))
-			return 1;
+		if ((r = scan_utf8(t, t->field.data, t->field.len)) == 1)
+			break;
 	}
+	t->in_header = 0;
 	t->carry = 0;
-	return 0;
+	return r;
 }
 
 /* A text part's body: decoded, converted, mapped, scanned. */
