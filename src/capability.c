@@ -33,6 +33,12 @@ static const struct extension extension_table[] = {
 	{ "SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 */
 	{ "CREATE-SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 3 */
 	{ "STATUS=SIZE",	ST_LOGGEDIN,	0 },	/* RFC 8438 */
+	{ "BINARY",		ST_LOGGEDIN,	0 },	/* RFC 3516 */
+	/* RFC 9208 with STATUS DELETED and DELETED-STORAGE (4.1.4); QUOTA
+	 * itself comes with GETQUOTA. No QUOTASET: limits are the
+	 * administrator's. */
+	{ "QUOTA=RES-STORAGE",	ST_LOGGEDIN,	0 },
+	{ "QUOTA=RES-MESSAGE",	ST_LOGGEDIN,	0 },
 	{ "ESEARCH",		ST_LOGGEDIN,	0 },	/* RFC 4731 */
 	{ "SEARCHRES",		ST_LOGGEDIN,	0 },	/* RFC 5182 */
 	{ NULL,			0,		0 },

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "log.h"
+#include "cache.h"
 #include "maildir.h"
 #include "mailbox.h"
 #include "msgset.h"
@@ -41,8 +42,11 @@ session_no_errno(struct session *s, int err, const char *what)
 		    "process, try again", what);
 		break;
 	case ENOSPC:
-	case EDQUOT:
 		session_no(s, "OVERQUOTA", "%s: no space left", what);
+		break;
+	case EDQUOT:
+		/* The Maildir++ quota (quota.c) or the file system's. */
+		session_no(s, "OVERQUOTA", "%s: quota exceeded", what);
 		break;
 	case EACCES:
 	case EPERM:
@@ -178,6 +182,7 @@ session_unselect(struct session *s, int expunge)
 		return;
 	if (expunge && !s->sel->readonly)
 		(void)maildir_expunge(s->sel, NULL, NULL);
+	cache_close(&s->cache);
 	maildir_close(&s->sel);
 	free(s->sel_dirname);
 	s->sel_dirname = NULL;

@@ -17,6 +17,7 @@ struct arena;
 struct imap_arg;
 struct parser;
 struct maildir;
+struct cache;
 struct command;
 struct append;
 
@@ -59,6 +60,7 @@ struct session {
 	char			*maildir;	/* path of the Maildir root */
 	int			 rootfd;	/* it, opened; -1 before login */
 	struct maildir		*sel;		/* the selected folder */
+	struct cache		*cache;		/* its mdimapd-cache, or NULL */
 	char			*sel_dirname;	/* its directory ("" INBOX) */
 	size_t			 exists;	/* EXISTS as last reported */
 	size_t			 recent;	/* RECENT as last reported */

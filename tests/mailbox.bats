@@ -699,7 +699,7 @@ f LIST "" % RETURN
 g LIST "" % RETURN (STATUS)
 h LIST "" % RETURN (STATUS ())
 i LIST "" % RETURN (STATUS (FOO))
-j LIST "" % RETURN (STATUS (DELETED))
+j LIST "" % RETURN (STATUS (MAILBOXID))
 k LIST "" % MORE
 l LIST ""
 m LIST
@@ -717,7 +717,7 @@ f BAD Unexpected LIST arguments
 g BAD Status items must be a non-empty list
 h BAD Status items must be a non-empty list
 i BAD Unknown status item: FOO
-j BAD Unknown status item: DELETED
+j BAD Unknown status item: MAILBOXID
 k BAD Unexpected LIST arguments
 l BAD LIST needs a reference and a mailbox pattern
 m BAD LIST needs a reference and a mailbox pattern
@@ -927,14 +927,14 @@ d OK Status completed.
 e OK Status completed.'
 }
 
-@test "STATUS: failures; DELETED and HIGHESTMODSEQ are not supported yet (BAD)" {
+@test "STATUS: failures; MAILBOXID and HIGHESTMODSEQ are not supported yet (BAD)" {
 	setup_maildir
 	mkfolder Foo.Bar
 	run session <<'EOF'
 a STATUS nothere (MESSAGES)
 b STATUS Foo (MESSAGES)
 c STATUS a..b (MESSAGES)
-d STATUS INBOX (DELETED)
+d STATUS INBOX (MAILBOXID)
 e STATUS INBOX (HIGHESTMODSEQ)
 f STATUS INBOX (FOO)
 g STATUS INBOX ()
@@ -947,7 +947,7 @@ EOF
 	expect 'a NO [NONEXISTENT] Mailbox doesn'"'"'t exist: nothere
 b NO [NONEXISTENT] Mailbox doesn'"'"'t exist: Foo
 c NO [CANNOT] Invalid mailbox name: Has adjacent hierarchy separators
-d BAD Unknown status item: DELETED
+d BAD Unknown status item: MAILBOXID
 e BAD Unknown status item: HIGHESTMODSEQ
 f BAD Unknown status item: FOO
 g BAD Status items must be a non-empty list

@@ -26,6 +26,7 @@
 #include "maildir.h"
 #include "mdlimits.h"
 #include "parser.h"
+#include "quota.h"
 #include "session.h"
 
 struct append {
@@ -130,6 +131,17 @@ append_literal(struct session *s)
 			    name);
 		else
 			session_no_errno(s, errno, "Saving the message");
+		free(ap);
+		parser_literal_reject(s->parser, PERR_HANDLED, "");
+		return;
+	}
+	/* RFC 9208 4.3.1, before the client sends the message, with the
+	 * literal's size: CRLF line ends, stored as LF, so a little more
+	 * than the file will take (Dovecot checks the same way). The exact
+	 * size is checked again when it is saved. */
+	if (quota_check(s->rootfd, size, 1) != 0) {
+		session_no_errno(s, errno, "Saving the message");
+		maildir_save_abort(&ap->save);
 		free(ap);
 		parser_literal_reject(s->parser, PERR_HANDLED, "");
 		return;

@@ -2,16 +2,16 @@
  * cmd_fetch.c: FETCH and UID FETCH (RFC 9051 6.4.5): UID, FLAGS,
  * INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE, RFC822,
  * RFC822.HEADER, RFC822.TEXT, BODY[section]<partial> and BODY.PEEK for
- * HEADER, HEADER.FIELDS (.NOT), TEXT, MIME and part numbers, and the
- * macros ALL, FAST and FULL.
+ * HEADER, HEADER.FIELDS (.NOT), TEXT, MIME and part numbers, BINARY,
+ * BINARY.PEEK and BINARY.SIZE (RFC 3516), and the macros ALL, FAST and
+ * FULL. This file: the command and one message's response; the items are
+ * parsed in fetch_parse.c, bodies written by fetch_body.c.
  *
- * The whole message, its header and its text are streamed from the file
- * with LF turned into CRLF (Maildir files have LF line ends; IMAP wants
- * CRLF), never held in memory. What needs the MIME structure maps the
- * file read-only (page cache, not the process's own memory) and parses it
- * (mime.c) in an arena reset for every message.
+ * What needs the MIME structure maps the file read-only (page cache, not
+ * the process's own memory) and parses it (mime.c) in an arena reset for
+ * every message; ENVELOPE, BODY, BODYSTRUCTURE and the size are kept in
+ * the folder's cache (cache.c) so a later FETCH need not open the file.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,13 +26,16 @@
 #include "arena.h"
 #include "bodystructure.h"
 #include "buf.h"
+#include "cache.h"
 #include "commands.h"
+#include "decode.h"
 #include "flags.h"
 #include "header.h"
 #include "imapdate.h"
 #include "io.h"
 #include "log.h"
 #include "envelope.h"
+#include "fetch.h"
 #include "maildir.h"
 #include "mime.h"
 #include "msgset.h"
@@ -40,568 +43,59 @@
 #include "resp.h"
 #include "session.h"
 
-enum fetch_type {
-	F_UID,
-	F_FLAGS,
-	F_INTERNALDATE,
-	F_SIZE,
-	F_ENVELOPE,
-	F_BODYSTRUCTURE,
-	F_BODYSTRUCTURE_NOEXT,	/* BODY */
-	F_BODY,
-};
-
-/* Sections (RFC 9051 6.4.5), of the message or of a part. */
-enum section {
-	SEC_ALL,		/* BODY[], RFC822, BODY[1.2] */
-	SEC_HEADER,		/* BODY[HEADER], RFC822.HEADER */
-	SEC_TEXT,		/* BODY[TEXT], RFC822.TEXT */
-	SEC_FIELDS,		/* BODY[HEADER.FIELDS (...)] */
-	SEC_FIELDS_NOT,		/* BODY[HEADER.FIELDS.NOT (...)] */
-	SEC_MIME,		/* BODY[1.MIME] */
-};
-
-/* Parts of a section number ("1.2.3"). */
-#define FETCH_PART_DEPTH	LIMIT_MIME_DEPTH
-
-struct fetch_item {
-	enum fetch_type	 type;
-	enum section	 sec;
-	const char	*label;		/* "BODY[TEXT]", "RFC822.HEADER"... */
-	const char	**names;	/* SEC_FIELDS*: field names */
-	size_t		 nnames;
-	uint32_t	*part;		/* section part numbers */
-	size_t		 npart;
-	int		 partial;
-	uint64_t	 off;
-	uint64_t	 len;
-};
-
-#define FETCH_ITEMS_MAX	32
-#define FETCH_FIELDS_MAX 100
-/* A header larger than this is cut there for HEADER sections. */
-#define FETCH_HEADER_MAX (1024 * 1024)
-
-struct fetch {
-	struct arena	*a;
-	struct fetch_item items[FETCH_ITEMS_MAX];
-	size_t		 n;
-	int		 want_uid;
-	int		 sets_seen;
-	int		 need_header;
-	int		 need_parse;	/* the MIME structure */
-	struct arena	*ma;		/* the parsed message, per message */
-};
-
-static int
-fetch_add(struct fetch *f, enum fetch_type t)
-{
-	if (f->n == FETCH_ITEMS_MAX)
-		return -1;
-	memset(&f->items[f->n], 0, sizeof(f->items[0]));
-	f->items[f->n++].type = t;
-	return 0;
-}
-
-static int
-parsed_add(struct fetch *f, enum fetch_type t)
-{
-	f->need_parse = 1;
-	return fetch_add(f, t);
-}
-
-static int
-body_add(struct fetch *f, enum section sec, const char *label, int seen)
-{
-	if (fetch_add(f, F_BODY) == -1)
-		return -1;
-	f->items[f->n - 1].sec = sec;
-	f->items[f->n - 1].label = label;
-	if (seen)
-		f->sets_seen = 1;
-	if (sec != SEC_ALL)
-		f->need_header = 1;
-	return 0;
-}
-
-/* "(From "To" ...)" of HEADER.FIELDS: names upper-cased for the label, as
- * Dovecot writes them. Returns the rest of the string after ")". */
-static const char *
-parse_names(struct fetch *f, struct fetch_item *it, const char *p,
-    struct buf *label)
-{
-	const char	*start;
-	char		*name;
-	size_t		 i;
-
-	if (*p++ != '(')
-		return NULL;
-	it->names = arena_alloc(f->a, FETCH_FIELDS_MAX * sizeof(*it->names));
-	(void)buf_adds(label, " (");
-	while (*p != ')') {
-		if (it->nnames > 0) {
-			if (*p++ != ' ')
-				return NULL;
-			(void)buf_addc(label, ' ');
-		}
-		if (*p == '"') {
-			start = ++p;
-			while (*p != '"' && *p != '\0')
-				if (*p++ == '\\' && *p != '\0')
-					p++;
-			if (*p != '"')
-				return NULL;
-			name = arena_strndup(f->a, start, (size_t)(p - start));
-			p++;
-		} else {
-			start = p;
-			while (*p > ' ' && *p < 0x7f && strchr("()\"]", *p) == NULL)
-				p++;
-			if (p == start)
-				return NULL;
-			name = arena_strndup(f->a, start, (size_t)(p - start));
-		}
-		/* header field names: printable, no colon (RFC 5322 3.6.8) */
-		for (i = 0; name[i] != '\0'; i++) {
-			if (name[i] <= ' ' || name[i] == ':' || name[i] == '\\' ||
-			    (unsigned char)name[i] >= 0x7f)
-				return NULL;
-			name[i] = (char)toupper((unsigned char)name[i]);
-		}
-		if (i == 0 || it->nnames == FETCH_FIELDS_MAX)
-			return NULL;
-		it->names[it->nnames++] = name;
-		(void)buf_adds(label, name);
-	}
-	(void)buf_addc(label, ')');
-	return p + 1;
-}
-
-/* "BODY[...]" and "BODY.PEEK[...]" with an optional "<offset.length>". */
-static int
-parse_body(struct fetch *f, const char *s)
-{
-	struct fetch_item	*it;
-	struct buf		 label;
-	const char		*p;
-	uint64_t		 off, len;
-	enum section		 sec;
-	int			 peek, r = -1;
-
-	if (strncasecmp(s, "BODY.PEEK[", 10) == 0) {
-		peek = 1;
-		p = s + 10;
-	} else if (strncasecmp(s, "BODY[", 5) == 0) {
-		peek = 0;
-		p = s + 5;
-	} else
-		return -1;
-	buf_init(&label, 64 * 1024);
-	(void)buf_adds(&label, "BODY[");
-	if (fetch_add(f, F_BODY) == -1)
-		goto out;
-	it = &f->items[f->n - 1];
-	/* section-part: nz-number *("." nz-number) */
-	while (*p >= '1' && *p <= '9') {
-		const char	*start = p;
-		uint64_t	 num;
-
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (it->npart == FETCH_PART_DEPTH ||
-		    imap_number_parse(start, (size_t)(p - start), UINT32_MAX,
-		    &num) == -1)
-			goto out;
-		if (it->part == NULL)
-			it->part = arena_alloc(f->a,
-			    FETCH_PART_DEPTH * sizeof(*it->part));
-		it->part[it->npart++] = (uint32_t)num;
-		(void)buf_printf(&label, "%s%llu", it->npart > 1 ? "." : "",
-		    (unsigned long long)num);
-		if (*p == ']')
-			break;
-		if (*p++ != '.')
-			goto out;
-		if (*p < '1' || *p > '9')
-			(void)buf_addc(&label, '.');
-	}
-	if (it->npart > 0)
-		f->need_parse = 1;
-	if (*p == ']' && (it->npart == 0 || p[-1] != '.'))
-		sec = SEC_ALL;
-	else if (it->npart > 0 && strncasecmp(p, "MIME]", 5) == 0) {
-		sec = SEC_MIME;
-		p += 4;
-		(void)buf_adds(&label, "MIME");
-	}
-	else if (strncasecmp(p, "HEADER]", 7) == 0) {
-		sec = SEC_HEADER;
-		p += 6;
-		(void)buf_adds(&label, "HEADER");
-	} else if (strncasecmp(p, "TEXT]", 5) == 0) {
-		sec = SEC_TEXT;
-		p += 4;
-		(void)buf_adds(&label, "TEXT");
-	} else if (strncasecmp(p, "HEADER.FIELDS.NOT ", 18) == 0) {
-		sec = SEC_FIELDS_NOT;
-		p += 18;
-		(void)buf_adds(&label, "HEADER.FIELDS.NOT");
-	} else if (strncasecmp(p, "HEADER.FIELDS ", 14) == 0) {
-		sec = SEC_FIELDS;
-		p += 14;
-		(void)buf_adds(&label, "HEADER.FIELDS");
-	} else
-		goto out;
-	it->sec = sec;
-	if (sec == SEC_FIELDS || sec == SEC_FIELDS_NOT) {
-		if ((p = parse_names(f, it, p, &label)) == NULL)
-			goto out;
-	}
-	if (*p != ']')
-		goto out;
-	p++;
-	(void)buf_addc(&label, ']');
-	if (!peek)
-		f->sets_seen = 1;
-	if (sec != SEC_ALL && it->npart == 0)
-		f->need_header = 1;
-	if (*p != '\0') {
-		/* "<" number "." nz-number ">" (RFC 9051 9, section-partial) */
-		const char *dot, *end;
-
-		if (*p != '<' || (dot = strchr(p, '.')) == NULL ||
-		    (end = strchr(dot, '>')) == NULL || end[1] != '\0' ||
-		    imap_number_parse(p + 1, (size_t)(dot - p - 1), UINT32_MAX,
-		    &off) == -1 ||
-		    imap_number_parse(dot + 1, (size_t)(end - dot - 1),
-		    UINT32_MAX, &len) == -1 || len == 0)
-			goto out;
-		it->partial = 1;
-		it->off = off;
-		it->len = len;
-	}
-	it->label = arena_strndup(f->a, label.data, label.len);
-	r = 0;
-out:
-	buf_free(&label);
-	return r;
-}
-
-static int
-parse_item(struct fetch *f, const char *s, const char **err)
-{
-	int	r;
-
-	*err = "Unknown FETCH item";
-	if (strcasecmp(s, "UID") == 0) {
-		f->want_uid = 1;
-		return 0;
-	}
-	if (strcasecmp(s, "FLAGS") == 0)
-		return fetch_add(f, F_FLAGS);
-	if (strcasecmp(s, "INTERNALDATE") == 0)
-		return fetch_add(f, F_INTERNALDATE);
-	if (strcasecmp(s, "RFC822.SIZE") == 0)
-		return fetch_add(f, F_SIZE);
-	if (strcasecmp(s, "FAST") == 0)
-		return fetch_add(f, F_FLAGS) == 0 &&
-		    fetch_add(f, F_INTERNALDATE) == 0 &&
-		    fetch_add(f, F_SIZE) == 0 ? 0 : -1;
-	/* RFC 9051 6.4.5: RFC822 = BODY[], RFC822.HEADER = BODY.PEEK[HEADER],
-	 * RFC822.TEXT = BODY[TEXT], each under its own name. */
-	if (strcasecmp(s, "RFC822") == 0)
-		return body_add(f, SEC_ALL, "RFC822", 1);
-	if (strcasecmp(s, "RFC822.HEADER") == 0)
-		return body_add(f, SEC_HEADER, "RFC822.HEADER", 0);
-	if (strcasecmp(s, "RFC822.TEXT") == 0)
-		return body_add(f, SEC_TEXT, "RFC822.TEXT", 1);
-	if (strcasecmp(s, "ENVELOPE") == 0)
-		return parsed_add(f, F_ENVELOPE);
-	if (strcasecmp(s, "BODYSTRUCTURE") == 0)
-		return parsed_add(f, F_BODYSTRUCTURE);
-	if (strcasecmp(s, "BODY") == 0)
-		return parsed_add(f, F_BODYSTRUCTURE_NOEXT);
-	/* RFC 9051 6.4.5: ALL = (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE),
-	 * FULL = ALL + BODY */
-	if (strcasecmp(s, "ALL") == 0 || strcasecmp(s, "FULL") == 0) {
-		if (fetch_add(f, F_FLAGS) == -1 ||
-		    fetch_add(f, F_INTERNALDATE) == -1 ||
-		    fetch_add(f, F_SIZE) == -1 ||
-		    parsed_add(f, F_ENVELOPE) == -1)
-			return -1;
-		return toupper((unsigned char)s[1]) == 'U' ?
-		    parsed_add(f, F_BODYSTRUCTURE_NOEXT) : 0;
-	}
-	if ((r = parse_body(f, s)) == 0)
-		return 0;
-	if (r == -1 && (strncasecmp(s, "BODY[", 5) == 0 ||
-	    strncasecmp(s, "BODY.PEEK[", 10) == 0))
-		*err = "Invalid FETCH section";
-	if (strncasecmp(s, "BINARY", 6) == 0)
-		*err = "FETCH item not supported yet";
-	return -1;
-}
-
-/* The message's header: its size in the file, and as CRLF text in hdr. */
-static int
-read_header(int fd, struct buf *hdr, uint64_t *raw_r)
-{
-	struct buf	raw;
-	char		chunk[16384];
-	ssize_t		n;
-	size_t		end, from;
-	int		found = 0;
-
-	buf_init(&raw, FETCH_HEADER_MAX);
-	end = 0;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		/* Look again only from the last line end read before. */
-		from = raw.len >= 2 ? raw.len - 2 : 0;
-		if (buf_add(&raw, chunk, (size_t)n) == -1)
-			break;		/* cut at FETCH_HEADER_MAX */
-		end = header_end_from(raw.data, raw.len, from, &found);
-		if (found)
-			break;
-	}
-	if (n == -1) {
-		buf_free(&raw);
-		return -1;
-	}
-	end = header_end(raw.data != NULL ? raw.data : "", raw.len, &found);
-	*raw_r = end;
-	if (header_crlf(hdr, raw.data != NULL ? raw.data : "", end) == -1) {
-		buf_free(&raw);
-		return -1;
-	}
-	buf_free(&raw);
-	return 0;
-}
-
-/* Write len bytes of the message, as CRLF text, from offset off. */
-static int
-stream_body(int fd, uint64_t off, uint64_t len)
-{
-	char		 in[65536], out[2 * 65536];
-	ssize_t		 n = 0, i;
-	uint64_t	 pos = 0, sent = 0;
-	size_t		 o;
-	int		 prev_cr = 0;
-
-	while (sent < len && (n = read(fd, in, sizeof(in))) > 0) {
-		for (i = 0, o = 0; i < n && sent + o < len; i++) {
-			if (in[i] == '\n' && !prev_cr) {
-				if (pos >= off && sent + o < len)
-					out[o++] = '\r';
-				pos++;
-			}
-			prev_cr = in[i] == '\r';
-			if (pos >= off && sent + o < len)
-				out[o++] = in[i];
-			pos++;
-		}
-		io_write(out, o);
-		sent += o;
-	}
-	/* The file was shorter than its size said: keep the literal's
-	 * length, the client counts on it. */
-	while (sent < len) {
-		char	pad[512];
-		size_t	k = len - sent < sizeof(pad) ? len - sent : sizeof(pad);
-
-		memset(pad, ' ', k);
-		io_write(pad, k);
-		sent += k;
-	}
-	return n == -1 ? -1 : 0;
-}
-
-/* Write len bytes of data (LF or CRLF line ends) as CRLF text, from
- * offset off of the CRLF form. */
-static void
-mem_crlf_write(const char *data, size_t dlen, uint64_t off, uint64_t len)
-{
-	char		 out[2 * 16384];
-	uint64_t	 pos = 0, sent = 0;
-	size_t		 i, o = 0;
-
-	for (i = 0; i < dlen && sent < len; i++) {
-		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
-			if (pos >= off && sent < len) {
-				out[o++] = '\r';
-				sent++;
-			}
-			pos++;
-		}
-		if (pos >= off && sent < len) {
-			out[o++] = data[i];
-			sent++;
-		}
-		pos++;
-		if (o >= sizeof(out) - 2) {
-			io_write(out, o);
-			o = 0;
-		}
-	}
-	io_write(out, o);
-}
-
-/* Where a section is in the mapped message: raw bytes (LF or CRLF) and
- * their CRLF size. NULL data: there is no such part. */
-struct section_src {
-	const char	*data;
-	size_t		 len;
-	uint64_t	 size;
-};
-
-static void
-section_find(const struct fetch_item *it, const char *msg,
-    const struct mime_part *root, struct section_src *src)
-{
-	const struct mime_part	*p = root, *e = root;
-
-	src->data = NULL;
-	if (it->npart > 0) {
-		if ((p = mime_part_find(root, it->part, it->npart)) == NULL)
-			return;
-		/* HEADER and TEXT of a part are those of the message a
-		 * message/rfc822 part holds (RFC 9051 6.4.5); of any other
-		 * part there are none. */
-		e = p->is_message ? p->children : NULL;
-	}
-	switch (it->sec) {
-	case SEC_ALL:
-		src->data = msg + p->body_off;
-		src->len = p->body_len;
-		src->size = p->body_size;
-		if (it->npart == 0) {
-			src->data = msg;
-			src->len = p->body_off + p->body_len;
-			src->size = p->hdr_size + p->body_size;
-		}
-		break;
-	case SEC_MIME:
-		src->data = msg + p->hdr_off;
-		src->len = p->hdr_len;
-		src->size = p->hdr_size;
-		break;
-	case SEC_TEXT:
-		if (e == NULL)
-			return;
-		src->data = msg + e->body_off;
-		src->len = e->body_len;
-		src->size = e->body_size;
-		break;
-	default:
-		if (e == NULL)
-			return;
-		src->data = msg + e->hdr_off;
-		src->len = e->hdr_len;
-		src->size = e->hdr_size;
-		break;
-	}
-}
-
-/* The "label<origin> {size}" that starts a section's data. */
-static void
-section_start(struct buf *b, const struct fetch_item *it, uint64_t off,
-    uint64_t len)
-{
-	if (it->partial)
-		(void)buf_printf(b, "%s<%llu> {%llu}\r\n", it->label,
-		    (unsigned long long)off, (unsigned long long)len);
-	else
-		(void)buf_printf(b, "%s {%llu}\r\n", it->label,
-		    (unsigned long long)len);
-	io_write(b->data, b->len);
-	buf_reset(b);
-}
-
-/* A section of the parsed message (part numbers, MIME). */
-static void
-section_write(struct session *s, const struct fetch_item *it,
-    const char *msg, const struct mime_part *root)
-{
-	struct buf		*b = session_out(s), crlf, part;
-	struct section_src	 src;
-	uint64_t		 len, off = it->partial ? it->off : 0;
-
-	section_find(it, msg, root, &src);
-	buf_init(&crlf, FETCH_HEADER_MAX * 2);
-	buf_init(&part, FETCH_HEADER_MAX * 2);
-	if (src.data == NULL) {
-		/* No such part, or HEADER/TEXT of a part that holds no
-		 * message: empty, as Dovecot answers. */
-		src.data = "";
-		src.len = src.size = 0;
-	} else if (it->sec == SEC_FIELDS || it->sec == SEC_FIELDS_NOT) {
-		(void)header_crlf(&crlf, src.data, src.len > FETCH_HEADER_MAX ?
-		    FETCH_HEADER_MAX : src.len);
-		(void)header_fields(&part, crlf.data != NULL ? crlf.data : "",
-		    crlf.len, it->names, it->nnames,
-		    it->sec == SEC_FIELDS_NOT);
-		src.data = part.data != NULL ? part.data : "";
-		src.len = src.size = part.len;
-	}
-	len = off >= src.size ? 0 : src.size - off;
-	if (it->partial && len > it->len)
-		len = it->len;
-	section_start(b, it, off, len);
-	mem_crlf_write(src.data, src.len, off, len);
-	buf_free(&crlf);
-	buf_free(&part);
-}
-
-/*
- * One body section: its label, its size as a literal, its bytes. The
- * whole message and TEXT stream from the file; HEADER and HEADER.FIELDS
- * come from the header read already (hdr, CRLF; hdr_raw bytes in the file).
- */
-static void
-body_write(struct session *s, const struct fetch_item *it, int fd,
-    uint64_t vsize, const struct buf *hdr, uint64_t hdr_raw, uint32_t uid)
-{
-	struct buf	*b = session_out(s), part;
-	const char	*mem = NULL;
-	uint64_t	 size, len, off = it->partial ? it->off : 0;
-	off_t		 start = 0;
-
-	buf_init(&part, FETCH_HEADER_MAX * 2);
-	switch (it->sec) {
-	case SEC_ALL:
-		size = vsize;
-		break;
-	case SEC_TEXT:
-		size = vsize > hdr->len ? vsize - hdr->len : 0;
-		start = (off_t)hdr_raw;
-		break;
-	case SEC_HEADER:
-		size = hdr->len;
-		mem = hdr->data != NULL ? hdr->data : "";
-		break;
-	default:
-		(void)header_fields(&part, hdr->data != NULL ? hdr->data : "",
-		    hdr->len, it->names, it->nnames, it->sec == SEC_FIELDS_NOT);
-		size = part.len;
-		mem = part.data != NULL ? part.data : "";
-		break;
-	}
-	len = off >= size ? 0 : size - off;
-	if (it->partial && len > it->len)
-		len = it->len;
-	section_start(b, it, off, len);
-	if (mem != NULL)
-		io_write(mem + off, (size_t)len);
-	else if (lseek(fd, start, SEEK_SET) == -1 ||
-	    stream_body(fd, off, len) == -1)
-		log_warn("%s: reading UID %u", s->sel->name, uid);
-	buf_free(&part);
-}
+/* Set when out_flush() sent part of a value being written: that value
+ * is then not whole in the buffer, and is not cached. */
+static int	fetch_flushed;
 
 static void
 out_flush(struct buf *b)
 {
 	io_write(b->data, b->len);
 	buf_reset(b);
+	fetch_flushed = 1;
+}
+
+static enum cache_field
+cache_field_of(enum fetch_type t)
+{
+	return t == F_ENVELOPE ? CACHE_ENVELOPE : t == F_BODYSTRUCTURE ?
+	    CACHE_BODYSTRUCTURE : CACHE_BODY;
+}
+
+/* RFC822.SIZE without reading the file when the cache knows it. */
+static int
+vsize_get(struct session *s, size_t idx, uint64_t *r)
+{
+	struct mmsg	*msg = &s->sel->msgs[idx];
+	const char	*v;
+	char		 num[32], *end;
+	size_t		 len, bl;
+	int		 known;
+
+	bl = strcspn(msg->name, ":");
+	known = msg->vsize != 0 || memmem(msg->name, bl, ",W=", 3) != NULL;
+	if (!known) {
+		if (s->cache == NULL)
+			s->cache = cache_open(s->sel);
+		if ((v = cache_get(s->cache, idx, CACHE_VSIZE, &len)) != NULL &&
+		    len > 0 && len < sizeof(num)) {
+			memcpy(num, v, len);
+			num[len] = '\0';
+			msg->vsize = strtoull(num, &end, 10);
+			if (*end == '\0' && msg->vsize != 0)
+				known = 1;
+			else
+				msg->vsize = 0;
+		}
+	}
+	if (maildir_vsize(s->sel, idx, r) == -1)
+		return -1;
+	if (!known && *r != 0) {
+		len = (size_t)snprintf(num, sizeof(num), "%llu",
+		    (unsigned long long)*r);
+		cache_put(s->cache, idx, CACHE_VSIZE, num, len);
+	}
+	return 0;
 }
 
 /* The message mapped read-only; *len_r 0 maps nothing. */
@@ -633,11 +127,11 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	size_t		 i;
 	struct buf	 hdr;
 	uint64_t	 hdr_raw = 0;
-	const char	*map = NULL;
-	size_t		 maplen = 0;
+	const char	*map = NULL, *cv[FETCH_ITEMS_MAX];
+	size_t		 maplen = 0, cl[FETCH_ITEMS_MAX], start;
 	struct mime_part *root = NULL;
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
-	int		 need_body = f->need_parse;
+	int		 need_map = f->need_parse, need_body = 0, opts;
 
 	for (i = 0; i < f->n; i++) {
 		switch (f->items[i].type) {
@@ -654,11 +148,31 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			break;
 		}
 	}
+	/* What the cache has of ENVELOPE, BODY and BODYSTRUCTURE. */
+	if (f->ma != NULL)
+		arena_reset(f->ma);
+	for (i = 0; i < f->n; i++) {
+		enum fetch_type ft = f->items[i].type;
+		const char	*v;
+
+		cv[i] = NULL;
+		if (ft != F_ENVELOPE && ft != F_BODYSTRUCTURE &&
+		    ft != F_BODYSTRUCTURE_NOEXT)
+			continue;
+		if (s->cache == NULL)
+			s->cache = cache_open(m);
+		if ((msg->state & MSG_GONE) || (v = cache_get(s->cache, idx,
+		    cache_field_of(ft), &cl[i])) == NULL)
+			need_map = 1;
+		else
+			cv[i] = arena_strndup(f->ma, v, cl[i]);
+	}
+	need_body |= need_map;
 	if ((msg->state & MSG_GONE) && (need_size || need_date || need_body))
 		return 1;	/* RFC 2180 4.1.2: NO for the command */
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
-	if ((need_size && maildir_vsize(m, idx, &vsize) == -1) ||
+	if ((need_size && !need_map && vsize_get(s, idx, &vsize) == -1) ||
 	    (need_date && maildir_internaldate(m, idx, &t) == -1) ||
 	    (need_body && (fd = maildir_open_msg(m, idx)) == -1)) {
 		/* Expunged by another process, or the file replaced by a
@@ -669,25 +183,59 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		return 2;
 	}
 	buf_init(&hdr, FETCH_HEADER_MAX * 2);
-	if (need_body && f->need_header && read_header(fd, &hdr,
+	if (need_body && f->need_header && fetch_read_header(fd, &hdr,
 	    &hdr_raw) == -1) {
 		log_warn("%s: UID %u", m->name, msg->uid);
 		buf_free(&hdr);
 		close(fd);
 		return 2;
 	}
-	if (f->need_parse) {
+	if (need_map) {
 		if ((map = msg_map(fd, &maplen)) == NULL) {
 			log_warn("%s: UID %u", m->name, msg->uid);
 			buf_free(&hdr);
 			close(fd);
 			return 2;
 		}
-		if (f->ma == NULL)
-			f->ma = arena_new(LIMIT_ARENA);
-		else
-			arena_reset(f->ma);
 		root = mime_parse(map, maplen, f->ma);
+		for (i = 0; i < f->n; i++) {
+			const struct mime_part *bp;
+
+			if ((f->items[i].type == F_BINARY ||
+			    f->items[i].type == F_BINARY_SIZE) &&
+			    (bp = fetch_binary_part(&f->items[i], root)) != NULL &&
+			    fetch_binary_cte(bp) == -1) {
+				/* RFC 3516 4.3: nothing for this message,
+				 * NO [UNKNOWN-CTE] for the command. */
+				if (maplen > 0)
+					(void)munmap((void *)(uintptr_t)map,
+					    maplen);
+				buf_free(&hdr);
+				close(fd);
+				return 3;
+			}
+		}
+		/* The size is known now: no second read for it. */
+		if (need_size && msg->vsize == 0 && memmem(msg->name,
+		    strcspn(msg->name, ":"), ",W=", 3) == NULL) {
+			char	num[32];
+			int	nl;
+
+			msg->vsize = root->hdr_size + root->body_size;
+			if (s->cache == NULL)
+				s->cache = cache_open(m);
+			nl = snprintf(num, sizeof(num), "%llu",
+			    (unsigned long long)msg->vsize);
+			cache_put(s->cache, idx, CACHE_VSIZE, num, (size_t)nl);
+		}
+		if (need_size && vsize_get(s, idx, &vsize) == -1) {
+			log_warn("%s: UID %u", m->name, msg->uid);
+			if (maplen > 0)
+				(void)munmap((void *)(uintptr_t)map, maplen);
+			buf_free(&hdr);
+			close(fd);
+			return 2;
+		}
 	}
 	if (f->sets_seen && !m->readonly && !(msg->flags & MF_SEEN) &&
 	    maildir_change_flags(m, idx, 0, 0, MF_SEEN, 0) == 0) {
@@ -726,23 +274,42 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			    (unsigned long long)vsize);
 			break;
 		case F_ENVELOPE:
-			(void)buf_adds(b, "ENVELOPE ");
-			imap_envelope_write(b, envelope_parse(map + root->hdr_off,
-			    root->hdr_len, f->ma), (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0, out_flush);
-			break;
 		case F_BODYSTRUCTURE:
 		case F_BODYSTRUCTURE_NOEXT:
-			(void)buf_adds(b, it->type == F_BODYSTRUCTURE ?
-			    "BODYSTRUCTURE " : "BODY ");
-			imap_bodystructure_write(b, root,
-			    it->type == F_BODYSTRUCTURE, (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0,
-			    out_flush);
+			(void)buf_adds(b, it->type == F_ENVELOPE ? "ENVELOPE " :
+			    it->type == F_BODYSTRUCTURE ? "BODYSTRUCTURE " :
+			    "BODY ");
+			if (cv[i] != NULL) {
+				if (b->len + cl[i] > FETCH_HEADER_MAX)
+					out_flush(b);
+				(void)buf_add(b, cv[i], cl[i]);
+				break;
+			}
+			/* Written as the cache keeps it (no UTF8=ACCEPT
+			 * quoting) unless that is on. */
+			opts = (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0;
+			fetch_flushed = 0;
+			start = b->len;
+			if (it->type == F_ENVELOPE)
+				imap_envelope_write(b, envelope_parse(map +
+				    root->hdr_off, root->hdr_len, f->ma), opts,
+				    out_flush);
+			else
+				imap_bodystructure_write(b, root,
+				    it->type == F_BODYSTRUCTURE, opts, out_flush);
+			if (!fetch_flushed && opts == 0)
+				cache_put(s->cache, idx, cache_field_of(it->type),
+				    b->data + start, b->len - start);
+			break;
+		case F_BINARY:
+		case F_BINARY_SIZE:
+			fetch_binary_write(s, it, map, root);
 			break;
 		case F_BODY:
 			if (it->npart > 0 || it->sec == SEC_MIME)
-				section_write(s, it, map, root);
+				fetch_section_write(s, it, map, root);
 			else
-				body_write(s, it, fd, vsize, &hdr, hdr_raw,
+				fetch_body_write(s, it, fd, vsize, &hdr, hdr_raw,
 				    msg->uid);
 			break;
 		}
@@ -762,7 +329,7 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 {
 	struct fetch	 f;
 	struct imap_arg	*items, *a;
-	const char	*str, *err;
+	const char	*str, *err = "Invalid FETCH item";
 	size_t		*idx, n, i, nitems;
 	int		 missing = 0, r;
 
@@ -781,7 +348,7 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 		return;
 	}
 	for (a = items, i = 0; i < nitems; i++, a = a->next) {
-		if (arg_get_atom(a, &str) == -1 || parse_item(&f, str,
+		if (arg_get_atom(a, &str) == -1 || fetch_parse_item(&f, str,
 		    &err) == -1) {
 			session_bad(s, NULL, "%s", a->type == ARG_ATOM ?
 			    err : "Invalid FETCH item");
@@ -790,13 +357,20 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	}
 	if (s->uid_cmd)
 		f.want_uid = 1;
+	if (f.parsed || f.need_parse)
+		f.ma = arena_new(LIMIT_ARENA);
 	if (msgset_get(s, args, &idx, &n) == -1)
 		return;
 	for (i = 0; i < n; i++)
 		if ((r = fetch_one(s, &f, idx[i])) > missing)
 			missing = r;
 	arena_free(&f.ma);
-	if (missing == 2)
+	if (s->cache != NULL)
+		cache_flush(s->cache);
+	if (missing == 3)
+		session_no(s, "UNKNOWN-CTE", "Unknown Content-Transfer-Encoding "
+		    "in some messages: not decoded");
+	else if (missing == 2)
 		session_no(s, "SERVERBUG", "Some messages could not be read, "
 		    "see the server log");
 	else if (missing)

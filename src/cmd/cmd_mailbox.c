@@ -37,6 +37,8 @@
 #define SI_UIDVALIDITY	0x08
 #define SI_UNSEEN	0x10
 #define SI_SIZE		0x20
+#define SI_DELETED	0x40	/* RFC 9208 4.1.4 */
+#define SI_DELETED_STORAGE 0x80
 
 static const struct {
 	const char	*name;
@@ -48,6 +50,8 @@ static const struct {
 	{ "UIDVALIDITY", SI_UIDVALIDITY },
 	{ "UNSEEN",	 SI_UNSEEN },
 	{ "SIZE",	 SI_SIZE },
+	{ "DELETED",	 SI_DELETED },
+	{ "DELETED-STORAGE", SI_DELETED_STORAGE },
 };
 #define NSTATUS_ITEMS	(sizeof(status_items) / sizeof(status_items[0]))
 
@@ -402,6 +406,8 @@ status_send(struct session *s, const char *name, int raw, unsigned items,
 	v[3] = st->uidvalidity;
 	v[4] = st->unseen;
 	v[5] = st->size;
+	v[6] = st->deleted;
+	v[7] = st->deleted_size;
 	(void)buf_adds(b, "* STATUS ");
 	if (raw)
 		resp_astring(b, name, strlen(name),
@@ -430,7 +436,9 @@ status_get(struct session *s, const char *name, unsigned items,
 		errno = ENOENT;
 		return -1;
 	}
-	return maildir_status(s->rootfd, dir, (items & SI_SIZE) != 0, st);
+	return maildir_status(s->rootfd, dir,
+	    ((items & SI_SIZE) ? MST_SIZE : 0) |
+	    ((items & SI_DELETED_STORAGE) ? MST_DELETED_SIZE : 0), st);
 }
 
 void

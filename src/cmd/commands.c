@@ -41,6 +41,9 @@ const struct command command_table[] = {
 	{ "LSUB",	ST_LOGGEDIN,	0,	NULL,		cmd_lsub, NULL },
 	{ "NAMESPACE",	ST_LOGGEDIN,	0,	"NAMESPACE",	cmd_namespace, NULL },
 	{ "STATUS",	ST_LOGGEDIN,	0,	NULL,		cmd_status, NULL },
+	{ "GETQUOTA",	ST_LOGGEDIN,	0,	"QUOTA",	cmd_getquota, NULL },
+	{ "GETQUOTAROOT", ST_LOGGEDIN,	0,	NULL,		cmd_getquotaroot, NULL },
+	{ "SETQUOTA",	ST_LOGGEDIN,	0,	NULL,		cmd_setquota, NULL },
 	{ NULL,		0,		0,	NULL,		NULL,		NULL },
 };
 

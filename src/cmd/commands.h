@@ -69,6 +69,10 @@ void	cmd_list(struct session *, struct imap_arg *);
 void	cmd_lsub(struct session *, struct imap_arg *);
 void	cmd_namespace(struct session *, struct imap_arg *);
 void	cmd_status(struct session *, struct imap_arg *);
+/* cmd_quota.c */
+void	cmd_getquota(struct session *, struct imap_arg *);
+void	cmd_getquotaroot(struct session *, struct imap_arg *);
+void	cmd_setquota(struct session *, struct imap_arg *);
 
 /* cmd_enable.c: the names ENABLE knows, for CAPABILITY too. */
 struct enable_ext {

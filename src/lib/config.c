@@ -85,6 +85,12 @@ static const struct setting settings[] = {
 	    "nobody" },
 	{ "prelogin_chroot", S_STR, NULL, &config.prelogin_chroot, 0, 0, NULL,
 	    "" },
+	/* Maildir++ quota (RFC 9208 QUOTA); 0 leaves the limits to the
+	 * first line of maildirsize. The maximum keeps sums in 63 bits. */
+	{ "quota_storage", S_NUM, &config.quota_storage, NULL, 0,
+	    LONG_MAX / 4, NULL, NULL },
+	{ "quota_messages", S_NUM, &config.quota_messages, NULL, 0,
+	    LONG_MAX / 4, NULL, NULL },
 	{ NULL, S_NUM, NULL, NULL, 0, 0, NULL, NULL },
 };
 

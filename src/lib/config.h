@@ -37,6 +37,8 @@ struct config {
 	long	 throttle_window;	/* seconds */
 	long	 secure;		/* SECURE_* */
 	long	 login_cleartext;	/* CLEARTEXT_* */
+	long	 quota_storage;		/* bytes, 0: no limit (quota.c) */
+	long	 quota_messages;	/* messages, 0: no limit */
 	char	*auth;			/* backends in order: passwd-file system */
 	char	*passwd_file;
 	char	*maildir;		/* template: ~ %u %n %d %h */

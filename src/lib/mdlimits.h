@@ -93,6 +93,17 @@
 /* Longest string a text key (BODY, TEXT, HEADER...) may search for. */
 #define LIMIT_SEARCH_STRING	(16 * 1024)
 
+/* Maildir++ quota (src/store/quota.c). maildirsize is recalculated from a
+ * scan of every folder when it grows past QUOTA_FILE_MAX bytes, or when the
+ * user is over quota and it is older than QUOTA_STALE seconds (the Maildir++
+ * rules, which MDAs follow too). Its lock, maildirsize.lock, is stale after
+ * QUOTA_LOCK_STALE seconds (Dovecot's value); a scan that sees a folder
+ * change under it is repeated up to QUOTA_SCAN_TRIES times. */
+#define QUOTA_FILE_MAX		5120
+#define QUOTA_STALE		(15 * 60)
+#define QUOTA_LOCK_STALE	30
+#define QUOTA_SCAN_TRIES	3
+
 /* Keywords per folder: the letters a..z of a Maildir file name. */
 #define LIMIT_KEYWORDS		26
 

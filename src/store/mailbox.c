@@ -48,6 +48,7 @@
 #include "log.h"
 #include "mailbox.h"
 #include "mutf7.h"
+#include "quota.h"
 
 /* log_warn, keeping errno for the caller's reply. */
 #define warn_keep(...) do {						\
@@ -436,7 +437,8 @@ static enum mailbox_result
 delete_dir(int rootfd, const char *dir)
 {
 	char	tmp[64];
-	int	sfd, root_only, rc;
+	int64_t	bytes = 0, count = 0;
+	int	sfd, root_only, rc, fd;
 
 	for (root_only = 0; root_only < 2; root_only++) {
 		if ((sfd = stage_open(rootfd, root_only, "deleted", tmp,
@@ -456,9 +458,17 @@ delete_dir(int rootfd, const char *dir)
 		warn_keep("rename %s to %s", dir, tmp);
 		return MBX_ERROR;
 	}
+	/* Out of sight now: what it held leaves the quota (maildirsize). */
+	if ((fd = openat(sfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1) {
+		if (quota_folder_usage(fd, &bytes, &count) == -1)
+			bytes = count = 0;
+		close(fd);
+	}
 	if (rm_tree(sfd, tmp, 0) == -1)
 		warn_keep("remove deleted folder %s (as %s)", dir, tmp);
 	close(sfd);
+	quota_add(rootfd, -bytes, -count);
 	return MBX_OK;
 }
 

@@ -102,6 +102,8 @@ struct maildir_status {
 	uint32_t	 uidnext;
 	uint32_t	 uidvalidity;
 	uint64_t	 size;		/* sum of RFC822.SIZE */
+	uint32_t	 deleted;	/* messages with \Deleted */
+	uint64_t	 deleted_size;	/* their sizes as maildirsize counts */
 };
 
 /*
@@ -198,9 +200,12 @@ int		 maildir_relocate(struct maildir *, size_t idx);
 int		 maildir_assign(struct maildir *, const char *const *names,
 		    size_t n, uint32_t *uids_r);
 
-/* STATUS of a folder that is not selected (syncs it read-only); size
- * only with want_size (it may read every file). */
+/* STATUS of a folder that is not selected (syncs it read-only). size
+ * only with MST_SIZE in want (it may read every file), deleted_size only
+ * with MST_DELETED_SIZE (a stat of each file without ",S="). */
+#define MST_SIZE		0x01
+#define MST_DELETED_SIZE	0x02
 int		 maildir_status(int rootfd, const char *dirname,
-		    int want_size, struct maildir_status *);
+		    unsigned want, struct maildir_status *);
 
 #endif

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "maildir.h"
 #include "maildir_int.h"
+#include "quota.h"
 
 struct maildir_save {
 	int		 rootfd;
@@ -260,7 +261,9 @@ maildir_expunge(struct maildir *m, int (*uids)(void *, uint32_t), void *arg)
 {
 	struct mmsg	*msg;
 	size_t		 i;
-	int		 r = 0;
+	uint64_t	 size;
+	int64_t		 bytes = 0, count = 0;
+	int		 r = 0, rr;
 
 	for (i = 0; i < m->n; i++) {
 		msg = &m->msgs[i];
@@ -268,20 +271,36 @@ maildir_expunge(struct maildir *m, int (*uids)(void *, uint32_t), void *arg)
 			continue;
 		if (uids != NULL && !uids(arg, msg->uid))
 			continue;
+		/* Its size for maildirsize, from the name or the file. */
+		if (quota_msg_size(msg->state & MSG_IN_NEW ? m->newfd :
+		    m->curfd, msg->name, &size) == -1)
+			size = 0;
 		if (unlinkat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, 0) == -1) {
 			if (errno != ENOENT) {
 				r = -1;
 				continue;
 			}
-			/* renamed meanwhile: look again, maybe undeleted */
-			if (maildir_relocate(m, i) != 0 ||
-			    !(msg->flags & MF_DELETED) ||
-			    unlinkat(msg->state & MSG_IN_NEW ? m->newfd :
-			    m->curfd, msg->name, 0) == -1) {
-				if (errno != ENOENT)
+			/* Renamed meanwhile: look again, maybe undeleted
+			 * (then it stays), maybe removed by another process
+			 * (then the change to maildirsize is that one's). */
+			if ((rr = maildir_relocate(m, i)) == -1)
+				continue;
+			if (rr == 0 && !(msg->flags & MF_DELETED))
+				continue;
+			if (rr == 0 && quota_msg_size(msg->state & MSG_IN_NEW ?
+			    m->newfd : m->curfd, msg->name, &size) == -1)
+				size = 0;
+			if (rr == 1 || unlinkat(msg->state & MSG_IN_NEW ?
+			    m->newfd : m->curfd, msg->name, 0) == -1) {
+				if (rr == 0 && errno != ENOENT)
 					continue;
+				size = UINT64_MAX;
 			}
+		}
+		if (size != UINT64_MAX) {
+			bytes += (int64_t)size;
+			count++;
 		}
 		msg->state |= MSG_GONE;
 		if (msg->state & MSG_RECENT) {
@@ -292,6 +311,7 @@ maildir_expunge(struct maildir *m, int (*uids)(void *, uint32_t), void *arg)
 	}
 	if (m->gone > 0)
 		(void)fsync(m->curfd);
+	quota_add(m->rootfd, -bytes, -count);
 	return r;
 }
 
@@ -416,6 +436,9 @@ maildir_save_commit(struct maildir_save **svp, struct maildir *m,
 		if (futimens(sv->fd, ts) == -1)
 			goto fail;
 	}
+	/* Over quota: EDQUOT, nothing saved (RFC 9208 4.3.1). */
+	if (quota_check(sv->rootfd, size, 1) != 0)
+		goto fail;
 	for (i = 0; i < nkeywords; i++) {
 		if ((idx = maildir_keyword(m, keywords[i], 1)) < 0) {
 			if (idx == -1)
@@ -435,6 +458,7 @@ maildir_save_commit(struct maildir_save **svp, struct maildir *m,
 	}
 	(void)fsync(sv->curfd);
 	(void)unlinkat(sv->tmpfd, sv->base, 0);
+	quota_add(sv->rootfd, (int64_t)size, 1);
 	names[0] = name;
 	if (maildir_assign(m, names, 1, uid_r) == -1) {
 		/* The message is in; it gets its UID at the next sync. */
@@ -464,12 +488,23 @@ maildir_copy(struct maildir *src, const size_t *idx, size_t n,
     struct maildir *d, int move, uint32_t *uidvalidity_r, uint32_t *uids_r)
 {
 	char		**names, *base, *s;
-	uint64_t	 size = 0, vsize;
+	uint64_t	 size = 0, vsize, total = 0;
 	struct stat	 st;
 	size_t		 i, k, j;
 	uint32_t	 kw;
 	int		 saved, ki, r = -1, fd;
 
+	/* A copy must fit the quota whole, or nothing is copied (RFC 9208
+	 * 4.3.1); a move within the Maildir changes no usage. */
+	for (i = 0; !move && i < n; i++) {
+		struct mmsg *msg = &src->msgs[idx[i]];
+		if (quota_msg_size(msg->state & MSG_IN_NEW ? src->newfd :
+		    src->curfd, msg->name, &size) == 0)
+			total += size;
+	}
+	if (!move && quota_check(src->rootfd, total, n) != 0)
+		return -1;
+	total = 0;
 	if ((names = calloc(n + 1, sizeof(*names))) == NULL)
 		fatalx("out of memory");
 	for (i = k = 0; i < n; i++) {
@@ -489,6 +524,7 @@ maildir_copy(struct maildir *src, const size_t *idx, size_t n,
 		    msg->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 			goto fail;
 		size = (uint64_t)st.st_size;
+		total += size;
 		s = maildir_unique_base();
 		if (asprintf(&base, "%s,S=%llu,W=%llu", s,
 		    (unsigned long long)size, (unsigned long long)vsize) == -1)
@@ -550,6 +586,8 @@ maildir_copy(struct maildir *src, const size_t *idx, size_t n,
 		(void)fsync(src->curfd);
 	if (maildir_assign(d, (const char *const *)names, k, uids_r) == -1)
 		goto fail;
+	if (!move)
+		quota_add(d->rootfd, (int64_t)total, (int64_t)k);
 	if (move) {
 		for (i = 0; i < n; i++) {
 			struct mmsg *msg = &src->msgs[idx[i]];
@@ -591,12 +629,13 @@ out:
 }
 
 int
-maildir_status(int rootfd, const char *dirname, int want_size,
+maildir_status(int rootfd, const char *dirname, unsigned want,
     struct maildir_status *st)
 {
 	struct maildir	*m;
+	struct mmsg	*msg;
 	size_t		 i;
-	uint64_t	 vsize;
+	uint64_t	 vsize, size;
 
 	if ((m = maildir_open(rootfd, dirname, dirname, 1)) == NULL)
 		return -1;
@@ -610,8 +649,16 @@ maildir_status(int rootfd, const char *dirname, int want_size,
 			st->unseen++;
 		/* Without ,W= in the name a size means reading the file:
 		 * only when SIZE is asked for. */
-		if (want_size && maildir_vsize(m, i, &vsize) == 0)
+		if ((want & MST_SIZE) && maildir_vsize(m, i, &vsize) == 0)
 			st->size += vsize;
+		msg = &m->msgs[i];
+		if (!(msg->flags & MF_DELETED))
+			continue;
+		st->deleted++;
+		/* RFC 9208 4.1.4: what EXPUNGE would give back. */
+		if ((want & MST_DELETED_SIZE) && quota_msg_size(msg->state &
+		    MSG_IN_NEW ? m->newfd : m->curfd, msg->name, &size) == 0)
+			st->deleted_size += size;
 	}
 	maildir_close(&m);
 	return 0;

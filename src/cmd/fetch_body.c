@@ -1,0 +1,426 @@
+/*
+ * fetch_body.c: body sections for FETCH. The whole message, its header and
+ * its text are read from the file with LF turned into CRLF (Maildir files
+ * have LF line ends; IMAP wants CRLF), never held in memory; part
+ * sections, MIME headers and BINARY come from the mapped message and its
+ * parsed structure.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "decode.h"
+#include "fetch.h"
+#include "header.h"
+#include "io.h"
+#include "log.h"
+#include "maildir.h"
+#include "mime.h"
+#include "session.h"
+
+/* The message's header: its size in the file, and as CRLF text in hdr. */
+int
+fetch_read_header(int fd, struct buf *hdr, uint64_t *raw_r)
+{
+	struct buf	raw;
+	char		chunk[16384];
+	ssize_t		n;
+	size_t		end, from;
+	int		found = 0;
+
+	buf_init(&raw, FETCH_HEADER_MAX);
+	end = 0;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		/* Look again only from the last line end read before. */
+		from = raw.len >= 2 ? raw.len - 2 : 0;
+		if (buf_add(&raw, chunk, (size_t)n) == -1)
+			break;		/* cut at FETCH_HEADER_MAX */
+		end = header_end_from(raw.data, raw.len, from, &found);
+		if (found)
+			break;
+	}
+	if (n == -1) {
+		buf_free(&raw);
+		return -1;
+	}
+	end = header_end(raw.data != NULL ? raw.data : "", raw.len, &found);
+	*raw_r = end;
+	if (header_crlf(hdr, raw.data != NULL ? raw.data : "", end) == -1) {
+		buf_free(&raw);
+		return -1;
+	}
+	buf_free(&raw);
+	return 0;
+}
+
+/* Write len bytes of the message, as CRLF text, from offset off. */
+static int
+stream_body(int fd, uint64_t off, uint64_t len)
+{
+	char		 in[65536], out[2 * 65536];
+	ssize_t		 n = 0, i;
+	uint64_t	 pos = 0, sent = 0;
+	size_t		 o;
+	int		 prev_cr = 0;
+
+	while (sent < len && (n = read(fd, in, sizeof(in))) > 0) {
+		for (i = 0, o = 0; i < n && sent + o < len; i++) {
+			if (in[i] == '\n' && !prev_cr) {
+				if (pos >= off && sent + o < len)
+					out[o++] = '\r';
+				pos++;
+			}
+			prev_cr = in[i] == '\r';
+			if (pos >= off && sent + o < len)
+				out[o++] = in[i];
+			pos++;
+		}
+		io_write(out, o);
+		sent += o;
+	}
+	/* The file was shorter than its size said: keep the literal's
+	 * length, the client counts on it. */
+	while (sent < len) {
+		char	pad[512];
+		size_t	k = len - sent < sizeof(pad) ? len - sent : sizeof(pad);
+
+		memset(pad, ' ', k);
+		io_write(pad, k);
+		sent += k;
+	}
+	return n == -1 ? -1 : 0;
+}
+
+/* Write len bytes of data (LF or CRLF line ends) as CRLF text, from
+ * offset off of the CRLF form. */
+static void
+mem_crlf_write(const char *data, size_t dlen, uint64_t off, uint64_t len)
+{
+	char		 out[2 * 16384];
+	uint64_t	 pos = 0, sent = 0;
+	size_t		 i, o = 0;
+
+	for (i = 0; i < dlen && sent < len; i++) {
+		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
+			if (pos >= off && sent < len) {
+				out[o++] = '\r';
+				sent++;
+			}
+			pos++;
+		}
+		if (pos >= off && sent < len) {
+			out[o++] = data[i];
+			sent++;
+		}
+		pos++;
+		if (o >= sizeof(out) - 2) {
+			io_write(out, o);
+			o = 0;
+		}
+	}
+	io_write(out, o);
+}
+
+/* Where a section is in the mapped message: raw bytes (LF or CRLF) and
+ * their CRLF size. NULL data: there is no such part. */
+struct section_src {
+	const char	*data;
+	size_t		 len;
+	uint64_t	 size;
+};
+
+static void
+section_find(const struct fetch_item *it, const char *msg,
+    const struct mime_part *root, struct section_src *src)
+{
+	const struct mime_part	*p = root, *e = root;
+
+	src->data = NULL;
+	if (it->npart > 0) {
+		if ((p = mime_part_find(root, it->part, it->npart)) == NULL)
+			return;
+		/* HEADER and TEXT of a part are those of the message a
+		 * message/rfc822 part holds (RFC 9051 6.4.5); of any other
+		 * part there are none. */
+		e = p->is_message ? p->children : NULL;
+	}
+	switch (it->sec) {
+	case SEC_ALL:
+		src->data = msg + p->body_off;
+		src->len = p->body_len;
+		src->size = p->body_size;
+		if (it->npart == 0) {
+			src->data = msg;
+			src->len = p->body_off + p->body_len;
+			src->size = p->hdr_size + p->body_size;
+		}
+		break;
+	case SEC_MIME:
+		src->data = msg + p->hdr_off;
+		src->len = p->hdr_len;
+		src->size = p->hdr_size;
+		break;
+	case SEC_TEXT:
+		if (e == NULL)
+			return;
+		src->data = msg + e->body_off;
+		src->len = e->body_len;
+		src->size = e->body_size;
+		break;
+	default:
+		if (e == NULL)
+			return;
+		src->data = msg + e->hdr_off;
+		src->len = e->hdr_len;
+		src->size = e->hdr_size;
+		break;
+	}
+}
+
+/* The "label<origin> {size}" that starts a section's data. */
+static void
+section_start(struct buf *b, const struct fetch_item *it, uint64_t off,
+    uint64_t len)
+{
+	if (it->partial)
+		(void)buf_printf(b, "%s<%llu> {%llu}\r\n", it->label,
+		    (unsigned long long)off, (unsigned long long)len);
+	else
+		(void)buf_printf(b, "%s {%llu}\r\n", it->label,
+		    (unsigned long long)len);
+	io_write(b->data, b->len);
+	buf_reset(b);
+}
+
+/* A section of the parsed message (part numbers, MIME). */
+void
+fetch_section_write(struct session *s, const struct fetch_item *it,
+    const char *msg, const struct mime_part *root)
+{
+	struct buf		*b = session_out(s), crlf, part;
+	struct section_src	 src;
+	uint64_t		 len, off = it->partial ? it->off : 0;
+
+	section_find(it, msg, root, &src);
+	buf_init(&crlf, FETCH_HEADER_MAX * 2);
+	buf_init(&part, FETCH_HEADER_MAX * 2);
+	if (src.data == NULL) {
+		/* No such part, or HEADER/TEXT of a part that holds no
+		 * message: empty, as Dovecot answers. */
+		src.data = "";
+		src.len = src.size = 0;
+	} else if (it->sec == SEC_FIELDS || it->sec == SEC_FIELDS_NOT) {
+		(void)header_crlf(&crlf, src.data, src.len > FETCH_HEADER_MAX ?
+		    FETCH_HEADER_MAX : src.len);
+		(void)header_fields(&part, crlf.data != NULL ? crlf.data : "",
+		    crlf.len, it->names, it->nnames,
+		    it->sec == SEC_FIELDS_NOT);
+		src.data = part.data != NULL ? part.data : "";
+		src.len = src.size = part.len;
+	}
+	len = off >= src.size ? 0 : src.size - off;
+	if (it->partial && len > it->len)
+		len = it->len;
+	section_start(b, it, off, len);
+	mem_crlf_write(src.data, src.len, off, len);
+	buf_free(&crlf);
+	buf_free(&part);
+}
+
+/*
+ * One body section: its label, its size as a literal, its bytes. The
+ * whole message and TEXT stream from the file; HEADER and HEADER.FIELDS
+ * come from the header read already (hdr, CRLF; hdr_raw bytes in the file).
+ */
+void
+fetch_body_write(struct session *s, const struct fetch_item *it, int fd,
+    uint64_t vsize, const struct buf *hdr, uint64_t hdr_raw, uint32_t uid)
+{
+	struct buf	*b = session_out(s), part;
+	const char	*mem = NULL;
+	uint64_t	 size, len, off = it->partial ? it->off : 0;
+	off_t		 start = 0;
+
+	buf_init(&part, FETCH_HEADER_MAX * 2);
+	switch (it->sec) {
+	case SEC_ALL:
+		size = vsize;
+		break;
+	case SEC_TEXT:
+		size = vsize > hdr->len ? vsize - hdr->len : 0;
+		start = (off_t)hdr_raw;
+		break;
+	case SEC_HEADER:
+		size = hdr->len;
+		mem = hdr->data != NULL ? hdr->data : "";
+		break;
+	default:
+		(void)header_fields(&part, hdr->data != NULL ? hdr->data : "",
+		    hdr->len, it->names, it->nnames, it->sec == SEC_FIELDS_NOT);
+		size = part.len;
+		mem = part.data != NULL ? part.data : "";
+		break;
+	}
+	len = off >= size ? 0 : size - off;
+	if (it->partial && len > it->len)
+		len = it->len;
+	section_start(b, it, off, len);
+	if (mem != NULL)
+		io_write(mem + off, (size_t)len);
+	else if (lseek(fd, start, SEEK_SET) == -1 ||
+	    stream_body(fd, off, len) == -1)
+		log_warn("%s: reading UID %u", s->sel->name, uid);
+	buf_free(&part);
+}
+
+/* A part's Content-Transfer-Encoding, as BINARY decodes it; -1 for one
+ * it does not know (RFC 3516 4.3: UNKNOWN-CTE). */
+int
+fetch_binary_cte(const struct mime_part *p)
+{
+	static const char *const identity[] = { "7bit", "8bit", "binary" };
+	size_t	i;
+
+	if (p->encoding == NULL || p->is_multipart || p->is_message)
+		return CTE_NONE;
+	if (strcasecmp(p->encoding, "base64") == 0)
+		return CTE_BASE64;
+	if (strcasecmp(p->encoding, "quoted-printable") == 0)
+		return CTE_QP;
+	for (i = 0; i < sizeof(identity) / sizeof(identity[0]); i++)
+		if (strcasecmp(p->encoding, identity[i]) == 0)
+			return CTE_NONE;
+	return -1;
+}
+
+/* The part a BINARY item names: the message itself for "[]". */
+const struct mime_part *
+fetch_binary_part(const struct fetch_item *it, const struct mime_part *root)
+{
+	return it->npart == 0 ? root : mime_part_find(root, it->part,
+	    it->npart);
+}
+
+/*
+ * Decode data[0..len) (LF or CRLF line ends, turned into CRLF first, as
+ * the part is sent) per cte: with send, write the bytes from off, at most
+ * max of them; returns the decoded size (from off, at most max).
+ */
+static uint64_t
+binary_pass(const char *data, size_t len, int cte, uint64_t off,
+    uint64_t max, int send)
+{
+	struct decode_body	 d;
+	char			 crlf[2 * 8192], out[2 * 8192 + DECODE_SLACK];
+	size_t			 i, c, n, skip;
+	uint64_t		 pos = 0, sent = 0;
+
+	decode_body_init(&d, (enum decode_cte)cte);
+	for (i = 0; i < len || i == 0; ) {
+		for (c = 0; i < len && c < sizeof(crlf) - 2; i++) {
+			if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
+				crlf[c++] = '\r';
+			crlf[c++] = data[i];
+		}
+		n = decode_body_chunk(&d, crlf, c, out, i >= len);
+		skip = pos >= off ? 0 : off - pos < n ? (size_t)(off - pos) : n;
+		pos += n;
+		if (n > skip && sent < max) {
+			size_t	k = n - skip;
+
+			if (k > max - sent)
+				k = (size_t)(max - sent);
+			if (send)
+				io_write(out + skip, k);
+			sent += k;
+		}
+		if (i >= len)
+			break;
+	}
+	return sent;
+}
+
+/* BINARY[...] and BINARY.SIZE[...] of a parsed message. */
+void
+fetch_binary_write(struct session *s, const struct fetch_item *it,
+    const char *msg, const struct mime_part *root)
+{
+	struct buf		*b = session_out(s);
+	const struct mime_part	*p = fetch_binary_part(it, root);
+	static const char *const cte_field[] = { "CONTENT-TRANSFER-ENCODING" };
+	struct buf		 crlf, hdr;
+	const char		*data = "";
+	size_t			 len = 0;
+	uint64_t		 size, off = it->partial ? it->off : 0;
+	int			 cte = CTE_NONE;
+
+	buf_init(&crlf, FETCH_HEADER_MAX * 2);
+	buf_init(&hdr, FETCH_HEADER_MAX * 2 + 64);
+	if (p != NULL) {
+		cte = fetch_binary_cte(p);
+		if (it->npart == 0) {
+			/* The whole message: as it is, but a single part
+			 * with an encoding gets its body decoded and says
+			 * "binary" instead, as Dovecot writes it. (Parts of
+			 * a multipart are left as they are.) */
+			data = msg;
+			len = p->body_off + p->body_len;
+			if (cte != CTE_NONE) {
+				(void)header_crlf(&crlf, msg + p->hdr_off,
+				    p->hdr_len > FETCH_HEADER_MAX ?
+				    FETCH_HEADER_MAX : p->hdr_len);
+				(void)header_fields(&hdr, crlf.data != NULL ?
+				    crlf.data : "", crlf.len, cte_field, 1, 1);
+				hdr.len -= 2;
+				(void)buf_adds(&hdr,
+				    "Content-Transfer-Encoding: binary\r\n\r\n");
+				size = hdr.len + binary_pass(msg +
+				    p->body_off, p->body_len, cte, 0,
+				    UINT64_MAX, 0);
+				goto whole;
+			}
+		} else {
+			data = msg + p->body_off;
+			len = p->body_len;
+		}
+	}
+	size = binary_pass(data, len, cte, 0, UINT64_MAX, 0);
+whole:
+	if (it->type == F_BINARY_SIZE) {
+		(void)buf_printf(b, "%s %llu", it->label,
+		    (unsigned long long)size);
+		goto done;
+	}
+	size = off >= size ? 0 : size - off;
+	if (it->partial && size > it->len)
+		size = it->len;
+	/* literal8 for what was decoded (it may hold NUL), as Dovecot. */
+	if (it->partial)
+		(void)buf_printf(b, "%s<%llu> %s{%llu}\r\n", it->label,
+		    (unsigned long long)off, cte != CTE_NONE ? "~" : "",
+		    (unsigned long long)size);
+	else
+		(void)buf_printf(b, "%s %s{%llu}\r\n", it->label,
+		    cte != CTE_NONE ? "~" : "", (unsigned long long)size);
+	io_write(b->data, b->len);
+	buf_reset(b);
+	if (p != NULL && it->npart == 0 && cte != CTE_NONE) {
+		/* the header rewritten, then the decoded body */
+		uint64_t	hl = hdr.len, sent = 0;
+
+		if (off < hl) {
+			sent = size < hl - off ? size : hl - off;
+			io_write(hdr.data + off, (size_t)sent);
+		}
+		(void)binary_pass(msg + p->body_off, p->body_len, cte,
+		    off > hl ? off - hl : 0, size - sent, 1);
+	} else
+		(void)binary_pass(data, len, cte, off, size, 1);
+done:
+	buf_free(&crlf);
+	buf_free(&hdr);
+}
+

@@ -1,0 +1,531 @@
+/*
+ * cache.c: the per-folder message cache, mdimapd-cache (cache.h).
+ *
+ * Format: a header line "mdimapd-cache 1 V<uidvalidity>", then records
+ *   <uid> <field> <key> <sum> <len>\n<len bytes>\n
+ * key: 16 hex digits hashing the message's base name and file size; sum: 8
+ * hex digits hashing the value. Later records win.
+ *
+ * Writers append with O_APPEND, all their records in one write(), so
+ * records of processes writing at once never interleave on a local file
+ * system; a process killed in the middle leaves a short record, which the
+ * reader skips (the record after it is found again by its header line)
+ * and the sum catches if a damaged record still parses. Nothing is locked
+ * to read or append. When dead records (superseded, or of expunged
+ * messages) outweigh live ones, the file is rewritten into
+ * mdimapd-cache.lock (taken with O_EXCL, stale after CACHE_LOCK_STALE
+ * seconds) and renamed over; a process holding the old file reads the new
+ * one from scratch when it notices (another inode).
+ *
+ * Memory: an index entry of 24 bytes for each record (the values stay in
+ * the file, read with pread() when asked for).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "log.h"
+#include "maildir.h"
+#include "maildir_int.h"
+
+#define CACHE_LOCK		CACHE_FILE ".lock"
+#define CACHE_LOCK_STALE	120
+/* Values larger than this are not cached. */
+#define CACHE_VALUE_MAX		(1024 * 1024)
+/* Records waiting for a write are written when they reach this. */
+#define CACHE_PENDING_MAX	(4 * 1024 * 1024)
+/* Fields a message can have records for (cache.h). */
+#define CACHE_FIELDS		4
+/* Longest header line of a record. */
+#define CACHE_HEADER_MAX	80
+
+struct crec {
+	uint64_t	 off;		/* of the value in the file */
+	uint64_t	 key;
+	uint32_t	 uid;
+	uint32_t	 len;
+	uint32_t	 sum;
+	uint8_t		 field;
+};
+
+struct cache {
+	struct maildir	*m;
+	int		 loaded;
+	int		 fd;		/* the file read, or -1 */
+	dev_t		 dev;
+	ino_t		 ino;
+	uint64_t	 off;		/* read up to here */
+	int		 valid;		/* its header matches UIDVALIDITY */
+	struct crec	*recs;		/* by uid, field, then offset */
+	size_t		 n, cap;
+	size_t		 dead;
+	struct buf	 pending;
+	struct crec	*pend;		/* records in pending (off: in it) */
+	size_t		 npend, cappend;
+	char		*val;		/* the last value read */
+	size_t		 valcap;
+};
+
+static uint64_t
+hash64(const char *p, size_t len, uint64_t h)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint32_t
+sum32(const char *p, size_t len)
+{
+	uint32_t	h = 0x811c9dc5;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x01000193;
+	}
+	return h;
+}
+
+/* The key of message idx's file: its base name and size (",S=" in the
+ * name, else the file's). 0 when the file cannot be found. */
+static uint64_t
+msg_key(struct maildir *m, size_t idx)
+{
+	struct mmsg	*msg = &m->msgs[idx];
+	struct stat	 st;
+	const char	*s;
+	size_t		 bl = maildir_baselen(msg->name);
+	uint64_t	 size = 0, h;
+	char		*end;
+
+	s = memmem(msg->name, bl, ",S=", 3);
+	if (s != NULL && (size = strtoull(s + 3, &end, 10), end != s + 3))
+		;
+	else if (fstatat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
+	    msg->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		size = (uint64_t)st.st_size;
+	else
+		return 0;
+	h = hash64(msg->name, bl, 0xcbf29ce484222325ULL);
+	h = hash64((const char *)&size, sizeof(size), h);
+	return h != 0 ? h : 1;
+}
+
+static int
+crec_cmp(const void *a, const void *b)
+{
+	const struct crec	*x = a, *y = b;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	if (x->field != y->field)
+		return x->field < y->field ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static void
+recs_add(struct cache *c, const struct crec *r)
+{
+	size_t	i;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->recs = reallocarray(c->recs, c->cap, sizeof(*c->recs));
+		if (c->recs == NULL)
+			fatalx("out of memory");
+	}
+	/* Mostly in order (new messages come last): insert from the end. */
+	for (i = c->n; i > 0 && crec_cmp(&c->recs[i - 1], r) > 0; i--)
+		;
+	memmove(&c->recs[i + 1], &c->recs[i], (c->n - i) * sizeof(*r));
+	c->recs[i] = *r;
+	c->n++;
+	if (i > 0 && c->recs[i - 1].uid == r->uid &&
+	    c->recs[i - 1].field == r->field)
+		c->dead++;
+}
+
+/* Parse a record header line; returns its length with the LF, or 0. */
+static size_t
+header_parse(const char *p, size_t len, struct crec *r)
+{
+	const char		*nl = memchr(p, '\n', len);
+	char			 line[CACHE_HEADER_MAX + 1], field;
+	unsigned long long	 key, vlen;
+	unsigned		 uid, sum;
+	int			 used = 0;
+
+	if (nl == NULL || (size_t)(nl - p) > CACHE_HEADER_MAX)
+		return 0;
+	memcpy(line, p, (size_t)(nl - p));
+	line[nl - p] = '\0';
+	if (sscanf(line, "%u %c %16llx %8x %llu%n", &uid, &field, &key, &sum,
+	    &vlen, &used) != 5 || used != nl - p || uid == 0 ||
+	    vlen > CACHE_VALUE_MAX)
+		return 0;
+	r->uid = uid;
+	r->field = (uint8_t)field;
+	r->key = key;
+	r->sum = sum;
+	r->len = (uint32_t)vlen;
+	return (size_t)(nl - p) + 1;
+}
+
+/* Read the records from c->off to the end of the file. */
+static void
+read_more(struct cache *c)
+{
+	struct buf	 b;
+	char		 chunk[65536];
+	struct crec	 r;
+	ssize_t		 got;
+	size_t		 pos, hl;
+	uint64_t	 base = c->off;	/* file offset of b.data[0] */
+
+	buf_init(&b, CACHE_VALUE_MAX + sizeof(chunk) + CACHE_HEADER_MAX * 2);
+	for (;;) {
+		got = pread(c->fd, chunk, sizeof(chunk), (off_t)(base + b.len));
+		if (got <= 0 || buf_add(&b, chunk, (size_t)got) == -1)
+			break;
+		pos = 0;
+		if (base == 0 && !c->valid) {
+			/* The header line. */
+			const char	*nl = memchr(b.data, '\n', b.len);
+			char		 want[64];
+
+			if (nl == NULL)
+				continue;
+			(void)snprintf(want, sizeof(want), "mdimapd-cache 1 V%u",
+			    c->m->uidvalidity);
+			if ((size_t)(nl - b.data) != strlen(want) ||
+			    memcmp(b.data, want, strlen(want)) != 0)
+				break;	/* another UIDVALIDITY: not ours */
+			c->valid = 1;
+			pos = (size_t)(nl - b.data) + 1;
+		}
+		while (pos < b.len) {
+			hl = header_parse(b.data + pos, b.len - pos, &r);
+			if (hl == 0) {
+				const char *nl = memchr(b.data + pos, '\n',
+				    b.len - pos);
+
+				if (nl == NULL && b.len - pos <=
+				    CACHE_HEADER_MAX)
+					break;	/* more to read */
+				/* Not a record: find the next line. */
+				pos = nl != NULL ? (size_t)(nl - b.data) + 1 :
+				    b.len;
+				continue;
+			}
+			if (pos + hl + r.len + 1 > b.len)
+				break;		/* the value: read more */
+			if (b.data[pos + hl + r.len] != '\n') {
+				pos += hl;	/* damaged: resynchronise */
+				continue;
+			}
+			r.off = base + pos + hl;
+			recs_add(c, &r);
+			pos += hl + r.len + 1;
+		}
+		c->off = base + pos;
+		buf_consume(&b, pos);
+		base += pos;
+	}
+	buf_free(&b);
+}
+
+static void
+load(struct cache *c)
+{
+	struct stat	st;
+
+	c->loaded = 1;
+	c->fd = openat(c->m->dirfd, CACHE_FILE, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC);
+	if (c->fd == -1 || fstat(c->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (c->fd != -1)
+			close(c->fd);
+		c->fd = -1;
+		return;
+	}
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	read_more(c);
+}
+
+struct cache *
+cache_open(struct maildir *m)
+{
+	struct cache	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatalx("out of memory");
+	c->m = m;
+	c->fd = -1;
+	buf_init(&c->pending, CACHE_PENDING_MAX + CACHE_VALUE_MAX +
+	    CACHE_HEADER_MAX);
+	return c;
+}
+
+void
+cache_close(struct cache **cp)
+{
+	struct cache	*c = *cp;
+
+	if (c == NULL)
+		return;
+	cache_flush(c);
+	if (c->fd != -1)
+		close(c->fd);
+	free(c->recs);
+	free(c->pend);
+	buf_free(&c->pending);
+	free(c->val);
+	free(c);
+	*cp = NULL;
+}
+
+const char *
+cache_get(struct cache *c, size_t idx, enum cache_field field,
+    size_t *len_r)
+{
+	struct crec	*r = NULL;
+	uint32_t	 uid = c->m->msgs[idx].uid;
+	uint64_t	 key;
+	size_t		 lo = 0, hi, mid;
+
+	if (!c->loaded)
+		load(c);
+	/* The last record of (uid, field): binary search. */
+	hi = c->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->recs[mid].uid < uid || (c->recs[mid].uid == uid &&
+		    c->recs[mid].field <= (uint8_t)field))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && c->recs[lo - 1].uid == uid &&
+	    c->recs[lo - 1].field == (uint8_t)field)
+		r = &c->recs[lo - 1];
+	/* (What this process put and has not written yet is not looked
+	 * at: a command asks for each message's values once.) */
+	if (r == NULL || (key = msg_key(c->m, idx)) != r->key)
+		return NULL;
+	if (c->valcap < (size_t)r->len + 1) {
+		free(c->val);
+		c->valcap = (size_t)r->len + 1;
+		if ((c->val = malloc(c->valcap)) == NULL)
+			fatalx("out of memory");
+	}
+	if (pread(c->fd, c->val, r->len, (off_t)r->off) != (ssize_t)r->len ||
+	    sum32(c->val, r->len) != r->sum)
+		return NULL;
+	*len_r = r->len;
+	return c->val;
+}
+
+void
+cache_put(struct cache *c, size_t idx, enum cache_field field,
+    const char *data, size_t len)
+{
+	struct crec	 r;
+	char		 hdr[CACHE_HEADER_MAX + 1];
+	int		 hl;
+
+	if (len > CACHE_VALUE_MAX || (r.key = msg_key(c->m, idx)) == 0)
+		return;
+	if (c->pending.len + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
+		cache_flush(c);
+	r.uid = c->m->msgs[idx].uid;
+	r.field = (uint8_t)field;
+	r.len = (uint32_t)len;
+	r.sum = sum32(data, len);
+	hl = snprintf(hdr, sizeof(hdr), "%u %c %016llx %08x %zu\n", r.uid,
+	    (char)field, (unsigned long long)r.key, r.sum, len);
+	if (hl < 0 || (size_t)hl >= sizeof(hdr) ||
+	    buf_add(&c->pending, hdr, (size_t)hl) == -1)
+		return;
+	r.off = c->pending.len;
+	if (buf_add(&c->pending, data, len) == -1 ||
+	    buf_addc(&c->pending, '\n') == -1) {
+		c->pending.len = r.off - (size_t)hl;
+		return;
+	}
+	if (c->npend == c->cappend) {
+		c->cappend = c->cappend ? c->cappend * 2 : 256;
+		c->pend = reallocarray(c->pend, c->cappend, sizeof(*c->pend));
+		if (c->pend == NULL)
+			fatalx("out of memory");
+	}
+	c->pend[c->npend++] = r;
+}
+
+/* Rewrite the file with the live records only. */
+static void forget(struct cache *);
+
+static void
+compact(struct cache *c)
+{
+	struct maildir	*m = c->m;
+	struct stat	 st;
+	struct buf	 out;
+	char		 hdr[CACHE_HEADER_MAX + 1];
+	size_t		 i;
+	int		 fd, hl;
+
+	fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST &&
+	    fstatat(m->dirfd, CACHE_LOCK, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    time(NULL) - st.st_mtime > CACHE_LOCK_STALE &&
+	    unlinkat(m->dirfd, CACHE_LOCK, 0) == 0)
+		fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT |
+		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return;		/* another process is at it */
+	buf_init(&out, CACHE_PENDING_MAX + CACHE_VALUE_MAX + 2 *
+	    CACHE_HEADER_MAX);
+	(void)buf_printf(&out, "mdimapd-cache 1 V%u\n", m->uidvalidity);
+	for (i = 0; i < c->n; i++) {
+		struct crec	*r = &c->recs[i];
+		ssize_t		 got;
+		size_t		 at;
+
+		/* The last of its (uid, field), for a message we have. */
+		if ((i + 1 < c->n && c->recs[i + 1].uid == r->uid &&
+		    c->recs[i + 1].field == r->field) ||
+		    maildir_find_uid(m, r->uid) < 0)
+			continue;
+		hl = snprintf(hdr, sizeof(hdr), "%u %c %016llx %08x %u\n",
+		    r->uid, (char)r->field, (unsigned long long)r->key,
+		    r->sum, r->len);
+		if (out.len + r->len + (size_t)hl + 1 > CACHE_PENDING_MAX) {
+			if (write(fd, out.data, out.len) != (ssize_t)out.len)
+				goto fail;
+			buf_reset(&out);
+		}
+		(void)buf_add(&out, hdr, (size_t)hl);
+		at = out.len;
+		while (out.cap < at + r->len + 1)
+			if (buf_addc(&out, 0) == -1)
+				goto fail;
+		out.len = at;
+		got = pread(c->fd, out.data + at, r->len, (off_t)r->off);
+		if (got != (ssize_t)r->len) {
+			out.len = at - (size_t)hl;
+			continue;
+		}
+		out.len = at + r->len;
+		(void)buf_addc(&out, '\n');
+	}
+	if (write(fd, out.data, out.len) != (ssize_t)out.len ||
+	    renameat(m->dirfd, CACHE_LOCK, m->dirfd, CACHE_FILE) == -1)
+		goto fail;
+	close(fd);
+	buf_free(&out);
+	forget(c);	/* the new file is read next time */
+	return;
+fail:
+	log_warn("%s: %s", m->name, CACHE_LOCK);
+	(void)unlinkat(m->dirfd, CACHE_LOCK, 0);
+	close(fd);
+	buf_free(&out);
+}
+
+/* Start the file anew (another UIDVALIDITY's, or not a cache): a header
+ * line written into the lock file and renamed over. */
+static int
+start_file(struct cache *c)
+{
+	struct maildir	*m = c->m;
+	char		 hdr[64];
+	int		 fd, hl;
+
+	fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return -1;
+	hl = snprintf(hdr, sizeof(hdr), "mdimapd-cache 1 V%u\n",
+	    m->uidvalidity);
+	if (write(fd, hdr, (size_t)hl) != hl ||
+	    renameat(m->dirfd, CACHE_LOCK, m->dirfd, CACHE_FILE) == -1) {
+		(void)unlinkat(m->dirfd, CACHE_LOCK, 0);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void
+forget(struct cache *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	c->loaded = c->valid = 0;
+	c->off = 0;
+	c->n = c->dead = 0;
+}
+
+void
+cache_flush(struct cache *c)
+{
+	struct maildir	*m = c->m;
+	struct stat	 st;
+	int		 fd = -1;
+
+	if (c->npend == 0)
+		return;
+	if (!c->loaded)
+		load(c);
+	if (c->fd != -1 && !c->valid) {
+		if (start_file(c) == -1)
+			goto out;
+		forget(c);
+		load(c);
+	} else if (c->fd == -1) {
+		if (start_file(c) == -1)
+			goto out;
+		load(c);
+	}
+	fd = openat(m->dirfd, CACHE_FILE, O_WRONLY | O_APPEND | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    write(fd, c->pending.data, c->pending.len) !=
+	    (ssize_t)c->pending.len)
+		goto out;
+	/* Read what others wrote and ours: from scratch if the file was
+	 * replaced since we read it. */
+	if (c->fd == -1 || st.st_dev != c->dev || st.st_ino != c->ino) {
+		forget(c);
+		load(c);
+	} else
+		read_more(c);
+out:
+	if (fd != -1)
+		close(fd);
+	buf_reset(&c->pending);
+	c->npend = 0;
+	/* Superseded records outweigh live ones, or there are far more
+	 * records than the view's messages can have (expunged ones). */
+	if (c->loaded && c->fd != -1 && ((c->dead > 1000 &&
+	    c->dead > c->n - c->dead) || c->n > CACHE_FIELDS * 2 * m->n +
+	    1000))
+		compact(c);
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# The message cache mdimapd-cache (src/store/cache.c): ENVELOPE,
+# BODYSTRUCTURE, BODY and RFC822.SIZE are answered from it on a later
+# FETCH, by this process or another; a record that does not fit the file
+# as it is now, a damaged or foreign cache file, or none at all only cost
+# a parse, never a wrong answer.
+
+load helpers
+load store/lib
+
+setup() {
+	common_setup
+	store_setup
+	putmsg 'cur/1700000100.M1P1Q1.host:2,S' \
+	    'From: Ann <ann@example.org>\nSubject: one\nContent-Type: text/plain; charset=utf-8\n\nbody one\n'
+	putmsg 'cur/1700000200.M1P1Q2.host,S=55:2,S' \
+	    'From: bob@example.org\nSubject: two\n\nbody two, longer\n'
+	fix_owner
+}
+
+ITEMS='(ENVELOPE BODYSTRUCTURE BODY RFC822.SIZE)'
+ANSWER='* 1 FETCH (ENVELOPE (NIL "one" (("Ann" NIL "ann" "example.org")) (("Ann" NIL "ann" "example.org")) (("Ann" NIL "ann" "example.org")) NIL NIL NIL NIL NIL) BODYSTRUCTURE ("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 10 1 NIL NIL NIL NIL) BODY ("text" "plain" ("charset" "utf-8") NIL NIL "7bit" 10 1) RFC822.SIZE 96)
+* 2 FETCH (ENVELOPE (NIL "two" ((NIL NIL "bob" "example.org")) ((NIL NIL "bob" "example.org")) ((NIL NIL "bob" "example.org")) NIL NIL NIL NIL NIL) BODYSTRUCTURE ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 18 1 NIL NIL NIL NIL) BODY ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 18 1) RFC822.SIZE 57)
+b OK Fetch completed.'
+
+fetch_all() {
+	printf 'a EXAMINE INBOX\nb FETCH 1:* %s\n' "$ITEMS" | session |
+	    grep -v '^\* [A-Z]\|^\* [0-9]* EXISTS\|^\* [0-9]* RECENT\|^a OK'
+}
+
+@test "cache: the first FETCH fills mdimapd-cache, a later session answers the same from it without the files" {
+	run fetch_all
+	expect "$ANSWER"
+	[ -s "$MD/mdimapd-cache" ]
+	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 1 V[0-9]*$'
+	# 2 messages x (E, B, b, W) records
+	[ "$(grep -c '^[12] [EBbW] [0-9a-f]\{16\} [0-9a-f]\{8\} [0-9]*$' "$MD/mdimapd-cache")" = 8 ]
+	size=$(stat -c %s "$MD/mdimapd-cache")
+	run fetch_all
+	expect "$ANSWER"
+	# answered from the cache: nothing appended
+	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
+}
+
+@test "cache: values really come from it (a forged record of the right key is answered)" {
+	run fetch_all
+	# Change the cached subject, keeping the record's length and sum
+	# valid: the server must use it (proof that it reads the cache).
+	perl -0pi -e 's/"one"/"ONE"/' "$MD/mdimapd-cache"
+	python3 - "$MD/mdimapd-cache" <<'PY'
+import sys
+def fnv(b):
+    h = 0x811c9dc5
+    for c in b:
+        h ^= c; h = (h * 0x01000193) & 0xffffffff
+    return h
+p = sys.argv[1]; d = open(p, 'rb').read(); out = b''; i = d.index(b'\n') + 1; out = d[:i]
+while i < len(d):
+    j = d.index(b'\n', i); hdr = d[i:j].split(b' '); n = int(hdr[4])
+    val = d[j + 1:j + 1 + n]; hdr[3] = b'%08x' % fnv(val)
+    out += b' '.join(hdr) + b'\n' + val + b'\n'; i = j + 2 + n
+open(p, 'wb').write(out)
+PY
+	run fetch_all
+	echo "$output" | grep -q '^\* 1 FETCH (ENVELOPE (NIL "ONE"'
+}
+
+@test "cache: a damaged record (bad sum), garbage lines and a torn last record are ignored" {
+	run fetch_all
+	perl -0pi -e 's/"two"/"TWO"/' "$MD/mdimapd-cache"	# sum now wrong
+	printf 'garbage line\n9 E 0000000000000000 00000000 99999\nxx' >>"$MD/mdimapd-cache"
+	run fetch_all
+	expect "$ANSWER"
+}
+
+@test "cache: a message file replaced under the same name with another size is parsed again" {
+	run fetch_all
+	f=$MD/cur/1700000100.M1P1Q1.host:2,S
+	printf 'From: Carl <carl@example.org>\nSubject: replaced, longer\n\nnew body\n' >"$f"
+	fix_owner
+	run fetch_all
+	echo "$output" | grep -q '^\* 1 FETCH (ENVELOPE (NIL "replaced, longer" (("Carl" NIL "carl"'
+	echo "$output" | grep -q 'RFC822.SIZE 70)$'
+}
+
+@test "cache: a cache of another UIDVALIDITY, or not a cache at all, is replaced" {
+	printf 'mdimapd-cache 1 V1\n1 E 0000000000000001 00000000 3\nabc\n' >"$MD/mdimapd-cache"
+	fix_owner
+	run fetch_all
+	expect "$ANSWER"
+	head -1 "$MD/mdimapd-cache" | grep -vq ' V1$'
+	printf 'not a cache\n' >"$MD/mdimapd-cache"
+	fix_owner
+	run fetch_all
+	expect "$ANSWER"
+	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 1 V'
+}
+
+@test "cache: a symlink or FIFO named mdimapd-cache is never followed or read" {
+	sum=$(cksum </etc/passwd)
+	ln -s /etc/passwd "$MD/mdimapd-cache"
+	run fetch_all
+	expect "$ANSWER"
+	# replaced by a cache of its own (rename), never written through
+	[ "$(cksum </etc/passwd)" = "$sum" ]
+	rm -f "$MD/mdimapd-cache"
+	mkfifo "$MD/mdimapd-cache"
+	fix_owner
+	run fetch_all
+	expect "$ANSWER"
+}
+
+@test "cache: sessions filling it at once leave a cache that answers right" {
+	for i in $(seq 3 40); do
+		putmsg "cur/17000003$i.M1P1Q$i.host:2,S" \
+		    "From: n$i@example.org\nSubject: s$i\n\nbody $i\n"
+	done
+	fix_owner
+	for i in 1 2 3 4; do
+		printf 'a EXAMINE INBOX\nb FETCH 1:* (ENVELOPE BODYSTRUCTURE)\n' |
+		    session >"$TESTDIR/par$i" &
+	done
+	wait
+	for i in 2 3 4; do cmp "$TESTDIR/par1" "$TESTDIR/par$i"; done
+	printf 'a EXAMINE INBOX\nb FETCH 1:* (ENVELOPE BODYSTRUCTURE)\n' |
+	    session >"$TESTDIR/after"
+	cmp "$TESTDIR/par1" "$TESTDIR/after"
+	grep -q '^\* 40 FETCH (ENVELOPE (NIL "s40"' "$TESTDIR/after"
+}
+
+@test "cache: expunged messages' records are dropped when dead records outweigh live ones" {
+	for i in $(seq 3 1300); do
+		printf 'Subject: s%s\n\nb\n' "$i" >"$MD/cur/1700001$i.M1P1Q$i.host:2,T"
+	done
+	fix_owner
+	printf 'a SELECT INBOX\nb FETCH 1:* (ENVELOPE)\n' | session >/dev/null
+	lines=$(wc -l <"$MD/mdimapd-cache")
+	[ "$lines" -gt 2500 ]
+	printf 'a SELECT INBOX\nb EXPUNGE\nc FETCH 1:* (ENVELOPE)\n' | session >/dev/null
+	# the fetch after the expunge rewrote it (or the next one will)
+	printf 'a SELECT INBOX\nb FETCH 1:* (BODY)\n' | session >/dev/null
+	[ "$(wc -l <"$MD/mdimapd-cache")" -lt 100 ]
+	run fetch_all
+	expect "$ANSWER"
+}
