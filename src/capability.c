@@ -39,6 +39,8 @@ static const struct extension extension_table[] = {
 	 * administrator's. */
 	{ "QUOTA=RES-STORAGE",	ST_LOGGEDIN,	0 },
 	{ "QUOTA=RES-MESSAGE",	ST_LOGGEDIN,	0 },
+	{ "ESEARCH",		ST_LOGGEDIN,	0 },	/* RFC 4731 */
+	{ "SEARCHRES",		ST_LOGGEDIN,	0 },	/* RFC 5182 */
 	{ NULL,			0,		0 },
 };
 

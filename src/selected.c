@@ -19,6 +19,7 @@
 #include "cache.h"
 #include "maildir.h"
 #include "mailbox.h"
+#include "msgset.h"
 #include "session.h"
 
 int
@@ -175,6 +176,8 @@ session_report(struct session *s)
 void
 session_unselect(struct session *s, int expunge)
 {
+	/* RFC 5182 2.1: the search result goes with the mailbox */
+	msgset_save_reset(s);
 	if (s->sel == NULL)
 		return;
 	if (expunge && !s->sel->readonly)

@@ -37,6 +37,9 @@ enum session_state {
 
 /* What ENABLE has turned on (RFC 5161); see cmd_enable. */
 #define ENABLED_UTF8	0x01
+/* IMAP4rev2 (RFC 9051): nothing turns it on yet. When it is on, SEARCH
+ * answers with ESEARCH even without RETURN (cmd_search.c, one place). */
+#define ENABLED_IMAP4REV2 0x02
 
 /* How the session starts (main.c decides). */
 enum session_mode {
@@ -72,6 +75,8 @@ struct session {
 	int			 proxied;	/* through stunnel (TLS) */
 	int			 bad_in_row;	/* BAD answers in a row */
 	unsigned		 enabled;	/* ENABLED_* */
+	uint32_t		*searchres;	/* RFC 5182 "$": UIDs, sorted */
+	size_t			 nsearchres;
 	struct timespec		 started;
 	enum session_mode	 mode;
 	int			 monitor_fd;	/* MODE_CHILD */

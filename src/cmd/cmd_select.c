@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "log.h"
 #include "maildir.h"
+#include "msgset.h"
 #include "parser.h"
 #include "seqset.h"
 #include "session.h"
@@ -97,13 +98,15 @@ cmd_expunge(struct session *s, struct imap_arg *args)
 		/* UID EXPUNGE set (RFC 4315 2.1) */
 		if (args == NULL || args->next != NULL ||
 		    arg_get_atom(args, &str) == -1 ||
-		    seqset_parse(s->cmd_arena, str, strlen(str), &set) != 0 ||
-		    set.saved) {
+		    seqset_parse(s->cmd_arena, str, strlen(str), &set) != 0) {
 			session_bad(s, NULL, "UID EXPUNGE needs a UID set");
 			return;
 		}
 		max = s->sel->n > 0 ? s->sel->msgs[s->sel->n - 1].uid : 0;
-		seqset_resolve(s->cmd_arena, &set, max, &resolved);
+		if (set.saved)		/* RFC 5182: "$" */
+			msgset_saved_set(s, &resolved);
+		else
+			seqset_resolve(s->cmd_arena, &set, max, &resolved);
 		if (maildir_expunge(s->sel, uid_in_set, &resolved) == -1)
 			log_warn("%s: expunge", s->sel->name);
 	} else {
@@ -125,8 +128,8 @@ cmd_uid(struct session *s, struct imap_arg *args)
 
 	if (args == NULL || arg_get_atom(args, &name) == -1 ||
 	    (cmd = command_find(name)) == NULL || !(cmd->flags & CMD_UID)) {
-		session_bad(s, NULL, "UID needs FETCH, STORE, COPY, MOVE or "
-		    "EXPUNGE");
+		session_bad(s, NULL, "UID needs FETCH, STORE, COPY, MOVE, "
+		    "SEARCH or EXPUNGE");
 		return;
 	}
 	s->uid_cmd = 1;

@@ -55,6 +55,7 @@ void	cmd_fetch(struct session *, struct imap_arg *);
 void	cmd_store(struct session *, struct imap_arg *);
 void	cmd_copy(struct session *, struct imap_arg *);
 void	cmd_move(struct session *, struct imap_arg *);
+void	cmd_search(struct session *, struct imap_arg *);
 void	cmd_append(struct session *, struct imap_arg *);
 void	append_literal(struct session *);
 void	cmd_idle(struct session *, struct imap_arg *);

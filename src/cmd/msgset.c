@@ -3,9 +3,11 @@
  * mapped with two binary searches, so "1:4294967295" costs nothing more
  * than the messages it really names.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "log.h"
 #include "maildir.h"
 #include "msgset.h"
 #include "parser.h"
@@ -41,10 +43,23 @@ msgset_get(struct session *s, struct imap_arg *arg, size_t **idx_r,
 	int		 r;
 
 	if (arg_get_atom(arg, &str) == -1 ||
-	    (r = seqset_parse(s->cmd_arena, str, strlen(str), &set)) == -1 ||
-	    set.saved) {
+	    (r = seqset_parse(s->cmd_arena, str, strlen(str), &set)) == -1) {
 		session_bad(s, NULL, "Invalid message set");
 		return -1;
+	}
+	if (r == 0 && set.saved) {
+		/* RFC 5182 2.1: "$" is the saved UIDs; an empty one is
+		 * valid and matches nothing. */
+		idx = arena_reallocarray(s->cmd_arena, NULL, 0,
+		    s->nsearchres + 1, sizeof(*idx));
+		for (i = 0; i < s->nsearchres; i++) {
+			lo = lower_bound(m, s->searchres[i]);
+			if (lo < m->n && m->msgs[lo].uid == s->searchres[i])
+				idx[n++] = lo;
+		}
+		*idx_r = idx;
+		*n_r = n;
+		return 0;
 	}
 	if (r == -2) {
 		session_bad(s, "LIMIT", "Too many ranges in the message set");
@@ -80,4 +95,60 @@ msgset_get(struct session *s, struct imap_arg *arg, size_t **idx_r,
 	*idx_r = idx;
 	*n_r = n;
 	return 0;
+}
+
+void
+msgset_save(struct session *s, const uint32_t *uids, size_t n)
+{
+	uint32_t	*copy = NULL;
+
+	if (n > 0) {
+		if ((copy = reallocarray(NULL, n, sizeof(*copy))) == NULL)
+			fatalx("out of memory");
+		memcpy(copy, uids, n * sizeof(*copy));
+	}
+	free(s->searchres);
+	s->searchres = copy;
+	s->nsearchres = n;
+}
+
+void
+msgset_save_reset(struct session *s)
+{
+	msgset_save(s, NULL, 0);
+}
+
+int
+msgset_saved_has(const struct session *s, uint32_t uid)
+{
+	size_t	lo = 0, hi = s->nsearchres, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (s->searchres[mid] == uid)
+			return 1;
+		if (s->searchres[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void
+msgset_saved_set(struct session *s, struct seqset *out)
+{
+	size_t	i;
+
+	memset(out, 0, sizeof(*out));
+	out->r = arena_reallocarray(s->cmd_arena, NULL, 0, s->nsearchres + 1,
+	    sizeof(*out->r));
+	for (i = 0; i < s->nsearchres; i++) {
+		if (out->n > 0 && out->r[out->n - 1].hi + 1 == s->searchres[i]) {
+			out->r[out->n - 1].hi = s->searchres[i];
+			continue;
+		}
+		out->r[out->n].lo = out->r[out->n].hi = s->searchres[i];
+		out->n++;
+	}
 }

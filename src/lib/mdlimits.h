@@ -85,6 +85,14 @@
  * the next DELETE (seconds). */
 #define MAILBOX_LEFTOVER_AGE	3600
 
+/* SEARCH (src/imap/searchkey.c): keys in one program, and how deep NOT, OR
+ * and parenthesised lists may nest. Each key costs a pass over every
+ * message; nobody's client sends more than a few dozen. */
+#define LIMIT_SEARCH_KEYS	1000
+#define LIMIT_SEARCH_DEPTH	64
+/* Longest string a text key (BODY, TEXT, HEADER...) may search for. */
+#define LIMIT_SEARCH_STRING	(16 * 1024)
+
 /* Maildir++ quota (src/store/quota.c). maildirsize is recalculated from a
  * scan of every folder when it grows past QUOTA_FILE_MAX bytes, or when the
  * user is over quota and it is older than QUOTA_STALE seconds (the Maildir++

@@ -1,0 +1,388 @@
+/*
+ * cmd_search.c: SEARCH and UID SEARCH (RFC 9051 6.4.4, RFC 3501 6.4.4),
+ * with ESEARCH's RETURN options (RFC 4731) and SEARCHRES's SAVE and "$"
+ * (RFC 5182).
+ *
+ * Each message is tried in three steps, each only when the one before
+ * left the answer open: first the keys that need no file (flags,
+ * keywords, numbers, sizes and dates the store has), then the header keys
+ * with the file mapped, then the body and text keys (search_text.c). The
+ * keys are evaluated in three-valued logic: a key that needs what is not
+ * read yet is "unknown", and AND, OR, NOT settle without it when they can
+ * ("FLAGGED BODY x" never opens an unflagged message).
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "commands.h"
+#include "io.h"
+#include "log.h"
+#include "maildir.h"
+#include "msgset.h"
+#include "parser.h"
+#include "resp.h"
+#include "search.h"
+#include "searchkey.h"
+#include "seqset.h"
+#include "session.h"
+
+#define NO	0
+#define YES	1
+#define UNK	(-1)
+
+/* Flush the response line being built past this. */
+#define SEARCH_FLUSH	(64 * 1024)
+
+struct sctx {
+	struct session		*s;
+	struct maildir		*m;
+	size_t			 idx;
+	struct search_msg	*sm;	/* NULL: the file is not read */
+	int			 have_date;
+	long			 date_day;
+};
+
+static long
+day_of(time_t t)
+{
+	return (long)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
+}
+
+/* RFC 9051 6.4.4: INTERNALDATE's day, disregarding time and timezone:
+ * the day it was in the server's zone, as Dovecot compares. */
+static long
+internal_day(struct sctx *c)
+{
+	struct tm	tm;
+	time_t		t = 0;
+
+	if (!c->have_date) {
+		(void)maildir_internaldate(c->m, c->idx, &t);
+		(void)localtime_r(&t, &tm);
+		c->date_day = day_of(t + tm.tm_gmtoff);
+		c->have_date = 1;
+	}
+	return c->date_day;
+}
+
+static int
+flag_has(struct sctx *c, const struct skey *k)
+{
+	const struct mmsg	*msg = &c->m->msgs[c->idx];
+	static const uint8_t	 bits[] = {
+		[SKF_ANSWERED] = MF_ANSWERED, [SKF_DELETED] = MF_DELETED,
+		[SKF_DRAFT] = MF_DRAFT, [SKF_FLAGGED] = MF_FLAGGED,
+		[SKF_SEEN] = MF_SEEN,
+	};
+
+	if (k->flag == SKF_RECENT)
+		return (msg->state & MSG_RECENT) != 0;
+	return (msg->flags & bits[k->flag]) != 0;
+}
+
+static int
+tri(int v)
+{
+	return v ? YES : NO;
+}
+
+static int
+eval(struct sctx *c, const struct skey *k)
+{
+	const struct mmsg	*msg = &c->m->msgs[c->idx];
+	const struct skey	*ch;
+	uint64_t		 size;
+	int			 r, v;
+	long			 day;
+
+	switch (k->type) {
+	case SK_ALL:
+		return YES;
+	case SK_AND:
+		for (r = YES, ch = k->child; ch != NULL; ch = ch->next) {
+			if ((v = eval(c, ch)) == NO)
+				return NO;
+			if (v == UNK)
+				r = UNK;
+		}
+		return r;
+	case SK_OR:
+		if ((r = eval(c, k->child)) == YES)
+			return YES;
+		if ((v = eval(c, k->child->next)) == YES)
+			return YES;
+		return r == UNK || v == UNK ? UNK : NO;
+	case SK_NOT:
+		r = eval(c, k->child);
+		return r == UNK ? UNK : !r;
+	case SK_FLAG:
+		return tri(flag_has(c, k) != k->neg);
+	case SK_NEW:
+		return tri((msg->state & MSG_RECENT) && !(msg->flags & MF_SEEN));
+	case SK_KEYWORD:
+		return tri((k->kw >= 0 && (msg->keywords & (1u << k->kw))) !=
+		    k->neg);
+	case SK_SEQ:
+		if (k->set.saved)
+			return tri(msgset_saved_has(c->s, msg->uid));
+		return tri(seqset_contains(&k->set, (uint32_t)(c->idx + 1)));
+	case SK_UID:
+		if (k->set.saved)
+			return tri(msgset_saved_has(c->s, msg->uid));
+		return tri(seqset_contains(&k->set, msg->uid));
+	case SK_LARGER:
+	case SK_SMALLER:
+		if (maildir_vsize(c->m, c->idx, &size) == -1)
+			size = 0;
+		return tri(k->type == SK_LARGER ? size > k->size :
+		    size < k->size);
+	case SK_BEFORE:
+		return tri(internal_day(c) < k->day);
+	case SK_ON:
+		return tri(internal_day(c) == k->day);
+	case SK_SINCE:
+		return tri(internal_day(c) >= k->day);
+	case SK_SENTBEFORE:
+	case SK_SENTON:
+	case SK_SENTSINCE:
+		if (c->sm == NULL || !c->sm->hdr_done)
+			return UNK;
+		day = c->sm->sent_day;
+		return tri(k->type == SK_SENTBEFORE ? day < k->day :
+		    k->type == SK_SENTON ? day == k->day : day >= k->day);
+	case SK_HEADER:
+	case SK_BODY:
+	case SK_TEXT:
+		if (c->sm == NULL)
+			return UNK;
+		return c->sm->res[k->id] < 0 ? UNK : c->sm->res[k->id];
+	}
+	return NO;
+}
+
+/* Whether message idx matches root; -1 if its file could not be read
+ * (gone: errno ENOENT). */
+static int
+match(struct sctx *c, const struct skey *root, struct search_text *t,
+    size_t idx)
+{
+	struct search_msg	sm;
+	int			r;
+
+	c->idx = idx;
+	c->sm = NULL;
+	c->have_date = 0;
+	if ((r = eval(c, root)) != UNK)
+		return r;
+	if (search_msg_open(t, c->m, idx, &sm) == -1)
+		return -1;
+	c->sm = &sm;
+	search_msg_header(t, &sm);
+	if ((r = eval(c, root)) == UNK) {
+		search_msg_body(t, &sm);
+		r = eval(c, root);
+	}
+	search_msg_close(&sm);
+	c->sm = NULL;
+	return r == YES;
+}
+
+/* Sequence sets resolved and keywords looked up once, before the loop. */
+static void
+prepare(struct session *s, struct skey *k)
+{
+	struct maildir	*m = s->sel;
+	uint32_t	 max;
+
+	for (; k != NULL; k = k->next) {
+		switch (k->type) {
+		case SK_SEQ:
+		case SK_UID:
+			if (k->set.saved)
+				break;
+			/* Numbers beyond EXISTS match nothing: Dovecot does
+			 * not refuse them in SEARCH either. */
+			max = k->type == SK_SEQ ? (uint32_t)m->n : m->n > 0 ?
+			    m->msgs[m->n - 1].uid : 0;
+			seqset_resolve(s->cmd_arena, &k->set, max, &k->set);
+			break;
+		case SK_KEYWORD:
+			k->kw = maildir_keyword(m, k->str, 0);
+			if (k->kw < 0)
+				k->kw = -1;
+			break;
+		default:
+			break;
+		}
+		prepare(s, k->child);
+	}
+}
+
+/* The numbers a search answers with: UIDs after UID, else sequence
+ * numbers. */
+static uint32_t
+number(const struct session *s, size_t idx)
+{
+	return s->uid_cmd ? s->sel->msgs[idx].uid : (uint32_t)(idx + 1);
+}
+
+static void
+answer_search(struct session *s, const size_t *found, size_t n)
+{
+	struct buf	*b = session_out(s);
+	size_t		 i;
+
+	(void)buf_adds(b, "* SEARCH");
+	for (i = 0; i < n; i++) {
+		(void)buf_printf(b, " %u", number(s, found[i]));
+		if (b->len > SEARCH_FLUSH) {
+			io_write(b->data, b->len);
+			buf_reset(b);
+		}
+	}
+	session_send_line(s);
+}
+
+/* RFC 4731 3.1: "* ESEARCH (TAG "t") [UID] MIN MAX ALL COUNT", in the
+ * order Dovecot writes them. */
+static void
+answer_esearch(struct session *s, unsigned ret, const size_t *found,
+    size_t n)
+{
+	struct buf	*b = session_out(s);
+	struct seqset	 set;
+	size_t		 i;
+	char		*text;
+
+	(void)buf_adds(b, "* ESEARCH (TAG ");
+	resp_string(b, s->tag, strlen(s->tag), 0);
+	(void)buf_addc(b, ')');
+	if (s->uid_cmd)
+		(void)buf_adds(b, " UID");
+	if ((ret & SRET_MIN) && n > 0)
+		(void)buf_printf(b, " MIN %u", number(s, found[0]));
+	if ((ret & SRET_MAX) && n > 0)
+		(void)buf_printf(b, " MAX %u", number(s, found[n - 1]));
+	if ((ret & SRET_ALL) && n > 0) {
+		memset(&set, 0, sizeof(set));
+		set.r = arena_reallocarray(s->cmd_arena, NULL, 0, n,
+		    sizeof(*set.r));
+		for (i = 0; i < n; i++) {
+			uint32_t v = number(s, found[i]);
+
+			if (set.n > 0 && set.r[set.n - 1].hi + 1 == v)
+				set.r[set.n - 1].hi = v;
+			else {
+				set.r[set.n].lo = set.r[set.n].hi = v;
+				set.n++;
+			}
+		}
+		text = seqset_format(s->cmd_arena, &set);
+		(void)buf_adds(b, " ALL ");
+		for (i = 0; text[i] != '\0'; i += SEARCH_FLUSH) {
+			size_t k = strlen(text + i) < SEARCH_FLUSH ?
+			    strlen(text + i) : SEARCH_FLUSH;
+
+			(void)buf_add(b, text + i, k);
+			io_write(b->data, b->len);
+			buf_reset(b);
+			if (k < SEARCH_FLUSH)
+				break;
+		}
+	}
+	if (ret & SRET_COUNT)
+		(void)buf_printf(b, " COUNT %zu", n);
+	session_send_line(s);
+}
+
+/* RFC 5182 2.4: SAVE with only MIN and/or MAX saves just those. */
+static void
+save(struct session *s, unsigned ret, const size_t *found, size_t n)
+{
+	uint32_t	*uids, two[2];
+	size_t		 i, k = 0;
+
+	if (!(ret & (SRET_ALL | SRET_COUNT)) && (ret & (SRET_MIN | SRET_MAX))) {
+		if (n > 0 && (ret & SRET_MIN))
+			two[k++] = s->sel->msgs[found[0]].uid;
+		if (n > 0 && (ret & SRET_MAX) && (k == 0 || n > 1))
+			two[k++] = s->sel->msgs[found[n - 1]].uid;
+		msgset_save(s, two, k);
+		return;
+	}
+	uids = arena_reallocarray(s->cmd_arena, NULL, 0, n + 1, sizeof(*uids));
+	for (i = 0; i < n; i++)
+		uids[i] = s->sel->msgs[found[i]].uid;
+	msgset_save(s, uids, n);
+}
+
+void
+cmd_search(struct session *s, struct imap_arg *args)
+{
+	struct search_cmd	 cmd;
+	struct search_text	*t;
+	struct sctx		 c;
+	struct maildir		*m = s->sel;
+	const char		*err;
+	size_t			*found, n = 0, i;
+	int			 r, esearch, failed = 0;
+
+	switch (searchkey_parse(s->cmd_arena, args, &cmd, &err)) {
+	case SKE_OK:
+		break;
+	case SKE_CHARSET:
+		if (cmd.ret & SRET_SAVE)
+			msgset_save_reset(s);
+		session_no(s, "BADCHARSET (UTF-8 US-ASCII)", "Unsupported "
+		    "charset");
+		return;
+	case SKE_LIMIT:
+		session_bad(s, "LIMIT", "%s", err);
+		return;
+	default:
+		session_bad(s, NULL, "%s", err);
+		return;
+	}
+	prepare(s, cmd.root);
+	/* The one place IMAP4rev2 changes SEARCH: ESEARCH always. */
+	esearch = cmd.ret_given || (s->enabled & ENABLED_IMAP4REV2);
+	if (!cmd.ret_given && esearch)
+		cmd.ret = SRET_ALL;
+
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.m = m;
+	t = search_text_new(s->cmd_arena, &cmd);
+	found = arena_reallocarray(s->cmd_arena, NULL, 0, m->n + 1,
+	    sizeof(*found));
+	for (i = 0; i < m->n; i++) {
+		if ((r = match(&c, cmd.root, t, i)) == 1)
+			found[n++] = i;
+		else if (r == -1 && errno != ENOENT && errno != ELOOP &&
+		    errno != EINVAL) {
+			log_warn("%s: SEARCH reading UID %u", m->name,
+			    m->msgs[i].uid);
+			failed = 1;
+		}
+	}
+	search_text_free(t);
+	if (failed) {
+		if (cmd.ret & SRET_SAVE)
+			msgset_save_reset(s);
+		session_no(s, "SERVERBUG", "Some messages could not be read, "
+		    "see the server log");
+		return;
+	}
+	if (cmd.ret & SRET_SAVE)
+		save(s, cmd.ret, found, n);
+	if (!esearch)
+		answer_search(s, found, n);
+	else if (cmd.ret != SRET_SAVE)
+		/* RFC 5182 1: SAVE alone suppresses the answer */
+		answer_esearch(s, cmd.ret, found, n);
+	session_ok(s, NULL, "Search completed%s.", (cmd.ret & SRET_SAVE) ?
+	    ", result saved" : "");
+}

@@ -1,0 +1,40 @@
+/*
+ * search.h: between cmd_search.c (the command, the cheap keys, the
+ * answers) and search_text.c (the keys that need the message: HEADER and
+ * the address and subject keys, SENT*, BODY, TEXT).
+ */
+#ifndef MDIMAPD_SEARCH_H
+#define MDIMAPD_SEARCH_H
+
+#include <stddef.h>
+
+struct arena;
+struct maildir;
+struct search_cmd;
+struct search_text;
+
+/* One message's text, as far as it was needed. */
+struct search_msg {
+	const char	*data;		/* the file, mapped; NULL if empty */
+	size_t		 size;
+	size_t		 hdrlen;	/* the header, empty line included */
+	int		 hdr_done;	/* header keys and date known */
+	int		 body_done;	/* body and text keys known */
+	long		 sent_day;	/* Date:'s day in its zone; 0 if none */
+	signed char	*res;		/* per text key: -1 unknown, 0, 1 */
+};
+
+/* The text keys of cmd, their strings mapped for comparison. */
+struct search_text *search_text_new(struct arena *,
+		    const struct search_cmd *);
+void		 search_text_free(struct search_text *);
+/* Start on message idx: map its file. Returns 0, or -1 (errno: ENOENT
+ * when it is gone). */
+int		 search_msg_open(struct search_text *, struct maildir *,
+		    size_t idx, struct search_msg *);
+void		 search_msg_close(struct search_msg *);
+/* Settle the header keys (and the sent date), then the body ones. */
+void		 search_msg_header(struct search_text *, struct search_msg *);
+void		 search_msg_body(struct search_text *, struct search_msg *);
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * msgdate.c: RFC 5322 3.3 date-time, read leniently (RFC 5322 4.3 and what
+ * mailers really write): the day of the week is ignored, comments are
+ * skipped, two-digit years are 19xx from 50 on and 20xx before, zone names
+ * of RFC 822 are known, military zones count as 0 (RFC 5322 4.3 says they
+ * were given wrongly so often that they mean nothing).
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "msgdate.h"
+
+struct rd {
+	const char	*s;
+	size_t		 len, i;
+};
+
+/* Skip white space and (nested) comments. */
+static void
+skip_cfws(struct rd *r)
+{
+	int	depth = 0;
+
+	while (r->i < r->len) {
+		char c = r->s[r->i];
+
+		if (depth > 0 && c == '\\' && r->i + 1 < r->len)
+			r->i++;
+		else if (c == '(')
+			depth++;
+		else if (c == ')' && depth > 0)
+			depth--;
+		else if (depth == 0 && c != ' ' && c != '\t' && c != '\r' &&
+		    c != '\n')
+			break;
+		r->i++;
+	}
+}
+
+/* Digits, at most max of them: the number, or -1; *n_r the digit count. */
+static long
+num(struct rd *r, int max, int *n_r)
+{
+	long	v = 0;
+	int	n = 0;
+
+	while (r->i < r->len && n < max && isdigit((unsigned char)r->s[r->i])) {
+		v = v * 10 + (r->s[r->i++] - '0');
+		n++;
+	}
+	*n_r = n;
+	return n == 0 ? -1 : v;
+}
+
+static int
+word(struct rd *r, char *w, size_t size)
+{
+	size_t	n = 0;
+
+	while (r->i < r->len && isalpha((unsigned char)r->s[r->i])) {
+		if (n + 1 < size)
+			w[n++] = r->s[r->i];
+		r->i++;
+	}
+	w[n] = '\0';
+	return n > 0 ? 0 : -1;
+}
+
+static int
+month_of(const char *w)
+{
+	static const char	months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	int			m;
+
+	if (strlen(w) < 3)
+		return -1;
+	for (m = 0; m < 12; m++)
+		if (strncasecmp(w, months + m * 3, 3) == 0)
+			return m;
+	return -1;
+}
+
+static int
+zone_of(const char *w, int *off)
+{
+	static const struct {
+		const char	*name;
+		int		 off;
+	} zones[] = {
+		{ "UT", 0 }, { "UTC", 0 }, { "GMT", 0 }, { "Z", 0 },
+		{ "EST", -300 }, { "EDT", -240 }, { "CST", -360 },
+		{ "CDT", -300 }, { "MST", -420 }, { "MDT", -360 },
+		{ "PST", -480 }, { "PDT", -420 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
+		if (strcasecmp(w, zones[i].name) == 0) {
+			*off = zones[i].off;
+			return 0;
+		}
+	*off = 0;		/* military or unknown: RFC 5322 4.3 */
+	return 0;
+}
+
+int
+msgdate_parse(const char *s, size_t len, time_t *t_r, int *tzoff_r)
+{
+	struct rd	 r = { s, len, 0 };
+	struct tm	 tm;
+	char		 w[16];
+	long		 day, year, hh, mm, ss = 0, z;
+	int		 n, mon, off = 0, sign;
+	size_t		 save;
+	time_t		 t;
+
+	skip_cfws(&r);
+	save = r.i;
+	if (word(&r, w, sizeof(w)) == 0) {
+		/* day-of-week "," (the comma is optional in practice) */
+		skip_cfws(&r);
+		if (r.i < len && s[r.i] == ',')
+			r.i++;
+		skip_cfws(&r);
+	} else
+		r.i = save;
+	if ((day = num(&r, 2, &n)) < 1 || day > 31)
+		return -1;
+	skip_cfws(&r);
+	if (r.i < len && s[r.i] == '-')
+		r.i++;
+	if (word(&r, w, sizeof(w)) == -1 || (mon = month_of(w)) == -1)
+		return -1;
+	skip_cfws(&r);
+	if (r.i < len && s[r.i] == '-')
+		r.i++;
+	if ((year = num(&r, 4, &n)) < 0)
+		return -1;
+	if (n == 2)
+		year += year < 50 ? 2000 : 1900;
+	else if (n == 3)
+		year += 1900;
+	skip_cfws(&r);
+	if ((hh = num(&r, 2, &n)) < 0 || hh > 23)
+		return -1;
+	skip_cfws(&r);
+	if (r.i >= len || s[r.i++] != ':')
+		return -1;
+	skip_cfws(&r);
+	if ((mm = num(&r, 2, &n)) < 0 || mm > 59)
+		return -1;
+	skip_cfws(&r);
+	if (r.i < len && s[r.i] == ':') {
+		r.i++;
+		skip_cfws(&r);
+		if ((ss = num(&r, 2, &n)) < 0 || ss > 60)
+			return -1;
+		skip_cfws(&r);
+	}
+	if (r.i < len && (s[r.i] == '+' || s[r.i] == '-')) {
+		sign = s[r.i++] == '-' ? -1 : 1;
+		if ((z = num(&r, 4, &n)) < 0 || n != 4 || z % 100 > 59)
+			return -1;
+		off = sign * (int)(z / 100 * 60 + z % 100);
+	} else if (word(&r, w, sizeof(w)) == 0)
+		(void)zone_of(w, &off);
+	/* day 31 of a 30-day month and such: no date */
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)year - 1900;
+	tm.tm_mon = mon;
+	tm.tm_mday = (int)day;
+	tm.tm_hour = (int)hh;
+	tm.tm_min = (int)mm;
+	tm.tm_sec = ss == 60 ? 59 : (int)ss;
+	if ((t = timegm(&tm)) == (time_t)-1 && year != 1969)
+		return -1;
+	if (tm.tm_mday != (int)day || tm.tm_mon != mon)
+		return -1;
+	*t_r = t - (time_t)off * 60;
+	*tzoff_r = off;
+	return 0;
+}
