@@ -34,6 +34,10 @@ static const struct extension extension_table[] = {
 	{ "CREATE-SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 3 */
 	{ "STATUS=SIZE",	ST_LOGGEDIN,	0 },	/* RFC 8438 */
 	{ "BINARY",		ST_LOGGEDIN,	0 },	/* RFC 3516 */
+	/* RFC 5256 (SORT comes with its command), RFC 5957 */
+	{ "SORT=DISPLAY",	ST_LOGGEDIN,	0 },
+	{ "THREAD=ORDEREDSUBJECT", ST_LOGGEDIN,	0 },
+	{ "THREAD=REFERENCES",	ST_LOGGEDIN,	0 },
 	/* RFC 9208 with STATUS DELETED and DELETED-STORAGE (4.1.4); QUOTA
 	 * itself comes with GETQUOTA. No QUOTASET: limits are the
 	 * administrator's. */

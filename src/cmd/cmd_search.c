@@ -319,16 +319,46 @@ save(struct session *s, unsigned ret, const size_t *found, size_t n)
 	msgset_save(s, uids, n);
 }
 
+int
+search_run(struct session *s, struct search_cmd *cmd, size_t **found_r,
+    size_t *n_r)
+{
+	struct search_text	*t;
+	struct sctx		 c;
+	struct maildir		*m = s->sel;
+	size_t			*found, n = 0, i;
+	int			 r, failed = 0;
+
+	prepare(s, cmd->root);
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	c.m = m;
+	t = search_text_new(s->cmd_arena, cmd);
+	found = arena_reallocarray(s->cmd_arena, NULL, 0, m->n + 1,
+	    sizeof(*found));
+	for (i = 0; i < m->n; i++) {
+		if ((r = match(&c, cmd->root, t, i)) == 1)
+			found[n++] = i;
+		else if (r == -1 && errno != ENOENT && errno != ELOOP &&
+		    errno != EINVAL) {
+			log_warn("%s: SEARCH reading UID %u", m->name,
+			    m->msgs[i].uid);
+			failed = 1;
+		}
+	}
+	search_text_free(t);
+	*found_r = found;
+	*n_r = n;
+	return failed ? -1 : 0;
+}
+
 void
 cmd_search(struct session *s, struct imap_arg *args)
 {
 	struct search_cmd	 cmd;
-	struct search_text	*t;
-	struct sctx		 c;
-	struct maildir		*m = s->sel;
 	const char		*err;
-	size_t			*found, n = 0, i;
-	int			 r, esearch, failed = 0;
+	size_t			*found, n = 0;
+	int			 esearch;
 
 	switch (searchkey_parse(s->cmd_arena, args, &cmd, &err)) {
 	case SKE_OK:
@@ -346,30 +376,11 @@ cmd_search(struct session *s, struct imap_arg *args)
 		session_bad(s, NULL, "%s", err);
 		return;
 	}
-	prepare(s, cmd.root);
 	/* The one place IMAP4rev2 changes SEARCH: ESEARCH always. */
 	esearch = cmd.ret_given || (s->enabled & ENABLED_IMAP4REV2);
 	if (!cmd.ret_given && esearch)
 		cmd.ret = SRET_ALL;
-
-	memset(&c, 0, sizeof(c));
-	c.s = s;
-	c.m = m;
-	t = search_text_new(s->cmd_arena, &cmd);
-	found = arena_reallocarray(s->cmd_arena, NULL, 0, m->n + 1,
-	    sizeof(*found));
-	for (i = 0; i < m->n; i++) {
-		if ((r = match(&c, cmd.root, t, i)) == 1)
-			found[n++] = i;
-		else if (r == -1 && errno != ENOENT && errno != ELOOP &&
-		    errno != EINVAL) {
-			log_warn("%s: SEARCH reading UID %u", m->name,
-			    m->msgs[i].uid);
-			failed = 1;
-		}
-	}
-	search_text_free(t);
-	if (failed) {
+	if (search_run(s, &cmd, &found, &n) == -1) {
 		if (cmd.ret & SRET_SAVE)
 			msgset_save_reset(s);
 		session_no(s, "SERVERBUG", "Some messages could not be read, "

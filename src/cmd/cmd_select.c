@@ -128,8 +128,8 @@ cmd_uid(struct session *s, struct imap_arg *args)
 
 	if (args == NULL || arg_get_atom(args, &name) == -1 ||
 	    (cmd = command_find(name)) == NULL || !(cmd->flags & CMD_UID)) {
-		session_bad(s, NULL, "UID needs FETCH, STORE, COPY, MOVE, "
-		    "SEARCH or EXPUNGE");
+		session_bad(s, NULL, "UID needs FETCH, STORE, COPY, MOVE, SEARCH, "
+		    "SORT, THREAD or EXPUNGE");
 		return;
 	}
 	s->uid_cmd = 1;

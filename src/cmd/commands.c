@@ -29,6 +29,8 @@ const struct command command_table[] = {
 	{ "COPY",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_copy, NULL },
 	/* RFC 9051 7.5.1: no EXPUNGE while SEARCH runs */
 	{ "SEARCH",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_search, NULL },
+	{ "SORT",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, "SORT", cmd_sort, NULL },
+	{ "THREAD",	ST_SELECTED,	CMD_UID | CMD_NO_EXPUNGE, NULL, cmd_thread, NULL },
 	{ "MOVE",	ST_SELECTED,	CMD_UID, "MOVE",	cmd_move, NULL },
 	{ "IDLE",	ST_LOGGEDIN,	0,	"IDLE",		cmd_idle, NULL },
 	{ "UID",	ST_SELECTED,	0,	NULL,		cmd_uid, NULL },

@@ -56,6 +56,8 @@ void	cmd_store(struct session *, struct imap_arg *);
 void	cmd_copy(struct session *, struct imap_arg *);
 void	cmd_move(struct session *, struct imap_arg *);
 void	cmd_search(struct session *, struct imap_arg *);
+void	cmd_sort(struct session *, struct imap_arg *);
+void	cmd_thread(struct session *, struct imap_arg *);
 void	cmd_append(struct session *, struct imap_arg *);
 void	append_literal(struct session *);
 void	cmd_idle(struct session *, struct imap_arg *);

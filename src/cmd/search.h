@@ -12,6 +12,13 @@ struct arena;
 struct maildir;
 struct search_cmd;
 struct search_text;
+struct session;
+
+/* The selected folder's messages that cmd's program matches (SEARCH,
+ * SORT, THREAD): view indexes, ascending, in the command's arena.
+ * Returns 0, or -1 if some messages could not be read (logged). */
+int		 search_run(struct session *, struct search_cmd *,
+		    size_t **found_r, size_t *n_r);
 
 /* One message's text, as far as it was needed. */
 struct search_msg {
