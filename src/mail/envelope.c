@@ -47,11 +47,13 @@ phrase(struct rfc822_lex *lx, const char *sep)
 	return r;
 }
 
-/* A domain: a dotted atom or a domain literal "[...]". */
+/* A domain: a dotted atom, with white space or comments around its dots
+ * (obs-domain, RFC 5322 4.4), or a domain literal "[...]". */
 static char *
 domain(struct rfc822_lex *lx)
 {
 	const char	*start;
+	char		*d, *w;
 
 	if (rfc822_peek(lx) == '[') {
 		start = lx->p;
@@ -61,7 +63,13 @@ domain(struct rfc822_lex *lx)
 			lx->p++;
 		return arena_strndup(lx->a, start, (size_t)(lx->p - start));
 	}
-	return rfc822_atom(lx, 1);
+	if ((d = rfc822_atom(lx, 1)) == NULL)
+		return NULL;
+	lx->comment = NULL;	/* one before the domain names nothing */
+	while ((d[strlen(d) - 1] == '.' || rfc822_peek(lx) == '.') &&
+	    (w = rfc822_atom(lx, 1)) != NULL)
+		d = arena_printf(lx->a, "%s%s", d, w);
+	return d;
 }
 
 static struct address *
