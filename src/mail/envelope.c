@@ -47,11 +47,13 @@ phrase(struct rfc822_lex *lx, const char *sep)
 	return r;
 }
 
-/* A domain: a dotted atom or a domain literal "[...]". */
+/* A domain: a dotted atom, with white space or comments around its dots
+ * (obs-domain, RFC 5322 4.4), or a domain literal "[...]". */
 static char *
 domain(struct rfc822_lex *lx)
 {
 	const char	*start;
+	char		*d, *w;
 
 	if (rfc822_peek(lx) == '[') {
 		start = lx->p;
@@ -61,7 +63,13 @@ domain(struct rfc822_lex *lx)
 			lx->p++;
 		return arena_strndup(lx->a, start, (size_t)(lx->p - start));
 	}
-	return rfc822_atom(lx, 1);
+	if ((d = rfc822_atom(lx, 1)) == NULL)
+		return NULL;
+	lx->comment = NULL;	/* one before the domain names nothing */
+	while ((d[strlen(d) - 1] == '.' || rfc822_peek(lx) == '.') &&
+	    (w = rfc822_atom(lx, 1)) != NULL)
+		d = arena_printf(lx->a, "%s%s", d, w);
+	return d;
 }
 
 static struct address *
@@ -169,6 +177,12 @@ address_parse(const char *s, size_t len, struct arena *a)
 			continue;
 		}
 		words = phrase(&lx, " ");
+		if (rfc822_peek(&lx) == '@' && words != NULL) {
+			/* The words were a local part: read again, joined
+			 * without spaces outside quotes ("john doe"@x). */
+			lx.p = before;
+			words = phrase(&lx, "");
+		}
 		if (rfc822_peek(&lx) == ':' && !in_group) {
 			lx.p++;
 			*tail = addr_new(a, NULL, NULL, words != NULL ? words :
@@ -177,15 +191,6 @@ address_parse(const char *s, size_t len, struct arena *a)
 			tail = &(*tail)->next;
 			in_group = 1;
 			continue;
-		}
-		/* Before "@" the words were a local part: no spaces. */
-		if (rfc822_peek(&lx) == '@' && words != NULL) {
-			char	*w = words, *o = words;
-
-			for (; *w != '\0'; w++)
-				if (*w != ' ')
-					*o++ = *w;
-			*o = '\0';
 		}
 		if ((ad = mailbox(&lx, words)) != NULL) {
 			*tail = ad;
@@ -221,6 +226,7 @@ envelope_parse(const char *hdr, size_t len, struct arena *a)
 	};
 	int			 seen[10] = { 0 };
 	size_t			 i;
+	char			*v;
 
 	rfc822_fields_begin(&it, hdr, len);
 	while (rfc822_fields_next(&it, &f)) {
@@ -233,10 +239,12 @@ envelope_parse(const char *hdr, size_t len, struct arena *a)
 			continue;
 		if (strs[i] != NULL)
 			*strs[i] = rfc822_unfold(f.raw, f.rawlen, a);
-		else
-			*addrs[i] = address_parse(f.raw, f.rawlen >
-			    LIMIT_HEADER_VALUE ? LIMIT_HEADER_VALUE : f.rawlen,
-			    a);
+		else {
+			/* Unfolded first: a quoted string or comment left
+			 * open must not carry the line end into a name. */
+			v = rfc822_unfold(f.raw, f.rawlen, a);
+			*addrs[i] = address_parse(v, strlen(v), a);
+		}
 	}
 	/* RFC 9051 7.5.2: Sender and Reply-To default to From. */
 	if (env->sender == NULL)

@@ -45,25 +45,44 @@ next_line(const struct mparse *mp, size_t pos)
 }
 
 /* Whether the line at pos is a boundary: the index in mp->bnd of the
- * innermost that matches, or -1; *close_r for "--boundary--". */
+ * longest that matches (the innermost of equal ones), or -1; *close_r for
+ * "--boundary--". The longest, as Dovecot: an inner boundary "ab" must
+ * not end an outer "abc" multipart's parts (RFC 2046 5.1.1 forbids such
+ * prefixes; a message that has them is read the useful way). */
 static int
 boundary_at(const struct mparse *mp, size_t pos, int *close_r)
 {
 	const char	*p = mp->d + pos;
 	size_t		 left = mp->len - pos, bl;
-	int		 i;
+	int		 i, best = -1;
 
 	if (left < 2 || p[0] != '-' || p[1] != '-')
 		return -1;
 	for (i = mp->nbnd - 1; i >= 0; i--) {
 		bl = mp->bndlen[i];
-		if (left - 2 >= bl && memcmp(p + 2, mp->bnd[i], bl) == 0) {
-			*close_r = left - 2 - bl >= 2 && p[2 + bl] == '-' &&
-			    p[3 + bl] == '-';
-			return i;
-		}
+		if (left - 2 >= bl && memcmp(p + 2, mp->bnd[i], bl) == 0 &&
+		    (best == -1 || bl > mp->bndlen[best]))
+			best = i;
 	}
-	return -1;
+	if (best != -1) {
+		bl = mp->bndlen[best];
+		*close_r = left - 2 - bl >= 2 && p[2 + bl] == '-' &&
+		    p[3 + bl] == '-';
+	}
+	return best;
+}
+
+/* The length of boundary bnd if the line at pos starts with "--" bnd,
+ * else 0. */
+static size_t
+own_boundary_at(const struct mparse *mp, size_t pos, const char *bnd)
+{
+	size_t	bl = strlen(bnd);
+
+	if (bl == 0 || mp->len - pos < bl + 2 || mp->d[pos] != '-' ||
+	    mp->d[pos + 1] != '-' || memcmp(mp->d + pos + 2, bnd, bl) != 0)
+		return 0;
+	return bl;
 }
 
 /* The end of a body that a boundary line at pos ends: without the line
@@ -161,16 +180,18 @@ params_parse(struct rfc822_lex *lx, struct arena *a)
 	const char		*name, *value;
 	int			 ext, best;
 
-	while (rfc822_peek(lx) == ';') {
+	while (rfc822_peek(lx) != -1) {
+		if (*lx->p != ';') {
+			/* garbage after a value ("type=text/html"): skip to
+			 * the next parameter, as Dovecot does */
+			lx->p++;
+			continue;
+		}
 		lx->p++;
 		if ((name = rfc822_token(lx)) == NULL)
 			name = "";
-		if (rfc822_peek(lx) != '=') {
-			if (*name == '\0' && rfc822_peek(lx) != ';' &&
-			    lx->p < lx->end)
-				lx->p++;	/* garbage: skip a byte */
-			continue;
-		}
+		if (rfc822_peek(lx) != '=')
+			continue;	/* no value: dropped */
 		lx->p++;
 		if (rfc822_peek(lx) == '"')
 			value = rfc822_quoted(lx);
@@ -408,7 +429,7 @@ parse_part(struct mparse *mp, struct mime_part *part, size_t pos, int depth,
 	struct mime_part	*child;
 	const char		*bnd;
 	size_t			 end, hend, bend, floor;
-	int			 close;
+	int			 close, i;
 
 	part->hdr_off = pos;
 	/* The header ends at an empty line, or at a boundary. */
@@ -422,7 +443,6 @@ parse_part(struct mparse *mp, struct mime_part *part, size_t pos, int depth,
 			break;
 	}
 	part->hdr_len = hend - pos;
-	count(mp->d + pos, part->hdr_len, &part->hdr_size, NULL);
 	part->body_off = hend;
 	floor = hend;
 	if (in_digest) {
@@ -446,6 +466,16 @@ parse_part(struct mparse *mp, struct mime_part *part, size_t pos, int depth,
 	}
 
 	bnd = mime_param_get(part->params, "boundary");
+	/* A part that ends at a boundary right after its header: the line
+	 * end before the boundary is the boundary's (RFC 2046 5.1.1), even
+	 * when it ends the header ("--b\n\n--b": an empty part). Not when
+	 * the line is the part's own first boundary, as long as the outer
+	 * one it matches. */
+	if (hend < mp->len && (i = boundary_at(mp, hend, &close)) != -1 &&
+	    !(strcasecmp(part->type, "multipart") == 0 && bnd != NULL &&
+	    own_boundary_at(mp, hend, bnd) >= mp->bndlen[i]))
+		part->hdr_len = body_end(mp, pos, hend) - pos;
+	count(mp->d + pos, part->hdr_len, &part->hdr_size, NULL);
 	if (strcasecmp(part->type, "multipart") == 0) {
 		part->is_multipart = 1;
 		if (bnd != NULL && *bnd != '\0' && depth < LIMIT_MIME_DEPTH &&

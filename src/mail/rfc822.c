@@ -119,7 +119,9 @@ rfc822_skip_cfws(struct rfc822_lex *lx)
 				depth++;
 			else if (*lx->p == ')' && --depth == 0)
 				break;
-			c[o++] = *lx->p;
+			/* folding: RFC 5322 2.2.3 unfolds by removing CRLF */
+			if (*lx->p != '\r' && *lx->p != '\n')
+				c[o++] = *lx->p;
 		}
 		if (lx->p < lx->end)
 			lx->p++;
@@ -178,6 +180,8 @@ rfc822_quoted(struct rfc822_lex *lx)
 	for (; lx->p < lx->end && *lx->p != '"'; lx->p++) {
 		if (*lx->p == '\\' && lx->p + 1 < lx->end)
 			lx->p++;
+		else if (*lx->p == '\r' || *lx->p == '\n')
+			continue;	/* folding (RFC 5322 2.2.3) */
 		out[o++] = *lx->p;
 	}
 	if (lx->p < lx->end)

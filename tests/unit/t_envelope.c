@@ -1,0 +1,191 @@
+/*
+ * t_envelope.c: address lists (RFC 5322 3.4 and its obsolete forms, with
+ * the garbage real mail holds) to ENVELOPE's (name adl mailbox host)
+ * lists, and the envelope of a header.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "envelope.h"
+#include "test.h"
+
+static struct arena	*a;
+
+static void
+nstr(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		(void)buf_adds(b, "NIL");
+	else
+		(void)buf_printf(b, "\"%s\"", s);
+}
+
+/* (name adl mailbox host)... as one string; "NIL" for no address. */
+static const char *
+dump(const struct address *ad)
+{
+	static struct buf	b;
+
+	buf_free(&b);
+	buf_init(&b, 1 << 20);
+	if (ad == NULL)
+		(void)buf_adds(&b, "NIL");
+	for (; ad != NULL; ad = ad->next) {
+		(void)buf_addc(&b, '(');
+		nstr(&b, ad->name);
+		(void)buf_addc(&b, ' ');
+		nstr(&b, ad->adl);
+		(void)buf_addc(&b, ' ');
+		nstr(&b, ad->mailbox);
+		(void)buf_addc(&b, ' ');
+		nstr(&b, ad->host);
+		(void)buf_addc(&b, ')');
+	}
+	return b.data;
+}
+
+static const struct {
+	const char	*in;
+	const char	*want;
+} cases[] = {
+	{ "a@b.c", "(NIL NIL \"a\" \"b.c\")" },
+	{ "  Alice  Example <alice@example.com>",
+	  "(\"Alice Example\" NIL \"alice\" \"example.com\")" },
+	{ "\"Doe, John\" <jd@x.y>, j@x.y",
+	  "(\"Doe, John\" NIL \"jd\" \"x.y\")(NIL NIL \"j\" \"x.y\")" },
+	{ "\"a \\\"q\\\" \\\\ b\" <q@x>", "(\"a \"q\" \\ b\" NIL \"q\" \"x\")" },
+	/* a comment after a bare address names it */
+	{ "a@b.c (Alice)", "(\"Alice\" NIL \"a\" \"b.c\")" },
+	{ "(lead) Bob (mid) <bob@b.c> (trail)",
+	  "(\"Bob\" NIL \"bob\" \"b.c\")" },
+	{ "local(c)@(d)dom.ain", "(NIL NIL \"local\" \"dom.ain\")" },
+	/* routes */
+	{ "<@r1.net,@r2.net:u@b.c>",
+	  "(NIL \"@r1.net,@r2.net\" \"u\" \"b.c\")" },
+	{ "Name <@r1:u@b.c>", "(\"Name\" \"@r1\" \"u\" \"b.c\")" },
+	/* quoted local parts keep their spaces, dots stay */
+	{ "\"john doe\"@b.c", "(NIL NIL \"john doe\" \"b.c\")" },
+	{ "john.\"q\".doe@b.c", "(NIL NIL \"john.q.doe\" \"b.c\")" },
+	{ "john . doe @ b . c", "(NIL NIL \"john.doe\" \"b.c\")" },
+	{ "x@[192.168.0.1]", "(NIL NIL \"x\" \"[192.168.0.1]\")" },
+	/* groups */
+	{ "Friends: a@b.c, \"Two\" <t@b.c>;",
+	  "(NIL NIL \"Friends\" NIL)(NIL NIL \"a\" \"b.c\")"
+	  "(\"Two\" NIL \"t\" \"b.c\")(NIL NIL NIL NIL)" },
+	{ "undisclosed-recipients:;",
+	  "(NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL)" },
+	{ "G: a@b.c", "(NIL NIL \"G\" NIL)(NIL NIL \"a\" \"b.c\")"
+	  "(NIL NIL NIL NIL)" },
+	{ "A:;, B: x@y;", "(NIL NIL \"A\" NIL)(NIL NIL NIL NIL)"
+	  "(NIL NIL \"B\" NIL)(NIL NIL \"x\" \"y\")(NIL NIL NIL NIL)" },
+	/* missing parts */
+	{ "nodomain", "(NIL NIL \"nodomain\" \"MISSING_DOMAIN\")" },
+	{ "user@", "(NIL NIL \"user\" \"MISSING_DOMAIN\")" },
+	{ "@host", "(NIL NIL \"MISSING_MAILBOX\" \"host\")" },
+	{ "<>", "(NIL NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\")" },
+	{ "Name <>", "(\"Name\" NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\")" },
+	/* nothing */
+	{ "", "NIL" },
+	{ " , ,, ", "NIL" },
+	{ "(only a comment)", "NIL" },
+	/* folded, CRLF: no line end reaches a string */
+	{ "a@b.c,\r\n c@d.e", "(NIL NIL \"a\" \"b.c\")(NIL NIL \"c\" \"d.e\")" },
+	{ "\"Long\r\n Name\" <n@x>", "(\"Long Name\" NIL \"n\" \"x\")" },
+	/* garbage goes on to what follows */
+	{ "<no-close@b.c, x@y", "(NIL NIL \"no-close\" \"b.c\")" },
+	{ "a@b@c", "(NIL NIL \"a\" \"b\")(NIL NIL \"MISSING_MAILBOX\" \"c\")" },
+	/* 8-bit bytes are atom characters; encoded words stay raw */
+	{ "Ren\xe9 <r@b.c>", "(\"Ren\xe9\" NIL \"r\" \"b.c\")" },
+	{ "=?UTF-8?Q?J=C3=BCrgen?= <j@b.c>",
+	  "(\"=?UTF-8?Q?J=C3=BCrgen?=\" NIL \"j\" \"b.c\")" },
+};
+
+static void
+test_addresses(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		arena_reset(a);
+		CHECK_STR(dump(address_parse(cases[i].in, strlen(cases[i].in),
+		    a)), cases[i].want);
+	}
+}
+
+/* Every prefix of every case, and some bytes alone: never a crash, and
+ * never a CR or LF in a string. */
+static void
+test_prefixes(void)
+{
+	static const char	 junk[] = "<>\"()\\@,;:[] \r\n\t\x80";
+	const struct address	*ad;
+	char			 s[2];
+	size_t			 i, n, bad = 0;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (n = 0; n <= strlen(cases[i].in); n++) {
+			arena_reset(a);
+			for (ad = address_parse(cases[i].in, n, a); ad != NULL;
+			    ad = ad->next)
+				if ((ad->name != NULL && strpbrk(ad->name,
+				    "\r\n") != NULL) || (ad->mailbox != NULL &&
+				    strpbrk(ad->mailbox, "\r\n") != NULL))
+					bad++;
+		}
+	for (i = 0; i < sizeof(junk) - 1; i++) {
+		s[0] = junk[i];
+		arena_reset(a);
+		(void)address_parse(s, 1, a);
+	}
+	CHECK_INT(bad, 0);
+}
+
+static void
+test_envelope(void)
+{
+	static const char	 hdr[] =
+	    "Date: Mon, 1 Jan 2024 10:00:00 +0000\n"
+	    "Subject: first\n second line\n"
+	    "Subject: ignored\n"
+	    "From: a@b.c\n"
+	    "Reply-To:\n"
+	    "To: x@y.z,\n z@y.z\n"
+	    "Message-ID:  <id@b.c>  \n"
+	    "In-Reply-To: <p@b.c>\n"
+	    "\n"
+	    "To: body@not.header\n";
+	struct envelope		*env;
+
+	arena_reset(a);
+	env = envelope_parse(hdr, sizeof(hdr) - 1, a);
+	CHECK_STR(env->date, "Mon, 1 Jan 2024 10:00:00 +0000");
+	CHECK_STR(env->subject, "first second line");
+	CHECK_STR(dump(env->from), "(NIL NIL \"a\" \"b.c\")");
+	/* RFC 9051 7.5.2: Sender, and an empty Reply-To, default to From */
+	CHECK(env->sender == env->from);
+	CHECK(env->reply_to == env->from);
+	CHECK_STR(dump(env->to),
+	    "(NIL NIL \"x\" \"y.z\")(NIL NIL \"z\" \"y.z\")");
+	CHECK(env->cc == NULL && env->bcc == NULL);
+	CHECK_STR(env->message_id, "<id@b.c>");
+	CHECK_STR(env->in_reply_to, "<p@b.c>");
+
+	arena_reset(a);
+	env = envelope_parse("", 0, a);
+	CHECK(env->date == NULL && env->subject == NULL &&
+	    env->from == NULL && env->sender == NULL && env->to == NULL &&
+	    env->message_id == NULL);
+}
+
+int
+main(void)
+{
+	a = arena_new(64UL * 1024 * 1024);
+	test_addresses();
+	test_prefixes();
+	test_envelope();
+	arena_free(&a);
+	return test_done("t_envelope");
+}
