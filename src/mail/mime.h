@@ -9,9 +9,10 @@
  * Limits (mdlimits.h): LIMIT_MIME_DEPTH levels of nesting and
  * LIMIT_MIME_PARTS parts; past them a part is not split further: a
  * multipart gets one empty text/plain child (as one whose boundary never
- * appears does, the way Dovecot answers) and the enclosed message of a
- * message/rfc822 part is a single leaf. Nothing is lost: the bytes stay in
- * the part's body.
+ * appears does) and a message/rfc822 part becomes an opaque
+ * application/octet-stream leaf. Nothing is lost: the bytes stay in the
+ * part's body. (Dovecot cuts one level earlier and merges parts past its
+ * limit into the last one: tests/mime/DIFFERENCES.md.)
  */
 #ifndef MDIMAPD_MIME_H
 #define MDIMAPD_MIME_H
