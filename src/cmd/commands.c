@@ -39,6 +39,8 @@ const struct command command_table[] = {
 	{ "LSUB",	ST_LOGGEDIN,	0,	NULL,		cmd_lsub, NULL },
 	{ "NAMESPACE",	ST_LOGGEDIN,	0,	"NAMESPACE",	cmd_namespace, NULL },
 	{ "STATUS",	ST_LOGGEDIN,	0,	NULL,		cmd_status, NULL },
+	{ "COMPRESS",	ST_LOGGEDIN,	0,	"COMPRESS=DEFLATE", cmd_compress,
+	    NULL },
 	{ NULL,		0,		0,	NULL,		NULL,		NULL },
 };
 
