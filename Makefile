@@ -30,7 +30,7 @@ BSD_LIBS	:= $(shell $(PKG_CONFIG) --libs libbsd-overlay 2>/dev/null)
 ALL_CFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(HARDEN) $(BSD_CFLAGS) \
 		  -iquote src -iquote src/lib -iquote src/imap -iquote src/mail -iquote src/store -iquote src/cmd $(CFLAGS)
 ALL_LDFLAGS	= -pie -Wl,-z,relro,-z,now $(LDFLAGS)
-LIBS		= $(BSD_LIBS) -lcrypt
+LIBS		= $(BSD_LIBS) -lcrypt -lz
 
 LIB_SRCS	:= $(sort $(wildcard src/lib/*.c src/imap/*.c src/mail/*.c \
 		   src/store/*.c src/cmd/*.c) $(filter-out src/main.c, $(wildcard src/*.c)))
@@ -51,6 +51,9 @@ $(B)/.deps:
 	@printf '#include <crypt.h>\nint main(void){return crypt_rn==0;}\n' | \
 	    $(CC) -x c -o /dev/null - -lcrypt 2>/dev/null || \
 	    { echo "mdimapd: libcrypt not found: apt-get install libcrypt-dev" >&2; exit 1; }
+	@printf '#include <zlib.h>\nint main(void){return zlibVersion()==0;}\n' | \
+	    $(CC) -x c -o /dev/null - -lz 2>/dev/null || \
+	    { echo "mdimapd: zlib not found: apt-get install zlib1g-dev" >&2; exit 1; }
 	@mkdir -p $(B) && touch $@
 
 $(B)/%.o: %.c $(HDRS) | $(B)/.deps

@@ -46,6 +46,8 @@ const struct command command_table[] = {
 	{ "GETQUOTA",	ST_LOGGEDIN,	0,	"QUOTA",	cmd_getquota, NULL },
 	{ "GETQUOTAROOT", ST_LOGGEDIN,	0,	NULL,		cmd_getquotaroot, NULL },
 	{ "SETQUOTA",	ST_LOGGEDIN,	0,	NULL,		cmd_setquota, NULL },
+	{ "COMPRESS",	ST_LOGGEDIN,	0,	"COMPRESS=DEFLATE", cmd_compress,
+	    NULL },
 	{ NULL,		0,		0,	NULL,		NULL,		NULL },
 };
 

@@ -61,6 +61,7 @@ void	cmd_thread(struct session *, struct imap_arg *);
 void	cmd_append(struct session *, struct imap_arg *);
 void	append_literal(struct session *);
 void	cmd_idle(struct session *, struct imap_arg *);
+void	cmd_compress(struct session *, struct imap_arg *);
 /* cmd_mailbox.c */
 void	cmd_create(struct session *, struct imap_arg *);
 void	cmd_delete(struct session *, struct imap_arg *);

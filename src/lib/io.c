@@ -7,6 +7,13 @@
  * returns EINTR) of LIMIT_WRITE_TIMEOUT. We do not make fd 1 non-blocking:
  * under inetd it is the same open file as fd 0, and in a shell pipeline it
  * may be shared with other programs.
+ *
+ * After COMPRESS (RFC 4978), every byte both ways goes through deflate.c:
+ * what is read is compressed input, inflated into inbuf no more than inbuf
+ * holds at a time, so everything above io (line and literal limits,
+ * timeouts) sees the inflated bytes as it would see plain ones; output is
+ * compressed, and each flush ends with a sync flush, so a response never
+ * waits inside zlib while we wait for the client.
  */
 #include <errno.h>
 #include <poll.h>
@@ -19,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "deflate.h"
 #include "io.h"
 #include "mdlimits.h"
 #include "log.h"
@@ -38,6 +46,9 @@ static void		(*close_hook)(const char *);
 static int		 out_dead;
 static time_t		 deadline;	/* 0: none */
 static volatile sig_atomic_t write_timedout;
+static struct deflate	*zs;		/* after COMPRESS: the streams */
+static struct deflate	*zs_ready;	/* io_compress_prepare()d */
+static int		 zs_unflushed;	/* compressed without a flush */
 
 static void
 alarm_handler(int sig)
@@ -95,15 +106,12 @@ io_exit(const char *reason, int status)
 	exit(status);
 }
 
+/* Write all of p; the alarm is set by the caller (io_send). */
 static void
-io_write_all(const char *p, size_t n)
+io_write_raw(const char *p, size_t n)
 {
 	ssize_t	w;
 
-	if (out_dead)
-		return;
-	write_timedout = 0;
-	alarm((unsigned)config.write_timeout);
 	while (n > 0) {
 		w = write(out_fd, p, n);
 		if (w == -1 && errno == EINTR && !write_timedout)
@@ -120,15 +128,30 @@ io_write_all(const char *p, size_t n)
 		n -= (size_t)w;
 		bytes_out += (uint64_t)w;
 	}
+}
+
+/* Send p as it is, or compressed (flush: to the end of what was given). */
+static void
+io_send(const char *p, size_t n, int flush)
+{
+	if (out_dead)
+		return;
+	write_timedout = 0;
+	alarm((unsigned)config.write_timeout);
+	if (zs != NULL) {
+		deflate_write(zs, p, n, flush, io_write_raw);
+		zs_unflushed = !flush;
+	} else
+		io_write_raw(p, n);
 	alarm(0);
 }
 
 void
 io_flush(void)
 {
-	if (out_len == 0)
+	if (out_len == 0 && !zs_unflushed)
 		return;
-	io_write_all(outbuf, out_len);
+	io_send(outbuf, out_len, 1);
 	out_len = 0;
 }
 
@@ -137,7 +160,7 @@ io_write(const void *p, size_t n)
 {
 	if (n >= OUT_SIZE) {
 		io_flush();
-		io_write_all(p, n);
+		io_send(p, n, 0);
 		return;
 	}
 	if (out_len + n > OUT_SIZE)
@@ -177,16 +200,27 @@ io_printf(const char *fmt, ...)
 	free(big);
 }
 
+/* "* BYE text", log reason, exit: io's own ends of the session. */
 static void
-io_fill(void)
+io_bye(const char *text, const char *reason, int status)
+{
+	io_printf("* BYE %s\r\n", text);
+	io_exit(reason, status);
+}
+
+/*
+ * Wait for input within the idle limit and the deadline, and read what
+ * there is into p (size > 0): never returns 0 bytes. A timeout ends the
+ * session with BYE, EOF and read errors end it.
+ */
+static size_t
+io_read(char *p, size_t size)
 {
 	struct pollfd	pfd;
 	ssize_t		r;
 	time_t		now;
 	int		n, timeout;
 
-	io_flush();
-	in_off = in_len = 0;
 	for (;;) {
 		pfd.fd = in_fd;
 		pfd.events = POLLIN;
@@ -202,32 +236,77 @@ io_fill(void)
 			continue;
 		if (n == -1)
 			fatal("poll");
-		if (n == 0) {
-			io_printf("* BYE %s\r\n", idle_bye);
-			io_exit("idle timeout", 0);
-		}
-		r = read(in_fd, inbuf, sizeof(inbuf));
+		if (n == 0)
+			io_bye(idle_bye, "idle timeout", 0);
+		r = read(in_fd, p, size);
 		if (r == -1 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (r == 0)
 			io_exit("EOF", 0);
 		if (r == -1)
 			io_exit("read error", 0);
-		in_len = (size_t)r;
 		bytes_in += (uint64_t)r;
+		return (size_t)r;
+	}
+}
+
+/* After COMPRESS, with inbuf empty: inflate into it what the compressed
+ * input held gives (0: it needs more). A corrupt stream ends the
+ * session. */
+static size_t
+io_inflate(void)
+{
+	long	n;
+
+	in_off = in_len = 0;
+	if ((n = deflate_read(zs, inbuf, sizeof(inbuf))) == -1) {
+		log_warnx("compressed input: %s", deflate_error(zs));
+		io_bye("Invalid compressed data", "compression error", 1);
+	}
+	in_len = (size_t)n;
+	return in_len;
+}
+
+/* Read compressed input from fd 0 (waiting as io_read does). */
+static void
+io_read_compressed(void)
+{
+	char	*p;
+	size_t	 size;
+
+	p = deflate_space(zs, &size);
+	if (size == 0)
+		fatalx("io_read_compressed: no room");
+	deflate_added(zs, io_read(p, size));
+}
+
+static void
+io_fill(void)
+{
+	io_flush();
+	in_off = in_len = 0;
+	if (zs == NULL) {
+		in_len = io_read(inbuf, sizeof(inbuf));
 		return;
 	}
+	while (io_inflate() == 0)
+		io_read_compressed();
 }
 
 int
 io_wait(int extra_fd, int timeout_ms)
 {
 	struct pollfd	pfd[2];
+	struct timespec	t0, t1;
+	long		left;
 	int		n;
 
 	if (in_off != in_len)
 		return 1;
+	if (zs != NULL && io_inflate() > 0)
+		return 1;
 	io_flush();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		pfd[0].fd = in_fd;
 		pfd[0].events = POLLIN;
@@ -242,9 +321,24 @@ io_wait(int extra_fd, int timeout_ms)
 			fatal("poll");
 		if (n == 0)
 			return 0;
-		if (pfd[0].revents != 0)
+		if (pfd[0].revents == 0)
+			return 2;
+		if (zs == NULL)
 			return 1;	/* data, EOF or error: io_peek tells */
-		return 2;
+		/* Compressed input counts once it inflates to something
+		 * (an empty flush does not); EOF and errors end here. */
+		io_read_compressed();
+		if (io_inflate() > 0)
+			return 1;
+		if (timeout_ms < 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		left = timeout_ms - ((long)(t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			return 0;
+		timeout_ms = (int)left;
+		t0 = t1;
 	}
 }
 
@@ -301,6 +395,41 @@ io_prefeed(const char *p, size_t n)
 	memcpy(inbuf, p, n);
 	in_off = 0;
 	in_len = n;
+}
+
+int
+io_compress_prepare(void)
+{
+	if (zs_ready == NULL && zs == NULL)
+		zs_ready = deflate_new();
+	return zs_ready != NULL ? 0 : -1;
+}
+
+void
+io_compress_start(void)
+{
+	char	*p;
+	size_t	 size, n = in_len - in_off;
+
+	if (zs_ready == NULL || zs != NULL)
+		fatalx("io_compress_start: not prepared");
+	/* RFC 4978 3: compressed from right after the CRLF of the OK. */
+	io_flush();
+	zs = zs_ready;
+	zs_ready = NULL;
+	/* What the client sent after COMPRESS is compressed already. */
+	p = deflate_space(zs, &size);
+	if (n > size)
+		fatalx("io_compress_start: %zu bytes pending", n);
+	memcpy(p, inbuf + in_off, n);
+	deflate_added(zs, n);
+	in_off = in_len = 0;
+}
+
+int
+io_compressing(void)
+{
+	return zs != NULL;
 }
 
 size_t

@@ -7,6 +7,12 @@
  *
  * fd 0 may be a socket, a pipe, a terminal or a regular file: it is only
  * ever poll()ed and read() in blocking mode.
+ *
+ * After io_compress_start() (COMPRESS=DEFLATE, RFC 4978) both directions
+ * are raw deflate; everything below works on the inflated input and
+ * uncompressed output as before, and io_bytes_in/out count the bytes on
+ * the wire. A corrupt compressed stream ends the session ("* BYE", reason
+ * "compression error", status 1).
  */
 #ifndef MDIMAPD_IO_H
 #define MDIMAPD_IO_H
@@ -49,6 +55,14 @@ void	io_printf(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	io_flush(void);
 /* Flush, call the close hook with reason, exit with status. */
 void	io_exit(const char *reason, int status) __attribute__((noreturn));
+
+/* COMPRESS: get zlib's streams ready (0), or -1 when there is no memory
+ * for them; then, once the tagged OK is written, start: output written so
+ * far is flushed as it is, and input already buffered past the command is
+ * taken as compressed. */
+int	io_compress_prepare(void);
+void	io_compress_start(void);
+int	io_compressing(void);
 
 uint64_t io_bytes_in(void);
 uint64_t io_bytes_out(void);
