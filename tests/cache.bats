@@ -143,3 +143,36 @@ PY
 	run fetch_all
 	expect "$ANSWER"
 }
+
+@test "cache: HEADER.FIELDS of kept fields, SORT and THREAD read the kept header fields on a later session" {
+	hf='b FETCH 1:* (BODY.PEEK[HEADER.FIELDS (From SUBJECT)])'
+	printf 'a EXAMINE INBOX\n%s\n' "$hf" | session >"$TESTDIR/first"
+	grep -c '^[12] H ' "$MD/mdimapd-cache" | grep -qx 2
+	# Forge the kept subject of message 2 (the sum made right): a
+	# later FETCH and SORT must answer from the cache.
+	perl -0pi -e 's/Subject: two/Subject: aaa/' "$MD/mdimapd-cache"
+	python3 - "$MD/mdimapd-cache" <<'PY'
+import sys
+def fnv(b):
+    h = 0x811c9dc5
+    for c in b:
+        h ^= c; h = (h * 0x01000193) & 0xffffffff
+    return h
+p = sys.argv[1]; d = open(p, 'rb').read(); i = d.index(b'\n') + 1; out = d[:i]
+while i < len(d):
+    j = d.index(b'\n', i); hdr = d[i:j].split(b' '); n = int(hdr[4])
+    val = d[j + 1:j + 1 + n]; hdr[3] = b'%08x' % fnv(val)
+    out += b' '.join(hdr) + b'\n' + val + b'\n'; i = j + 2 + n
+open(p, 'wb').write(out)
+PY
+	run session <<EOF
+a EXAMINE INBOX
+$hf
+c SORT (SUBJECT) UTF-8 ALL
+d FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT X-NOT-KEPT)])
+EOF
+	echo "$output" | grep -qx 'Subject: aaa'
+	echo "$output" | grep -qx '\* SORT 2 1'
+	# a field the cache does not keep: read from the file
+	echo "$output" | grep -qx 'Subject: two'
+}

@@ -30,6 +30,7 @@
 #include "commands.h"
 #include "decode.h"
 #include "flags.h"
+#include "hdrcache.h"
 #include "header.h"
 #include "imapdate.h"
 #include "io.h"
@@ -132,9 +133,17 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	struct mime_part *root = NULL;
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
 	int		 need_map = f->need_parse, need_body = 0, opts;
+	int		 hdr_put = 0;
 
+	if (f->ma == NULL)
+		f->ma = arena_new(LIMIT_ARENA);
+	arena_reset(f->ma);
 	for (i = 0; i < f->n; i++) {
-		switch (f->items[i].type) {
+		struct fetch_item *it = &f->items[i];
+		const char	*v;
+
+		cv[i] = NULL;
+		switch (it->type) {
 		case F_SIZE:
 			need_size = 1;
 			break;
@@ -142,6 +151,17 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			need_date = 1;
 			break;
 		case F_BODY:
+			/* HEADER.FIELDS of fields the cache keeps: from it,
+			 * without the file, when it has them. */
+			if (it->sec == SEC_FIELDS && it->npart == 0 &&
+			    !(msg->state & MSG_GONE) &&
+			    hdrcache_covers(it->names, it->nnames)) {
+				if ((v = hdrcache_get(s, idx, &cl[i])) != NULL) {
+					cv[i] = arena_strndup(f->ma, v, cl[i]);
+					break;
+				}
+				hdr_put = 1;
+			}
 			need_size = need_body = 1;
 			break;
 		default:
@@ -149,13 +169,10 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		}
 	}
 	/* What the cache has of ENVELOPE, BODY and BODYSTRUCTURE. */
-	if (f->ma != NULL)
-		arena_reset(f->ma);
 	for (i = 0; i < f->n; i++) {
 		enum fetch_type ft = f->items[i].type;
 		const char	*v;
 
-		cv[i] = NULL;
 		if (ft != F_ENVELOPE && ft != F_BODYSTRUCTURE &&
 		    ft != F_BODYSTRUCTURE_NOEXT)
 			continue;
@@ -190,6 +207,8 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		close(fd);
 		return 2;
 	}
+	if (hdr_put)
+		hdrcache_put(s, idx, hdr.data != NULL ? hdr.data : "", hdr.len);
 	if (need_map) {
 		if ((map = msg_map(fd, &maplen)) == NULL) {
 			log_warn("%s: UID %u", m->name, msg->uid);
@@ -306,7 +325,15 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			fetch_binary_write(s, it, map, root);
 			break;
 		case F_BODY:
-			if (it->npart > 0 || it->sec == SEC_MIME)
+			if (cv[i] != NULL) {
+				struct buf	cached;
+
+				memset(&cached, 0, sizeof(cached));
+				cached.data = (char *)(uintptr_t)cv[i];
+				cached.len = cl[i];
+				fetch_body_write(s, it, -1, 0, &cached, 0,
+				    msg->uid);
+			} else if (it->npart > 0 || it->sec == SEC_MIME)
 				fetch_section_write(s, it, map, root);
 			else
 				fetch_body_write(s, it, fd, vsize, &hdr, hdr_raw,
@@ -357,8 +384,6 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	}
 	if (s->uid_cmd)
 		f.want_uid = 1;
-	if (f.parsed || f.need_parse)
-		f.ma = arena_new(LIMIT_ARENA);
 	if (msgset_get(s, args, &idx, &n) == -1)
 		return;
 	for (i = 0; i < n; i++)

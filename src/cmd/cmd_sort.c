@@ -18,11 +18,13 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "cache.h"
 #include "casemap.h"
 #include "commands.h"
 #include "decode.h"
 #include "envelope.h"
 #include "fetch.h"
+#include "hdrcache.h"
 #include "io.h"
 #include "log.h"
 #include "maildir.h"
@@ -67,21 +69,32 @@ struct hdr {
 	int		 ok;
 };
 
+/* The fields SORT and THREAD read are all among those the cache keeps:
+ * from it when it has them, else from the file (and then kept). */
 static int
-hdr_read(struct maildir *m, size_t idx, struct hdr *h)
+hdr_read(struct session *s, size_t idx, struct hdr *h)
 {
-	uint64_t	raw;
-	int		fd;
+	const char	*v;
+	uint64_t	 raw;
+	size_t		 len;
+	int		 fd;
 
 	buf_reset(&h->b);
 	h->ok = 0;
-	if ((fd = maildir_open_msg(m, idx)) == -1)
+	if ((v = hdrcache_get(s, idx, &len)) != NULL) {
+		if (buf_add(&h->b, v, len) == -1)
+			return -1;
+		h->ok = 1;
+		return 0;
+	}
+	if ((fd = maildir_open_msg(s->sel, idx)) == -1)
 		return -1;
 	if (fetch_read_header(fd, &h->b, &raw) == -1) {
 		close(fd);
 		return -1;
 	}
 	close(fd);
+	hdrcache_put(s, idx, h->b.data != NULL ? h->b.data : "", h->b.len);
 	h->ok = 1;
 	return 0;
 }
@@ -291,7 +304,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 				need_hdr = 1;
 		h.ok = 0;
 		if (need_hdr)
-			(void)hdr_read(m, idx, &h);	/* gone: keys empty */
+			(void)hdr_read(s, idx, &h);	/* gone: keys empty */
 		for (j = 0; j < nc; j++) {
 			struct sortkey_val *v = &vals[i * nc + j];
 
@@ -341,6 +354,8 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	}
 	session_send_line(s);
 	arena_free(&sa);
+	if (s->cache != NULL)
+		cache_flush(s->cache);
 	session_ok(s, NULL, "Sort completed.");
 	return;
 bad:
@@ -384,7 +399,7 @@ cmd_thread(struct session *s, struct imap_arg *args)
 	for (i = 0; i < n; i++) {
 		size_t	idx = found[i];
 
-		(void)hdr_read(m, idx, &h);	/* gone: no fields */
+		(void)hdr_read(s, idx, &h);	/* gone: no fields */
 		tm[i].id = number(s, idx);
 		tm[i].date = sent_date(sa, m, idx, &h);
 		tm[i].subject = subject_key(sa, &h, &tm[i].subject_len,
@@ -417,5 +432,7 @@ cmd_thread(struct session *s, struct imap_arg *args)
 	session_send_line(s);
 	buf_free(&out);
 	arena_free(&sa);
+	if (s->cache != NULL)
+		cache_flush(s->cache);
 	session_ok(s, NULL, "Thread completed.");
 }

@@ -43,7 +43,7 @@
 /* Records waiting for a write are written when they reach this. */
 #define CACHE_PENDING_MAX	(4 * 1024 * 1024)
 /* Fields a message can have records for (cache.h). */
-#define CACHE_FIELDS		4
+#define CACHE_FIELDS		5
 /* Longest header line of a record. */
 #define CACHE_HEADER_MAX	80
 

@@ -25,7 +25,19 @@ enum cache_field {
 	CACHE_BODYSTRUCTURE = 'B',
 	CACHE_BODY = 'b',		/* BODY (no extension data) */
 	CACHE_VSIZE = 'W',		/* RFC822.SIZE, decimal */
+	CACHE_HEADER = 'H',		/* the fields CACHE_HEADER_FIELDS */
 };
+
+/*
+ * The header fields CACHE_HEADER keeps (their lines, CRLF, in the
+ * message's order, then the empty line): what clients ask for in
+ * HEADER.FIELDS lists, and what SEARCH, SORT and THREAD read.
+ */
+#define CACHE_HEADER_FIELDS \
+	"BCC", "CC", "CONTENT-TYPE", "DATE", "FROM", "IMPORTANCE", \
+	"IN-REPLY-TO", "LIST-ID", "LIST-POST", "MESSAGE-ID", "NEWSGROUPS", \
+	"PRIORITY", "REFERENCES", "REPLY-TO", "SENDER", "SUBJECT", "TO", \
+	"X-PRIORITY"
 
 struct maildir;
 struct cache;
