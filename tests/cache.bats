@@ -144,7 +144,7 @@ PY
 	expect "$ANSWER"
 }
 
-@test "cache: HEADER.FIELDS of kept fields, SORT and THREAD read the kept header fields on a later session" {
+@test "cache: HEADER.FIELDS of kept fields, SEARCH, SORT and THREAD read the kept header fields on a later session" {
 	hf='b FETCH 1:* (BODY.PEEK[HEADER.FIELDS (From SUBJECT)])'
 	printf 'a EXAMINE INBOX\n%s\n' "$hf" | session >"$TESTDIR/first"
 	grep -c '^[12] H ' "$MD/mdimapd-cache" | grep -qx 2
@@ -170,9 +170,15 @@ a EXAMINE INBOX
 $hf
 c SORT (SUBJECT) UTF-8 ALL
 d FETCH 2 (BODY.PEEK[HEADER.FIELDS (SUBJECT X-NOT-KEPT)])
+e SEARCH SUBJECT aaa
+f SEARCH SUBJECT aaa BODY two
 EOF
 	echo "$output" | grep -qx 'Subject: aaa'
 	echo "$output" | grep -qx '\* SORT 2 1'
 	# a field the cache does not keep: read from the file
 	echo "$output" | grep -qx 'Subject: two'
+	# a search of kept fields only answers from the cache; with BODY it
+	# reads the file (where the subject is "two")
+	echo "$output" | grep -qx '\* SEARCH 2'
+	echo "$output" | grep -qx '\* SEARCH'
 }

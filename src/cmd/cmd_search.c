@@ -17,7 +17,9 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "cache.h"
 #include "commands.h"
+#include "hdrcache.h"
 #include "io.h"
 #include "log.h"
 #include "maildir.h"
@@ -41,6 +43,7 @@ struct sctx {
 	struct maildir		*m;
 	size_t			 idx;
 	struct search_msg	*sm;	/* NULL: the file is not read */
+	int			 hdr_only;	/* cached header fields do */
 	int			 have_date;
 	long			 date_day;
 };
@@ -170,6 +173,8 @@ match(struct sctx *c, const struct skey *root, struct search_text *t,
     size_t idx)
 {
 	struct search_msg	sm;
+	const char		*v;
+	size_t			len;
 	int			r;
 
 	c->idx = idx;
@@ -177,8 +182,15 @@ match(struct sctx *c, const struct skey *root, struct search_text *t,
 	c->have_date = 0;
 	if ((r = eval(c, root)) != UNK)
 		return r;
-	if (search_msg_open(t, c->m, idx, &sm) == -1)
-		return -1;
+	if (c->hdr_only && (v = hdrcache_get(c->s, idx, &len)) != NULL)
+		search_msg_header_only(t, &sm, v, len);
+	else {
+		if (search_msg_open(t, c->m, idx, &sm) == -1)
+			return -1;
+		if (c->hdr_only)
+			hdrcache_put(c->s, idx, sm.data != NULL ? sm.data : "",
+			    sm.hdrlen);
+	}
 	c->sm = &sm;
 	search_msg_header(t, &sm);
 	if ((r = eval(c, root)) == UNK) {
@@ -334,6 +346,7 @@ search_run(struct session *s, struct search_cmd *cmd, size_t **found_r,
 	c.s = s;
 	c.m = m;
 	t = search_text_new(s->cmd_arena, cmd);
+	c.hdr_only = search_text_header_only(t, hdrcache_covers);
 	found = arena_reallocarray(s->cmd_arena, NULL, 0, m->n + 1,
 	    sizeof(*found));
 	for (i = 0; i < m->n; i++) {
@@ -347,6 +360,8 @@ search_run(struct session *s, struct search_cmd *cmd, size_t **found_r,
 		}
 	}
 	search_text_free(t);
+	if (s->cache != NULL)
+		cache_flush(s->cache);
 	*found_r = found;
 	*n_r = n;
 	return failed ? -1 : 0;

@@ -28,6 +28,7 @@ struct search_msg {
 	int		 hdr_done;	/* header keys and date known */
 	int		 body_done;	/* body and text keys known */
 	long		 sent_day;	/* Date:'s day in its zone; 0 if none */
+	int		 mapped;	/* data is the file, mapped */
 	signed char	*res;		/* per text key: -1 unknown, 0, 1 */
 };
 
@@ -40,6 +41,14 @@ void		 search_text_free(struct search_text *);
 int		 search_msg_open(struct search_text *, struct maildir *,
 		    size_t idx, struct search_msg *);
 void		 search_msg_close(struct search_msg *);
+/* Whether the program reads nothing but header fields that covers()
+ * accepts (the cached ones, hdrcache.h). */
+int		 search_text_header_only(const struct search_text *,
+		    int (*covers)(const char *const *, size_t));
+/* Start on a message whose header fields are given (hdr[0..len), CRLF,
+ * ending with the empty line) instead of its file. */
+void		 search_msg_header_only(struct search_text *,
+		    struct search_msg *, const char *hdr, size_t len);
 /* Settle the header keys (and the sent date), then the body ones. */
 void		 search_msg_header(struct search_text *, struct search_msg *);
 void		 search_msg_body(struct search_text *, struct search_msg *);

@@ -166,6 +166,7 @@ search_msg_open(struct search_text *t, struct maildir *m, size_t idx,
 		}
 		sm->data = p;
 		sm->size = (size_t)st.st_size;
+		sm->mapped = 1;
 	}
 	close(fd);
 	sm->hdrlen = header_end(sm->data != NULL ? sm->data : "", sm->size,
@@ -176,9 +177,38 @@ search_msg_open(struct search_text *t, struct maildir *m, size_t idx,
 void
 search_msg_close(struct search_msg *sm)
 {
-	if (sm->data != NULL)
+	if (sm->data != NULL && sm->mapped)
 		(void)munmap((void *)(uintptr_t)sm->data, sm->size);
 	sm->data = NULL;
+	sm->mapped = 0;
+}
+
+int
+search_text_header_only(const struct search_text *t,
+    int (*covers)(const char *const *, size_t))
+{
+	static const char *const date[] = { "date" };
+	unsigned	i;
+
+	if (t->want_date && !covers(date, 1))
+		return 0;
+	for (i = 0; i < t->n; i++)
+		if (t->keys[i]->type != SK_HEADER ||
+		    !covers(&t->keys[i]->field, 1))
+			return 0;
+	return 1;
+}
+
+void
+search_msg_header_only(struct search_text *t, struct search_msg *sm,
+    const char *hdr, size_t len)
+{
+	memset(sm, 0, sizeof(*sm));
+	sm->res = t->res;
+	memset(sm->res, -1, t->n + 1);
+	arena_reset(t->msg_arena);
+	sm->data = len > 0 ? hdr : NULL;
+	sm->size = sm->hdrlen = len;
 }
 
 /*
