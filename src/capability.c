@@ -33,6 +33,8 @@ static const struct extension extension_table[] = {
 	{ "SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 */
 	{ "CREATE-SPECIAL-USE",	ST_LOGGEDIN,	0 },	/* RFC 6154 3 */
 	{ "STATUS=SIZE",	ST_LOGGEDIN,	0 },	/* RFC 8438 */
+	{ "CONDSTORE",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.1 */
+	{ "QRESYNC",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.2 */
 	{ NULL,			0,		0 },
 };
 

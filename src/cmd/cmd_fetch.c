@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "commands.h"
 #include "arena.h"
+#include "condstore.h"
 #include "flags.h"
 #include "header.h"
 #include "imapdate.h"
@@ -36,6 +37,7 @@ enum fetch_type {
 	F_INTERNALDATE,
 	F_SIZE,
 	F_BODY,
+	F_MODSEQ,	/* RFC 7162 3.1.4.2 (cmd_condstore.c) */
 };
 
 /* Sections of the whole message (RFC 9051 6.4.5); MIME part numbers need
@@ -81,6 +83,25 @@ fetch_add(struct fetch *f, enum fetch_type t)
 	memset(&f->items[f->n], 0, sizeof(f->items[0]));
 	f->items[f->n++].type = t;
 	return 0;
+}
+
+/* MODSEQ asked for, or (for CHANGEDSINCE, a \Seen set with CONDSTORE)
+ * added at the end (RFC 7162 3.1.4.1). */
+static int
+fetch_has_modseq(const struct fetch *f)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->items[i].type == F_MODSEQ)
+			return 1;
+	return 0;
+}
+
+static int
+fetch_want_modseq(struct fetch *f)
+{
+	return fetch_has_modseq(f) ? 0 : fetch_add(f, F_MODSEQ);
 }
 
 static int
@@ -247,6 +268,8 @@ parse_item(struct fetch *f, const char *s, const char **err)
 		return fetch_add(f, F_INTERNALDATE);
 	if (strcasecmp(s, "RFC822.SIZE") == 0)
 		return fetch_add(f, F_SIZE);
+	if (strcasecmp(s, "MODSEQ") == 0)
+		return fetch_add(f, F_MODSEQ);
 	if (strcasecmp(s, "FAST") == 0)
 		return fetch_add(f, F_FLAGS) == 0 &&
 		    fetch_add(f, F_INTERNALDATE) == 0 &&
@@ -458,6 +481,8 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			;
 		if (i == f->n)
 			(void)fetch_add(f, F_FLAGS);
+		if (condstore_seen(s, idx) && fetch_want_modseq(f) == 0)
+			f->want_uid |= (s->enabled & ENABLED_QRESYNC) != 0;
 	}
 	(void)buf_printf(b, "* %zu FETCH (", idx + 1);
 	if (f->want_uid) {
@@ -490,6 +515,10 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		case F_BODY:
 			body_write(s, it, fd, vsize, &hdr, hdr_raw, msg->uid);
 			break;
+		case F_MODSEQ:
+			(void)buf_printf(b, "MODSEQ (%llu)",
+			    (unsigned long long)msg->modseq);
+			break;
 		}
 	}
 	if (fd != -1)
@@ -504,6 +533,7 @@ void
 cmd_fetch(struct session *s, struct imap_arg *args)
 {
 	struct fetch	 f;
+	struct fetch_mods fm;
 	struct imap_arg	*items, *a;
 	const char	*str, *err;
 	size_t		*idx, n, i, nitems;
@@ -511,7 +541,8 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 
 	memset(&f, 0, sizeof(f));
 	f.a = s->cmd_arena;
-	if (args == NULL || args->next == NULL || args->next->next != NULL) {
+	if (args == NULL || args->next == NULL || (args->next->next != NULL &&
+	    args->next->next->next != NULL)) {
 		session_bad(s, NULL, "FETCH needs a message set and items");
 		return;
 	}
@@ -533,10 +564,23 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	}
 	if (s->uid_cmd)
 		f.want_uid = 1;
+	memset(&fm, 0, sizeof(fm));
+	if (args->next->next != NULL && fetch_mods_parse(s, args->next->next,
+	    &fm) == -1)
+		return;
+	if (fm.changedsince && fetch_want_modseq(&f) == -1) {
+		session_bad(s, NULL, "Too many FETCH items");
+		return;
+	}
+	if (fetch_has_modseq(&f) && condstore_need(s) == -1)
+		return;
 	if (msgset_get(s, args, &idx, &n) == -1)
 		return;
+	if (fm.vanished)
+		fetch_mods_vanished(s, args, fm.since);
 	for (i = 0; i < n; i++)
-		if ((r = fetch_one(s, &f, idx[i])) > missing)
+		if ((!fm.changedsince || s->sel->msgs[idx[i]].modseq >
+		    fm.since) && (r = fetch_one(s, &f, idx[i])) > missing)
 			missing = r;
 	if (missing == 2)
 		session_no(s, "SERVERBUG", "Some messages could not be read, "

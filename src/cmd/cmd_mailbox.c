@@ -22,6 +22,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "commands.h"
+#include "condstore.h"
 #include "log.h"
 #include "mailbox.h"
 #include "maildir.h"
@@ -37,6 +38,7 @@
 #define SI_UIDVALIDITY	0x08
 #define SI_UNSEEN	0x10
 #define SI_SIZE		0x20
+#define SI_HIGHESTMODSEQ 0x40
 
 static const struct {
 	const char	*name;
@@ -47,6 +49,7 @@ static const struct {
 	{ "UIDNEXT",	 SI_UIDNEXT },
 	{ "UIDVALIDITY", SI_UIDVALIDITY },
 	{ "UNSEEN",	 SI_UNSEEN },
+	{ "HIGHESTMODSEQ", SI_HIGHESTMODSEQ },	/* RFC 7162 3.1.7 */
 	{ "SIZE",	 SI_SIZE },
 };
 #define NSTATUS_ITEMS	(sizeof(status_items) / sizeof(status_items[0]))
@@ -382,6 +385,9 @@ status_items_parse(struct session *s, struct imap_arg *list, unsigned *r)
 		}
 		*r |= status_items[i].bit;
 	}
+	/* RFC 7162 3.1: a CONDSTORE enabling command */
+	if (*r & SI_HIGHESTMODSEQ)
+		condstore_enable(s);
 	return 0;
 }
 
@@ -401,7 +407,8 @@ status_send(struct session *s, const char *name, int raw, unsigned items,
 	v[2] = st->uidnext;
 	v[3] = st->uidvalidity;
 	v[4] = st->unseen;
-	v[5] = st->size;
+	v[5] = st->highestmodseq;
+	v[6] = st->size;
 	(void)buf_adds(b, "* STATUS ");
 	if (raw)
 		resp_astring(b, name, strlen(name),

@@ -88,6 +88,14 @@
 /* Keywords per folder: the letters a..z of a Maildir file name. */
 #define LIMIT_KEYWORDS		26
 
+/* Expunge history kept for QRESYNC (RFC 7162 3.2.5, 5.3), in ranges of
+ * UIDs with the modseq of their expunge, per folder (16 bytes each in
+ * memory, about 25 in mdimapd-state). Past it the older half is summarised
+ * into one modseq (the "E" of the file's header): a client asking about
+ * changes since before it is told every UID it may know that is not in the
+ * folder, which RFC 7162 3.2.5.2 and 3.2.6 allow. */
+#define LIMIT_EXPUNGE_HISTORY	10000
+
 /* Data memory of one process (RLIMIT_DATA), in MiB: setting memory_limit. */
 #define LIMIT_MEMORY_MB		512
 
