@@ -295,3 +295,161 @@ EOF
 	diff -u <(echo "$output" | sed "$strip") \
 	    <(sed '/^c OK/,/^e OK/{/^c OK/!d}; /^f OK/,$d' "$TESTDIR/m" | sed "$strip")
 }
+
+@test "after ENABLE QRESYNC: VANISHED for EXPUNGE, UID EXPUNGE, MOVE and another session's expunges; held back during FETCH with a lower HIGHESTMODSEQ; others' flag changes with UID and MODSEQ" {
+	fixture
+	mkfolder Dest
+	run drive A,B <<'EOF'
+A a ENABLE QRESYNC
+A b SELECT INBOX
+B a SELECT INBOX
+A c STORE 1 +FLAGS.SILENT (\Deleted)
+A d EXPUNGE
+A e UID STORE 5 +FLAGS.SILENT (\Deleted)
+A f UID EXPUNGE 4:5
+A g MOVE 1 Dest
+B b NOOP
+B c STORE 1 +FLAGS (\Flagged)
+! mv "$MD/cur/1700000004.M1P1Q1.host:2," "$MD/cur/1700000004.M1P1Q1.host:2,S"
+B d STORE 2 +FLAGS.SILENT (\Deleted)
+B e EXPUNGE
+A h FETCH 1 (FLAGS)
+A i NOOP
+A j STATUS INBOX (HIGHESTMODSEQ)
+A k CLOSE
+EOF
+	output=$(echo "$output" | grep '^A: ' | sed '1,/^A: b OK/d')
+	# the modseq a client may resume from while 4's expunge is held back:
+	# not below the flag change it was told of, below the expunge
+	m3=$(echo "$output" | sed -n 's/^A: \* 1 FETCH (UID 3 MODSEQ (\([0-9]*\)).*/\1/p')
+	held=$(echo "$output" | sed -n 's/^A: \* OK \[HIGHESTMODSEQ \([0-9]*\)\] Highest/\1/p')
+	after=$(echo "$output" | sed -n 's/^A: \* STATUS INBOX (HIGHESTMODSEQ \([0-9]*\))/\1/p')
+	[ "$held" -ge "$m3" ]
+	[ "$held" -lt "$after" ]
+	output=$(echo "$output" | sed 's/^\(A: \* OK \[HIGHESTMODSEQ\) [0-9]*/\1 H/' | modnorm)
+	expect "A: * 1 FETCH (UID 1 MODSEQ (M1))
+A: c OK Store completed.
+A: * VANISHED 1
+A: d OK [HIGHESTMODSEQ M2] Expunge completed.
+A: * 4 FETCH (UID 5 MODSEQ (M3))
+A: e OK Store completed.
+A: * VANISHED 5
+A: f OK [HIGHESTMODSEQ M4] Expunge completed.
+A: * OK [COPYUID UV1 2 1] Moved UIDs.
+A: * VANISHED 2
+A: g OK Move completed.
+A: * 1 FETCH (FLAGS ())
+A: * 1 FETCH (UID 3 MODSEQ (M5) FLAGS (\\Flagged))
+A: * OK [HIGHESTMODSEQ H] Highest
+A: h OK Fetch completed.
+A: * VANISHED 4
+A: i OK NOOP completed.
+A: * STATUS INBOX (HIGHESTMODSEQ M6)
+A: j OK Status completed.
+A: k OK Close completed."
+}
+
+@test "another program renames a file (flags): its MODSEQ grows, CONDSTORE sessions are told with MODSEQ" {
+	fixture
+	run drive A <<'EOF'
+A a SELECT INBOX (CONDSTORE)
+! mv "$MD/cur/1700000003.M1P1Q1.host:2," "$MD/cur/1700000003.M1P1Q1.host:2,RS"
+A b NOOP
+A c UID FETCH 3 (MODSEQ)
+! mv "$MD/cur/1700000003.M1P1Q1.host:2,RS" "$MD/cur/1700000003.M1P1Q1.host:2,R"
+A d UID FETCH 3 (FLAGS)
+A e FETCH 1:5 (FLAGS) (CHANGEDSINCE 1)
+EOF
+	output=$(echo "$output" | sed -n '/HIGHESTMODSEQ/,$p' | modnorm)
+	expect "A: * OK [HIGHESTMODSEQ M1] Highest
+A: a OK [READ-WRITE] Select completed.
+A: * 3 FETCH (MODSEQ (M2) FLAGS (\\Answered \\Seen))
+A: b OK NOOP completed.
+A: * 3 FETCH (UID 3 MODSEQ (M2))
+A: c OK Fetch completed.
+A: * 3 FETCH (UID 3 FLAGS (\\Answered \\Seen))
+A: * 3 FETCH (UID 3 MODSEQ (M3) FLAGS (\\Answered))
+A: d OK Fetch completed.
+A: * 1 FETCH (FLAGS () MODSEQ (M1))
+A: * 2 FETCH (FLAGS () MODSEQ (M1))
+A: * 3 FETCH (FLAGS (\\Answered) MODSEQ (M3))
+A: * 4 FETCH (FLAGS () MODSEQ (M1))
+A: * 5 FETCH (FLAGS () MODSEQ (M1))
+A: e OK Fetch completed."
+}
+
+# history N: a folder with UIDs 1, 100, 200, UIDNEXT 30000, and N expunge
+# records X 5, 7, 9... at modseqs 1000001, 1000002...; then a session reads
+# it (and summarises what is past LIMIT_EXPUNGE_HISTORY).
+history() {
+	store_setup
+	for i in 1 2 3; do
+		putmsg "cur/170000000$i.M1P1Q1.host:2," "Message-ID: <m$i@test>\n\n$i\n"
+	done
+	printf '3 V1234 N30000 G0123456789abcdef0123456789abcdef\n1 :1700000001.M1P1Q1.host\n100 :1700000002.M1P1Q1.host\n200 :1700000003.M1P1Q1.host\n' >"$MD/dovecot-uidlist"
+	{
+		echo 'mdimapd-state 1 V1234 H1 E1000000'
+		printf '%s 999999 -\n' 1 100 200
+		awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "X %d %d\n", 5 + 2 * i, 1000001 + i }'
+	} >"$MD/mdimapd-state"
+	fix_owner
+}
+
+@test "expunge history: kept whole up to LIMIT_EXPUNGE_HISTORY (10000) ranges, the older half summarised past it" {
+	history 10000
+	run session <<'EOF'
+a ENABLE QRESYNC
+b SELECT INBOX (QRESYNC (1234 1009997))
+c UID FETCH 1:* (UID) (CHANGEDSINCE 1000000 VANISHED)
+d UID FETCH 1:* (UID) (CHANGEDSINCE 999999 VANISHED)
+EOF
+	echo "$output" | grep -q '^\* VANISHED (EARLIER) 19999,20001,20003$'
+	# all 10,000, each by itself
+	[ "$(echo "$output" | sed -n '/^b OK/,/^c OK/p' | grep '^\* VANISHED' | tr ',' '\n' | wc -l)" = 10000 ]
+	# below the floor E: every UID that is not there
+	echo "$output" | sed -n '/^c OK/,$p' | grep -qx '\* VANISHED (EARLIER) 2:99,101:199,201:29999'
+
+	history 10001
+	run session <<'EOF'
+a ENABLE QRESYNC
+b SELECT INBOX (QRESYNC (1234 1005000))
+c SELECT INBOX (QRESYNC (1234 1004999 1:29999 (1:3 1,100,200)))
+d SELECT INBOX (QRESYNC (1234 1004999 1:29999 (1:3 1,100,201)))
+e SELECT INBOX (QRESYNC (1234 1004999 1:29999))
+EOF
+	# after the floor: exact
+	[ "$(echo "$output" | sed -n '/^a OK/,/^b OK/p' | grep '^\* VANISHED' | tr ',' '\n' | wc -l)" = 5001 ]
+	echo "$output" | sed -n '/^a OK/,/^b OK/p' | grep -q '^\* VANISHED (EARLIER) 10005,'
+	# before it: what is not there, from the last UID the client's
+	# sequence numbers match (RFC 7162 3.2.5.2)
+	echo "$output" | sed -n '/^b OK/,/^c OK/p' | grep -qx '\* VANISHED (EARLIER) 201:29999'
+	echo "$output" | sed -n '/^c OK/,/^d OK/p' | grep -qx '\* VANISHED (EARLIER) 101:199,201:29999'
+	echo "$output" | sed -n '/^d OK/,/^e OK/p' | grep -qx '\* VANISHED (EARLIER) 2:99,101:199,201:29999'
+	# the file was rewritten with the floor and the newer half
+	head -1 "$MD/mdimapd-state" | grep -qx 'mdimapd-state 1 V1234 H[0-9]* E1005000'
+	[ "$(grep -c '^X ' "$MD/mdimapd-state")" = 5001 ]
+}
+
+@test "a folder whose state cannot be written: NOMODSEQ, MODSEQ things BAD, EXPUNGE not VANISHED" {
+	fixture
+	rm "$MD/mdimapd-state"
+	chmod 555 "$MD"
+	run session <<'EOF'
+a ENABLE QRESYNC
+b SELECT INBOX
+c FETCH 1 (MODSEQ)
+d FETCH 1 (FLAGS) (CHANGEDSINCE 1)
+e STORE 1 (UNCHANGEDSINCE 1) +FLAGS (\Seen)
+f STATUS INBOX (HIGHESTMODSEQ)
+EOF
+	chmod 755 "$MD"
+	output=$(echo "$output" | sed -n '/UIDNEXT/,$p')
+	expect "* OK [UIDNEXT 6] Predicted next UID
+* OK [NOMODSEQ] No permanent modsequences
+b OK [READ-WRITE] Select completed.
+c BAD Mailbox doesn't support mod-sequences
+d BAD Mailbox doesn't support mod-sequences
+e BAD Mailbox doesn't support mod-sequences
+* STATUS INBOX (HIGHESTMODSEQ 0)
+f OK Status completed."
+}
