@@ -927,7 +927,7 @@ d OK Status completed.
 e OK Status completed.'
 }
 
-@test "STATUS: failures; DELETED and HIGHESTMODSEQ are not supported yet (BAD)" {
+@test "STATUS: failures; DELETED and MAILBOXID are not supported yet (BAD)" {
 	setup_maildir
 	mkfolder Foo.Bar
 	run session <<'EOF'
@@ -935,7 +935,7 @@ a STATUS nothere (MESSAGES)
 b STATUS Foo (MESSAGES)
 c STATUS a..b (MESSAGES)
 d STATUS INBOX (DELETED)
-e STATUS INBOX (HIGHESTMODSEQ)
+e STATUS INBOX (MAILBOXID)
 f STATUS INBOX (FOO)
 g STATUS INBOX ()
 h STATUS INBOX MESSAGES
@@ -948,7 +948,7 @@ EOF
 b NO [NONEXISTENT] Mailbox doesn'"'"'t exist: Foo
 c NO [CANNOT] Invalid mailbox name: Has adjacent hierarchy separators
 d BAD Unknown status item: DELETED
-e BAD Unknown status item: HIGHESTMODSEQ
+e BAD Unknown status item: MAILBOXID
 f BAD Unknown status item: FOO
 g BAD Status items must be a non-empty list
 h BAD Status items must be a non-empty list
