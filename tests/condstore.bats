@@ -430,7 +430,7 @@ EOF
 	[ "$(grep -c '^X ' "$MD/mdimapd-state")" = 5001 ]
 }
 
-@test "a folder whose state cannot be written: NOMODSEQ, MODSEQ things BAD, EXPUNGE not VANISHED" {
+@test "a folder whose state cannot be written: NOMODSEQ, MODSEQ things BAD, STATUS HIGHESTMODSEQ 0" {
 	fixture
 	rm "$MD/mdimapd-state"
 	chmod 555 "$MD"

@@ -459,9 +459,11 @@ modseq_sync(struct maildir *m)
 		    (unsigned long long)mod);
 		ms->lines++;
 	}
-	memmove(ms->orphans, ms->orphans + due,
-	    (ms->norphans - due) * sizeof(*ms->orphans));
-	ms->norphans -= due;
+	if (due > 0) {
+		memmove(ms->orphans, ms->orphans + due,
+		    (ms->norphans - due) * sizeof(*ms->orphans));
+		ms->norphans -= due;
+	}
 	for (i = 0; i < m->n; i++) {
 		struct mmsg *msg = &m->msgs[i];
 
