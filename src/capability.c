@@ -45,6 +45,8 @@ static const struct extension extension_table[] = {
 	{ "QUOTA=RES-MESSAGE",	ST_LOGGEDIN,	0 },
 	{ "ESEARCH",		ST_LOGGEDIN,	0 },	/* RFC 4731 */
 	{ "SEARCHRES",		ST_LOGGEDIN,	0 },	/* RFC 5182 */
+	{ "CONDSTORE",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.1 */
+	{ "QRESYNC",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.2 */
 	{ NULL,			0,		0 },
 };
 

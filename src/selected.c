@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "condstore.h"
 #include "flags.h"
 #include "log.h"
 #include "cache.h"
@@ -120,6 +121,41 @@ session_report_keywords(struct session *s)
 	}
 }
 
+/* "* VANISHED uids" for the messages gone from the view (their expunges
+ * are recorded by the sync that found them). */
+static void
+report_vanished(struct session *s)
+{
+	struct maildir	*m = s->sel;
+	struct buf	*b = session_out(s);
+	size_t		 i, j;
+	int		 first = 1;
+
+	for (i = 0; i < m->n; i = j) {
+		if (!(m->msgs[i].state & MSG_GONE)) {
+			j = i + 1;
+			continue;
+		}
+		/* a run of gone messages: consecutive UIDs make a range */
+		for (j = i + 1; j < m->n && (m->msgs[j].state & MSG_GONE) &&
+		    m->msgs[j].uid == m->msgs[j - 1].uid + 1; j++)
+			;
+		if (b->len > 64 * 1024) {
+			session_send_line(s);
+			first = 1;
+		}
+		(void)buf_adds(b, first ? "* VANISHED " : ",");
+		first = 0;
+		if (j - i == 1)
+			(void)buf_printf(b, "%u", m->msgs[i].uid);
+		else
+			(void)buf_printf(b, "%u:%u", m->msgs[i].uid,
+			    m->msgs[j - 1].uid);
+	}
+	if (!first)
+		session_send_line(s);
+}
+
 void
 session_report(struct session *s)
 {
@@ -139,12 +175,19 @@ session_report(struct session *s)
 	may_expunge = s->cmd == NULL || !(s->cmd->flags & CMD_NO_EXPUNGE) ||
 	    s->uid_cmd;
 	if (may_expunge && m->gone > 0) {
-		/* From the top down, each number is right as it is sent. */
-		for (i = m->n; i-- > 0;)
-			if (m->msgs[i].state & MSG_GONE) {
-				session_untagged(s, "%zu EXPUNGE", i + 1);
+		if ((s->enabled & ENABLED_QRESYNC) && !s->nomodseq)
+			report_vanished(s);	/* RFC 7162 3.2.10.2 */
+		else {
+			/* From the top down, each number is right as it is
+			 * sent. */
+			for (i = m->n; i-- > 0;)
+				if (m->msgs[i].state & MSG_GONE)
+					session_untagged(s, "%zu EXPUNGE",
+					    i + 1);
+		}
+		for (i = 0; i < m->n; i++)
+			if (m->msgs[i].state & MSG_GONE)
 				expunged++;
-			}
 		maildir_purge_gone(m);
 		s->exists -= expunged;
 	}
@@ -154,14 +197,17 @@ session_report(struct session *s)
 		    (m->msgs[i].state & MSG_GONE))
 			continue;
 		b = session_out(s);
-		(void)buf_printf(b, "* %zu FETCH (", i + 1);
-		if (s->uid_cmd)
-			(void)buf_printf(b, "UID %u ", m->msgs[i].uid);
+		condstore_fetch_open(s, b, i);
 		(void)buf_adds(b, "FLAGS ");
 		flags_write(b, m, &m->msgs[i]);
 		(void)buf_addc(b, ')');
 		session_send_line(s);
 	}
+	/* RFC 7162 6: expunges held back (and FETCH responses may have
+	 * carried higher modseqs): the modseq a client may resume from. */
+	if (m->gone > 0 && (s->enabled & ENABLED_QRESYNC) && !s->nomodseq)
+		session_untagged(s, "OK [HIGHESTMODSEQ %llu] Highest",
+		    (unsigned long long)modseq_highest(m));
 	maildir_clear_changed(m);
 	if (m->n != s->exists) {
 		session_untagged(s, "%zu EXISTS", m->n);
@@ -188,10 +234,12 @@ session_unselect(struct session *s, int expunge)
 	s->sel_dirname = NULL;
 	s->state = STATE_AUTH;
 	s->exists = s->recent = 0;
+	s->nomodseq = 0;
 }
 
 int
-session_select(struct session *s, const char *name, int readonly)
+session_select(struct session *s, const char *name, int readonly,
+    const struct select_params *p)
 {
 	char		 dir[512], title[128];
 	struct maildir	*m;
@@ -233,5 +281,6 @@ session_select(struct session *s, const char *name, int readonly)
 	session_untagged(s, "OK [UIDVALIDITY %u] UIDs valid", m->uidvalidity);
 	session_untagged(s, "OK [UIDNEXT %u] Predicted next UID",
 	    maildir_uidnext(m));
+	select_params_report(s, p);
 	return 0;
 }

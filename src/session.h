@@ -37,9 +37,11 @@ enum session_state {
 
 /* What ENABLE has turned on (RFC 5161); see cmd_enable. */
 #define ENABLED_UTF8	0x01
-/* IMAP4rev2 (RFC 9051): nothing turns it on yet. When it is on, SEARCH
- * answers with ESEARCH even without RETURN (cmd_search.c, one place). */
-#define ENABLED_IMAP4REV2 0x02
+#define ENABLED_CONDSTORE 0x02	/* RFC 7162 3.1 */
+#define ENABLED_QRESYNC	0x04	/* RFC 7162 3.2.3: VANISHED for EXPUNGE */
+/* IMAP4rev2 (RFC 9051): SEARCH answers with ESEARCH even without RETURN
+ * (cmd_search.c, one place). */
+#define ENABLED_IMAP4REV2 0x08
 
 /* How the session starts (main.c decides). */
 enum session_mode {
@@ -77,6 +79,10 @@ struct session {
 	unsigned		 enabled;	/* ENABLED_* */
 	uint32_t		*searchres;	/* RFC 5182 "$": UIDs, sorted */
 	size_t			 nsearchres;
+	int			 condstore;	/* a CONDSTORE enabling command
+						 * was seen (RFC 7162 3.1) */
+	int			 nomodseq;	/* the selected folder said
+						 * NOMODSEQ (3.1.2.2) */
 	struct timespec		 started;
 	enum session_mode	 mode;
 	int			 monitor_fd;	/* MODE_CHILD */
@@ -133,8 +139,12 @@ void	session_report(struct session *);
 /* FLAGS and PERMANENTFLAGS again if the folder's keywords changed (before
  * a response that uses a new one). */
 void	session_report_keywords(struct session *);
-/* Select (readonly: EXAMINE); returns 0 or -1 with the reply sent. */
-int	session_select(struct session *, const char *name, int readonly);
+/* Select (readonly: EXAMINE), with SELECT's parameters (RFC 7162
+ * CONDSTORE, QRESYNC: cmd_condstore.c) or NULL; returns 0 or -1 with the
+ * reply sent. */
+struct select_params;
+int	session_select(struct session *, const char *name, int readonly,
+	    const struct select_params *);
 /* Close the selected mailbox (expunging when expunge is set). */
 void	session_unselect(struct session *, int expunge);
 /* The folder dir as a destination for APPEND, COPY or MOVE: the selected

@@ -927,15 +927,15 @@ d OK Status completed.
 e OK Status completed.'
 }
 
-@test "STATUS: failures; MAILBOXID and HIGHESTMODSEQ are not supported yet (BAD)" {
+@test "STATUS: failures; unknown items are BAD" {
 	setup_maildir
 	mkfolder Foo.Bar
 	run session <<'EOF'
 a STATUS nothere (MESSAGES)
 b STATUS Foo (MESSAGES)
 c STATUS a..b (MESSAGES)
-d STATUS INBOX (MAILBOXID)
-e STATUS INBOX (HIGHESTMODSEQ)
+d STATUS INBOX (FOO)
+e STATUS INBOX (MESSAGE)
 f STATUS INBOX (FOO)
 g STATUS INBOX ()
 h STATUS INBOX MESSAGES
@@ -947,8 +947,8 @@ EOF
 	expect 'a NO [NONEXISTENT] Mailbox doesn'"'"'t exist: nothere
 b NO [NONEXISTENT] Mailbox doesn'"'"'t exist: Foo
 c NO [CANNOT] Invalid mailbox name: Has adjacent hierarchy separators
-d BAD Unknown status item: MAILBOXID
-e BAD Unknown status item: HIGHESTMODSEQ
+d BAD Unknown status item: FOO
+e BAD Unknown status item: MESSAGE
 f BAD Unknown status item: FOO
 g BAD Status items must be a non-empty list
 h BAD Status items must be a non-empty list

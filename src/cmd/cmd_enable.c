@@ -11,8 +11,10 @@
 #include "parser.h"
 #include "session.h"
 
-/* What can be enabled: grows with CONDSTORE, QRESYNC, IMAP4rev2... */
+/* What can be enabled: grows with IMAP4rev2, UTF8=ACCEPT... */
 const struct enable_ext enable_table[] = {
+	{ "CONDSTORE",	ENABLED_CONDSTORE },	/* RFC 7162 3.1 */
+	{ "QRESYNC",	ENABLED_QRESYNC },	/* RFC 7162 3.2.3 */
 	{ NULL,		0 },
 };
 
@@ -44,5 +46,8 @@ cmd_enable(struct session *s, struct imap_arg *args)
 				(void)buf_adds(b, e->name);
 			}
 	session_send_line(s);
+	/* RFC 7162 3.1, 3.2.3: both are CONDSTORE enabling commands */
+	if (s->enabled & (ENABLED_CONDSTORE | ENABLED_QRESYNC))
+		s->condstore = 1;
 	session_ok(s, NULL, "ENABLE completed.");
 }

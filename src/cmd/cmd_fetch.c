@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "commands.h"
+#include "condstore.h"
 #include "decode.h"
 #include "flags.h"
 #include "hdrcache.h"
@@ -263,6 +264,8 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			;
 		if (i == f->n)
 			(void)fetch_add(f, F_FLAGS);
+		if (condstore_seen(s, idx) && fetch_want_modseq(f) == 0)
+			f->want_uid |= (s->enabled & ENABLED_QRESYNC) != 0;
 	}
 	(void)buf_printf(b, "* %zu FETCH (", idx + 1);
 	if (f->want_uid) {
@@ -324,6 +327,10 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		case F_BINARY_SIZE:
 			fetch_binary_write(s, it, map, root);
 			break;
+		case F_MODSEQ:
+			(void)buf_printf(b, "MODSEQ (%llu)",
+			    (unsigned long long)msg->modseq);
+			break;
 		case F_BODY:
 			if (cv[i] != NULL) {
 				struct buf	cached;
@@ -355,6 +362,7 @@ void
 cmd_fetch(struct session *s, struct imap_arg *args)
 {
 	struct fetch	 f;
+	struct fetch_mods fm;
 	struct imap_arg	*items, *a;
 	const char	*str, *err = "Invalid FETCH item";
 	size_t		*idx, n, i, nitems;
@@ -362,7 +370,8 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 
 	memset(&f, 0, sizeof(f));
 	f.a = s->cmd_arena;
-	if (args == NULL || args->next == NULL || args->next->next != NULL) {
+	if (args == NULL || args->next == NULL || (args->next->next != NULL &&
+	    args->next->next->next != NULL)) {
 		session_bad(s, NULL, "FETCH needs a message set and items");
 		return;
 	}
@@ -384,10 +393,23 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 	}
 	if (s->uid_cmd)
 		f.want_uid = 1;
+	memset(&fm, 0, sizeof(fm));
+	if (args->next->next != NULL && fetch_mods_parse(s, args->next->next,
+	    &fm) == -1)
+		return;
+	if (fm.changedsince && fetch_want_modseq(&f) == -1) {
+		session_bad(s, NULL, "Too many FETCH items");
+		return;
+	}
+	if (fetch_has_modseq(&f) && condstore_need(s) == -1)
+		return;
 	if (msgset_get(s, args, &idx, &n) == -1)
 		return;
+	if (fm.vanished)
+		fetch_mods_vanished(s, args, fm.since);
 	for (i = 0; i < n; i++)
-		if ((r = fetch_one(s, &f, idx[i])) > missing)
+		if ((!fm.changedsince || s->sel->msgs[idx[i]].modseq >
+		    fm.since) && (r = fetch_one(s, &f, idx[i])) > missing)
 			missing = r;
 	arena_free(&f.ma);
 	if (s->cache != NULL)

@@ -22,6 +22,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "commands.h"
+#include "condstore.h"
 #include "log.h"
 #include "mailbox.h"
 #include "maildir.h"
@@ -39,6 +40,7 @@
 #define SI_SIZE		0x20
 #define SI_DELETED	0x40	/* RFC 9208 4.1.4 */
 #define SI_DELETED_STORAGE 0x80
+#define SI_HIGHESTMODSEQ 0x100
 
 static const struct {
 	const char	*name;
@@ -49,6 +51,7 @@ static const struct {
 	{ "UIDNEXT",	 SI_UIDNEXT },
 	{ "UIDVALIDITY", SI_UIDVALIDITY },
 	{ "UNSEEN",	 SI_UNSEEN },
+	{ "HIGHESTMODSEQ", SI_HIGHESTMODSEQ },	/* RFC 7162 3.1.7 */
 	{ "SIZE",	 SI_SIZE },
 	{ "DELETED",	 SI_DELETED },
 	{ "DELETED-STORAGE", SI_DELETED_STORAGE },
@@ -386,6 +389,9 @@ status_items_parse(struct session *s, struct imap_arg *list, unsigned *r)
 		}
 		*r |= status_items[i].bit;
 	}
+	/* RFC 7162 3.1: a CONDSTORE enabling command */
+	if (*r & SI_HIGHESTMODSEQ)
+		condstore_enable(s);
 	return 0;
 }
 
@@ -405,9 +411,10 @@ status_send(struct session *s, const char *name, int raw, unsigned items,
 	v[2] = st->uidnext;
 	v[3] = st->uidvalidity;
 	v[4] = st->unseen;
-	v[5] = st->size;
-	v[6] = st->deleted;
-	v[7] = st->deleted_size;
+	v[5] = st->highestmodseq;
+	v[6] = st->size;
+	v[7] = st->deleted;
+	v[8] = st->deleted_size;
 	(void)buf_adds(b, "* STATUS ");
 	if (raw)
 		resp_astring(b, name, strlen(name),

@@ -3,11 +3,13 @@
  * (RFC 3691), CHECK, EXPUNGE and UID EXPUNGE (RFC 4315), and the UID
  * prefix that runs FETCH, STORE, COPY, MOVE, SEARCH and EXPUNGE by UID.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "arena.h"
 #include "commands.h"
+#include "condstore.h"
 #include "log.h"
 #include "maildir.h"
 #include "msgset.h"
@@ -18,15 +20,19 @@
 static void
 select_common(struct session *s, struct imap_arg *args, int readonly)
 {
-	const char	*name;
+	struct select_params	 p;
+	const char		*name;
 
-	if (args == NULL || args->next != NULL ||
-	    arg_get_astring(args, &name) == -1) {
+	if (args == NULL || arg_get_astring(args, &name) == -1) {
 		session_bad(s, NULL, "%s needs one mailbox name",
 		    readonly ? "EXAMINE" : "SELECT");
 		return;
 	}
-	if (session_select(s, name, readonly) == -1)
+	/* RFC 4466 2.1, RFC 7162 3.1.8, 3.2.5: checked before anything
+	 * changes */
+	if (select_params_parse(s, args->next, &p) == -1)
+		return;
+	if (session_select(s, name, readonly, &p) == -1)
 		return;
 	session_ok(s, readonly ? "READ-ONLY" : "READ-WRITE", "%s completed.",
 	    readonly ? "Examine" : "Select");
@@ -89,6 +95,8 @@ cmd_expunge(struct session *s, struct imap_arg *args)
 	struct seqset	 set, resolved;
 	const char	*str;
 	uint32_t	 max;
+	size_t		 before = s->sel->gone;
+	char		 code[64];
 
 	if (s->sel->readonly) {
 		session_no(s, "READ-ONLY", "Mailbox is read-only");
@@ -116,6 +124,15 @@ cmd_expunge(struct session *s, struct imap_arg *args)
 		}
 		if (maildir_expunge(s->sel, NULL, NULL) == -1)
 			log_warn("%s: expunge", s->sel->name);
+	}
+	/* RFC 7162 3.2.7, 3.2.9: with QRESYNC, the modseq after them */
+	if (s->sel->gone > before && (s->enabled & ENABLED_QRESYNC) &&
+	    !s->nomodseq) {
+		session_report(s);
+		(void)snprintf(code, sizeof(code), "HIGHESTMODSEQ %llu",
+		    (unsigned long long)modseq_highest(s->sel));
+		session_ok(s, code, "Expunge completed.");
+		return;
 	}
 	session_ok(s, NULL, "Expunge completed.");
 }

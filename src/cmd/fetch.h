@@ -27,6 +27,7 @@ enum fetch_type {
 	F_BODY,
 	F_BINARY,		/* RFC 3516 */
 	F_BINARY_SIZE,
+	F_MODSEQ,		/* RFC 7162 3.1.4.2 (cmd_condstore.c) */
 };
 
 /* Sections (RFC 9051 6.4.5), of the message or of a part. */
@@ -73,6 +74,11 @@ struct fetch {
 };
 
 int	fetch_add(struct fetch *, enum fetch_type);
+/* Whether MODSEQ is among the items; add it at the end if not (RFC 7162
+ * 3.1.4.1: CHANGEDSINCE, or \Seen set with CONDSTORE): 0, or -1 when
+ * there is no room. */
+int	fetch_has_modseq(const struct fetch *);
+int	fetch_want_modseq(struct fetch *);
 /* Parse one FETCH item (an atom as the parser gives it); -1 with *err
  * the text of the BAD. */
 int	fetch_parse_item(struct fetch *, const char *, const char **err);

@@ -23,6 +23,23 @@ fetch_add(struct fetch *f, enum fetch_type t)
 	return 0;
 }
 
+int
+fetch_has_modseq(const struct fetch *f)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->items[i].type == F_MODSEQ)
+			return 1;
+	return 0;
+}
+
+int
+fetch_want_modseq(struct fetch *f)
+{
+	return fetch_has_modseq(f) ? 0 : fetch_add(f, F_MODSEQ);
+}
+
 static int
 parsed_add(struct fetch *f, enum fetch_type t)
 {
@@ -295,6 +312,8 @@ fetch_parse_item(struct fetch *f, const char *s, const char **err)
 		return fetch_add(f, F_INTERNALDATE);
 	if (strcasecmp(s, "RFC822.SIZE") == 0)
 		return fetch_add(f, F_SIZE);
+	if (strcasecmp(s, "MODSEQ") == 0)
+		return fetch_add(f, F_MODSEQ);
 	if (strcasecmp(s, "FAST") == 0)
 		return fetch_add(f, F_FLAGS) == 0 &&
 		    fetch_add(f, F_INTERNALDATE) == 0 &&

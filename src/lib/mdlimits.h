@@ -111,6 +111,13 @@
  * line length): a longer one is not taken as an ID, so that garbage with
  * many "<" costs at most this much per "<" (src/mail/msgid.c). */
 #define LIMIT_MSGID		998
+/* Expunge history kept for QRESYNC (RFC 7162 3.2.5, 5.3), in ranges of
+ * UIDs with the modseq of their expunge, per folder (16 bytes each in
+ * memory, about 25 in mdimapd-state). Past it the older half is summarised
+ * into one modseq (the "E" of the file's header): a client asking about
+ * changes since before it is told every UID it may know that is not in the
+ * folder, which RFC 7162 3.2.5.2 and 3.2.6 allow. */
+#define LIMIT_EXPUNGE_HISTORY	10000
 
 /* Data memory of one process (RLIMIT_DATA), in MiB: setting memory_limit. */
 #define LIMIT_MEMORY_MB		512

@@ -821,6 +821,9 @@ maildir_purge_gone(struct maildir *m)
 		log_warn("%s: %s", m->name, MODSEQ_FILE);
 	for (i = o = 0; i < m->n; i++) {
 		if (m->msgs[i].state & MSG_GONE) {
+			/* not recorded (no state file): at a later sync */
+			if (!(m->msgs[i].state & MSG_X_RECORDED))
+				modseq_orphan_add(&m->ms, m->msgs[i].uid);
 			free(m->msgs[i].name);
 			continue;
 		}
@@ -894,7 +897,12 @@ ensure_uidlist(struct maildir *m)
 	} else
 		uidlist_unlock(m->dirfd, lockfd);
 	/* Read what it wrote, or what another process did meanwhile. */
-	return maildir_sync(m, NULL);
+	if (maildir_sync(m, NULL) == -1)
+		return -1;
+	/* (a sync that finds nothing changed does not get there) */
+	if (modseq_sync(m) == -1)
+		log_warn("%s: %s", m->name, MODSEQ_FILE);
+	return 0;
 }
 
 struct maildir *

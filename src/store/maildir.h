@@ -48,7 +48,8 @@ struct mmsg {
 	uint32_t	 keywords;	/* bits, see KEYWORDS_MAX */
 	char		*name;		/* current file name in new/ or cur/ */
 	uint64_t	 vsize;		/* RFC822.SIZE; 0 = not known yet */
-	uint64_t	 modseq;	/* 0: not recorded yet (modseq.c) */
+	uint64_t	 modseq;	/* RFC 7162 MODSEQ; 0: not recorded yet;
+				 * MSG_GONE: of its expunge (modseq.c) */
 	uint32_t	 rec_keywords;	/* flags as recorded with modseq */
 	uint8_t		 rec_flags;
 };
@@ -104,6 +105,7 @@ struct maildir_status {
 	uint64_t	 size;		/* sum of RFC822.SIZE */
 	uint32_t	 deleted;	/* messages with \Deleted */
 	uint64_t	 deleted_size;	/* their sizes as maildirsize counts */
+	uint64_t	 highestmodseq;	/* RFC 7162 3.1.7; 0: none kept */
 };
 
 /*

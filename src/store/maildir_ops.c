@@ -644,6 +644,7 @@ maildir_status(int rootfd, const char *dirname, unsigned want,
 	st->recent = (uint32_t)m->recent;
 	st->uidnext = maildir_uidnext(m);
 	st->uidvalidity = m->uidvalidity;
+	st->highestmodseq = modseq_highest(m);
 	for (i = 0; i < m->n; i++) {
 		if (!(m->msgs[i].flags & MF_SEEN))
 			st->unseen++;

@@ -12,6 +12,15 @@
  *
  * A new modseq is max(highest + 1, now in microseconds): if the file is
  * deleted or loses its tail in a crash, modseqs still never go back.
+ *
+ * Expunges: a message that leaves the view is recorded "X uid modseq"
+ * before the session forgets it (maildir_purge_gone). One that another
+ * program deleted while nobody watched never was in any view: its message
+ * record, read here with no message to go to, makes it an orphan, and an
+ * orphan below UIDNEXT that no expunge record covers is recorded expunged
+ * at the next write. A new file starts its history at its first modseq
+ * (the floor E: what came before is unknown), and past
+ * LIMIT_EXPUNGE_HISTORY ranges the older half is folded into the floor.
  */
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -52,11 +61,12 @@ info_write(struct buf *b, uint8_t flags, uint32_t kw)
 	free(n);
 }
 
-static void
-x_add(struct modseq_state *ms, uint32_t lo, uint32_t hi, uint64_t modseq)
+void
+modseq_x_add(struct modseq_state *ms, uint32_t lo, uint32_t hi,
+    uint64_t modseq)
 {
 	struct modseq_x	*x;
-	size_t		 ncap;
+	size_t		 ncap, i, drop;
 
 	/* Appended in modseq order; merge with the last when adjacent. */
 	if (ms->nx > 0) {
@@ -66,6 +76,16 @@ x_add(struct modseq_state *ms, uint32_t lo, uint32_t hi, uint64_t modseq)
 			x->modseq = modseq;
 			return;
 		}
+	}
+	if (ms->nx == LIMIT_EXPUNGE_HISTORY) {
+		/* Fold the older half into the floor (RFC 7162 5.3). */
+		drop = LIMIT_EXPUNGE_HISTORY / 2;
+		for (i = 0; i < drop; i++)
+			if (ms->x[i].modseq > ms->floor)
+				ms->floor = ms->x[i].modseq;
+		memmove(ms->x, ms->x + drop, (ms->nx - drop) * sizeof(*ms->x));
+		ms->nx -= drop;
+		ms->summarised = 1;
 	}
 	if (ms->nx == ms->capx) {
 		ncap = ms->capx == 0 ? 64 : ms->capx * 2;
@@ -81,9 +101,26 @@ x_add(struct modseq_state *ms, uint32_t lo, uint32_t hi, uint64_t modseq)
 }
 
 void
+modseq_orphan_add(struct modseq_state *ms, uint32_t uid)
+{
+	uint32_t	*o;
+	size_t		 ncap;
+
+	if (ms->norphans == ms->caporphans) {
+		ncap = ms->caporphans == 0 ? 16 : ms->caporphans * 2;
+		if ((o = reallocarray(ms->orphans, ncap, sizeof(*o))) == NULL)
+			fatalx("out of memory");
+		ms->orphans = o;
+		ms->caporphans = ncap;
+	}
+	ms->orphans[ms->norphans++] = uid;
+}
+
+void
 modseq_free(struct modseq_state *ms)
 {
 	free(ms->x);
+	free(ms->orphans);
 	memset(ms, 0, sizeof(*ms));
 }
 
@@ -98,8 +135,9 @@ parse_line(struct maildir *m, char *line, int *valid)
 	struct mmsg		*msg;
 
 	if (strncmp(line, "mdimapd-state ", 14) == 0) {
-		unsigned long long h;
-		if (sscanf(line + 14, "1 V%u H%llu", &v, &h) != 2) {
+		unsigned long long h, e = 0;
+		int	n = sscanf(line + 14, "1 V%u H%llu E%llu", &v, &h, &e);
+		if (n < 2) {
 			*valid = 0;	/* another version: start anew */
 			return;
 		}
@@ -107,6 +145,8 @@ parse_line(struct maildir *m, char *line, int *valid)
 		*valid = v == m->uidvalidity;
 		if (*valid && h > ms->highest)
 			ms->highest = h;
+		if (*valid && e > ms->floor)
+			ms->floor = e;
 		return;
 	}
 	if (!*valid)
@@ -120,7 +160,7 @@ parse_line(struct maildir *m, char *line, int *valid)
 		}
 		if (a == 0 || b < a || b > UINT32_MAX)
 			return;
-		x_add(ms, (uint32_t)a, (uint32_t)b, mod);
+		modseq_x_add(ms, (uint32_t)a, (uint32_t)b, mod);
 		if (mod > ms->highest)
 			ms->highest = mod;
 		return;
@@ -130,8 +170,10 @@ parse_line(struct maildir *m, char *line, int *valid)
 		return;
 	if (mod > ms->highest)
 		ms->highest = mod;
-	if ((idx = maildir_find_uid(m, (uint32_t)a)) < 0)
+	if ((idx = maildir_find_uid(m, (uint32_t)a)) < 0) {
+		modseq_orphan_add(ms, (uint32_t)a);
 		return;
+	}
 	msg = &m->msgs[idx];
 	if (mod >= msg->modseq) {
 		msg->modseq = mod;
@@ -169,6 +211,8 @@ state_read(struct maildir *m, int *valid)
 		ms->off = 0;
 		ms->lines = 0;
 		ms->nx = 0;
+		ms->floor = 0;
+		ms->summarised = 0;
 		*valid = 0;
 	} else if (st.st_size == ms->off) {
 		close(fd);
@@ -232,8 +276,9 @@ state_rewrite(struct maildir *m, uint64_t mod)
 	int			 fd, r = -1;
 
 	buf_init(&b, SIZE_MAX / 2);
-	(void)buf_printf(&b, "mdimapd-state 1 V%u H%llu\n", m->uidvalidity,
-	    (unsigned long long)mod);
+	(void)buf_printf(&b, "mdimapd-state 1 V%u H%llu E%llu\n",
+	    m->uidvalidity, (unsigned long long)mod,
+	    (unsigned long long)ms->floor);
 	for (i = 0; i < ms->nx; i++) {
 		if (ms->x[i].lo == ms->x[i].hi)
 			(void)buf_printf(&b, "X %u %llu\n", ms->x[i].lo,
@@ -267,10 +312,109 @@ state_rewrite(struct maildir *m, uint64_t mod)
 	ms->off = st.st_size;
 	ms->lines = ms->nx + m->n;
 	ms->uidvalidity = m->uidvalidity;
+	ms->summarised = 0;
 	r = 0;
 out:
 	buf_free(&b);
 	return r;
+}
+
+static int
+x_cmp(const void *a, const void *b)
+{
+	const struct modseq_x	*x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* The expunge history after since (all of it for 0), as ascending,
+ * merged UID ranges, in a new array. */
+static struct modseq_x *
+x_sorted(const struct modseq_state *ms, uint64_t since, size_t *n_r)
+{
+	struct modseq_x	*r;
+	size_t		 i, n = 0;
+
+	if ((r = reallocarray(NULL, ms->nx + 1, sizeof(*r))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < ms->nx; i++)
+		if (ms->x[i].modseq > since)
+			r[n++] = ms->x[i];
+	if (n > 1)
+		qsort(r, n, sizeof(*r), x_cmp);
+	for (i = 1, *n_r = n > 0; i < n; i++) {
+		struct modseq_x *last = &r[*n_r - 1];
+		if (r[i].lo <= last->hi || r[i].lo == last->hi + 1) {
+			if (r[i].hi > last->hi)
+				last->hi = r[i].hi;
+		} else
+			r[(*n_r)++] = r[i];
+	}
+	return r;
+}
+
+static int
+x_covers(const struct modseq_x *r, size_t n, uint32_t uid)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (r[mid].hi < uid)
+			lo = mid + 1;
+		else if (r[mid].lo > uid)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+static int
+uid_cmp(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The orphans (message records without a message in the view) that are
+ * expunges to record now: below UIDNEXT (above it they may be messages
+ * another process numbered after our listing) and not recorded yet. They
+ * are moved to the front of ms->orphans; the count is returned. Orphans
+ * that are in the view, or recorded, are dropped.
+ */
+static size_t
+orphans_due(struct maildir *m)
+{
+	struct modseq_state	*ms = &m->ms;
+	struct modseq_x		*r;
+	size_t			 i, k, due = 0, nr;
+	uint32_t		 next = maildir_uidnext(m), u;
+
+	if (ms->norphans == 0)
+		return 0;
+	qsort(ms->orphans, ms->norphans, sizeof(*ms->orphans), uid_cmp);
+	r = x_sorted(ms, 0, &nr);
+	/* due ones first, then those kept for later, each once */
+	for (i = k = 0; i < ms->norphans; i++) {
+		u = ms->orphans[i];
+		if ((k > 0 && ms->orphans[k - 1] == u) ||
+		    maildir_find_uid(m, u) >= 0 || x_covers(r, nr, u))
+			continue;
+		ms->orphans[k++] = u;
+	}
+	ms->norphans = k;
+	for (i = 0; i < k; i++) {
+		u = ms->orphans[i];
+		if (u < next) {
+			ms->orphans[i] = ms->orphans[due];
+			ms->orphans[due++] = u;
+		}
+	}
+	free(r);
+	return due;
 }
 
 int
@@ -279,35 +423,56 @@ modseq_sync(struct maildir *m)
 	struct modseq_state	*ms = &m->ms;
 	struct buf		 b;
 	struct stat		 st;
-	size_t			 i, need = 0;
+	size_t			 i, need = 0, due;
 	uint64_t		 mod;
 	int			 lockfd, r = -1, fd, valid;
 
-	if (m->uidvalidity == 0)
+	if (m->uidvalidity == 0) {
+		ms->ok = 0;
 		return 0;
+	}
 	valid = ms->ino != 0 && ms->uidvalidity == m->uidvalidity;
 	if (state_read(m, &valid) == -1)
-		return -1;
+		goto fail;
 	for (i = 0; i < m->n; i++)
 		if (needs_record(&m->msgs[i]))
 			need++;
-	if (need == 0 && valid)
+	need += orphans_due(m);
+	if (need == 0 && valid && !ms->summarised) {
+		ms->ok = 1;
 		return 0;
+	}
 	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
-		return -1;
+		goto fail;
 	/* What others recorded while we waited. */
 	if (state_read(m, &valid) == -1)
 		goto out;
 	mod = modseq_next(ms);
+	if (!valid)
+		ms->floor = mod;	/* history starts here */
 	buf_init(&b, SIZE_MAX / 2);
+	due = orphans_due(m);
+	for (i = 0; i < due; i++) {
+		/* Deleted while nobody watched (see modseq.h). */
+		modseq_x_add(ms, ms->orphans[i], ms->orphans[i], mod);
+		(void)buf_printf(&b, "X %u %llu\n", ms->orphans[i],
+		    (unsigned long long)mod);
+		ms->lines++;
+	}
+	if (due > 0) {
+		memmove(ms->orphans, ms->orphans + due,
+		    (ms->norphans - due) * sizeof(*ms->orphans));
+		ms->norphans -= due;
+	}
 	for (i = 0; i < m->n; i++) {
 		struct mmsg *msg = &m->msgs[i];
 
 		if (!needs_record(msg))
 			continue;
 		if (msg->state & MSG_GONE) {
-			x_add(ms, msg->uid, msg->uid, mod);
+			modseq_x_add(ms, msg->uid, msg->uid, mod);
 			msg->state |= MSG_X_RECORDED;
+			msg->modseq = mod;
 			(void)buf_printf(&b, "X %u %llu\n", msg->uid,
 			    (unsigned long long)mod);
 		} else {
@@ -321,7 +486,7 @@ modseq_sync(struct maildir *m)
 		}
 		ms->lines++;
 	}
-	if (!valid || ms->lines > 4 * m->n + 1000) {
+	if (!valid || ms->summarised || ms->lines > 4 * m->n + 1000) {
 		/* New, from another UIDVALIDITY, or mostly history. */
 		if ((r = state_rewrite(m, mod)) == 0)
 			ms->highest = mod;
@@ -343,7 +508,11 @@ modseq_sync(struct maildir *m)
 	buf_free(&b);
 out:
 	uidlist_unlock(m->dirfd, lockfd);
+	ms->ok = r == 0;
 	return r;
+fail:
+	ms->ok = 0;
+	return -1;
 }
 
 int
@@ -352,13 +521,116 @@ modseq_record(struct maildir *m)
 	return modseq_sync(m);
 }
 
-void
-modseq_vanished(const struct modseq_state *ms, uint64_t since,
+/* Whether the view holds a message of x's range that the client still
+ * sees: gone but not reported yet, or whose file is not where it was. */
+static int
+x_held(struct maildir *m, const struct modseq_x *x)
+{
+	struct stat	 st;
+	size_t		 lo = 0, hi = m->n, mid;
+	struct mmsg	*msg;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (m->msgs[mid].uid < x->lo)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->n && m->msgs[lo].uid <= x->hi; lo++) {
+		msg = &m->msgs[lo];
+		if ((msg->state & MSG_GONE) || fstatat(msg->state &
+		    MSG_IN_NEW ? m->newfd : m->curfd, msg->name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			return 1;
+	}
+	return 0;
+}
+
+uint64_t
+modseq_highest(struct maildir *m)
+{
+	struct modseq_state	*ms = &m->ms;
+	uint64_t		 h = ms->highest;
+	size_t			 i;
+
+	if (!ms->ok)
+		return 0;
+	/* RFC 7162 6: never past an expunge the client was not told of. */
+	for (i = 0; i < ms->nx; i++)
+		if (ms->x[i].modseq <= h && x_held(m, &ms->x[i]))
+			h = ms->x[i].modseq - 1;
+	for (i = 0; i < m->n; i++)
+		if ((m->msgs[i].state & MSG_GONE) &&
+		    (m->msgs[i].state & MSG_X_RECORDED) &&
+		    m->msgs[i].modseq <= h)
+			h = m->msgs[i].modseq - 1;
+	return h;
+}
+
+/* Emit [lo, hi] minus the view's UIDs. */
+static void
+emit_absent(struct maildir *m, uint32_t lo, uint32_t hi,
     void (*fn)(void *, uint32_t, uint32_t), void *arg)
 {
-	size_t	i;
+	size_t		a = 0, b = m->n, mid;
+	uint32_t	cur = lo;
 
-	for (i = 0; i < ms->nx; i++)
-		if (ms->x[i].modseq > since)
-			fn(arg, ms->x[i].lo, ms->x[i].hi);
+	while (a < b) {
+		mid = (a + b) / 2;
+		if (m->msgs[mid].uid < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	for (; a < m->n && m->msgs[a].uid <= hi; a++) {
+		if (m->msgs[a].uid > cur)
+			fn(arg, cur, m->msgs[a].uid - 1);
+		cur = m->msgs[a].uid + 1;
+		if (cur == 0)
+			return;		/* past UINT32_MAX */
+	}
+	if (cur != 0 && cur <= hi)
+		fn(arg, cur, hi);
+}
+
+void
+modseq_vanished(struct maildir *m, uint64_t since,
+    const struct modseq_x *uids, size_t nuids, uint32_t minuid,
+    void (*fn)(void *, uint32_t, uint32_t), void *arg)
+{
+	struct modseq_state	*ms = &m->ms;
+	struct modseq_x		*r, all;
+	size_t			 nr, i, j = 0;
+	uint32_t		 next = maildir_uidnext(m), lo, hi;
+
+	if (next <= 1)
+		return;
+	if (since < ms->floor) {
+		/* Not known one by one: every UID that is not here. */
+		all.lo = 1;
+		all.hi = next - 1;
+		all.modseq = 0;
+		r = &all;
+		nr = 1;
+	} else
+		r = x_sorted(ms, since, &nr);
+	for (i = 0; i < nr; i++) {
+		lo = r[i].lo > minuid ? r[i].lo : minuid;
+		hi = r[i].hi < next ? r[i].hi : next - 1;
+		if (lo > hi)
+			continue;
+		if (uids == NULL) {
+			emit_absent(m, lo, hi, fn, arg);
+			continue;
+		}
+		/* both ascending: walk the client's ranges along */
+		while (j < nuids && uids[j].hi < lo)
+			j++;
+		for (size_t k = j; k < nuids && uids[k].lo <= hi; k++)
+			emit_absent(m, uids[k].lo > lo ? uids[k].lo : lo,
+			    uids[k].hi < hi ? uids[k].hi : hi, fn, arg);
+	}
+	if (r != &all)
+		free(r);
 }
