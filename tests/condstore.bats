@@ -453,3 +453,38 @@ e BAD Mailbox doesn't support mod-sequences
 * STATUS INBOX (HIGHESTMODSEQ 0)
 f OK Status completed."
 }
+
+@test "SEARCH MODSEQ (RFC 7162 3.1.5): modseq >= value, the highest found with the answer, ESEARCH MODSEQ, entry names, errors" {
+	fixture
+	run session <<'EOF'
+a SELECT INBOX
+b STORE 2,4 +FLAGS.SILENT (\Flagged)
+c FETCH 1:* (MODSEQ)
+EOF
+	m2=$(echo "$output" | sed -n 's/^\* 2 FETCH (MODSEQ (\([0-9]*\)))$/\1/p')
+	m1=$(echo "$output" | sed -n 's/^\* 1 FETCH (MODSEQ (\([0-9]*\)))$/\1/p')
+	[ -n "$m2" ] && [ "$m2" -gt "$m1" ]
+	run session <<EOF
+a SELECT INBOX
+b SEARCH MODSEQ $m2
+c SEARCH MODSEQ "/flags/\\\\Flagged" all $m2
+d UID SEARCH RETURN (MIN COUNT) MODSEQ $((m2 + 1))
+e SEARCH RETURN (ALL) OR MODSEQ $m2 UID 5
+f SEARCH MODSEQ "/flags/\\\\Flagged" nope 1
+g SEARCH MODSEQ x
+h SEARCH MODSEQ 1 NOT MODSEQ 1
+EOF
+	output=$(echo "$output" | grep '^\* SEARCH\|^\* ESEARCH\|^[b-h] ')
+	expect "* SEARCH 2 4 (MODSEQ $m2)
+b OK Search completed.
+* SEARCH 2 4 (MODSEQ $m2)
+c OK Search completed.
+* ESEARCH (TAG \"d\") UID COUNT 0
+d OK Search completed.
+* ESEARCH (TAG \"e\") ALL 2,4:5 MODSEQ $m2
+e OK Search completed.
+f BAD Invalid MODSEQ entry
+g BAD Invalid MODSEQ value
+* SEARCH
+h OK Search completed."
+}

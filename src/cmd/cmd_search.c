@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "commands.h"
+#include "condstore.h"
 #include "hdrcache.h"
 #include "io.h"
 #include "log.h"
@@ -136,6 +137,8 @@ eval(struct sctx *c, const struct skey *k)
 		if (k->set.saved)
 			return tri(msgset_saved_has(c->s, msg->uid));
 		return tri(seqset_contains(&k->set, msg->uid));
+	case SK_MODSEQ:
+		return tri(c->m->msgs[c->idx].modseq >= k->size);
 	case SK_LARGER:
 	case SK_SMALLER:
 		if (maildir_vsize(c->m, c->idx, &size) == -1)
@@ -241,8 +244,23 @@ number(const struct session *s, size_t idx)
 	return s->uid_cmd ? s->sel->msgs[idx].uid : (uint32_t)(idx + 1);
 }
 
+/* RFC 7162 3.1.5: with MODSEQ in the program, the highest modseq of the
+ * messages found goes with the answer (0: none found, nothing said). */
+static uint64_t
+found_modseq(const struct session *s, const size_t *found, size_t n)
+{
+	uint64_t	max = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		if (s->sel->msgs[found[i]].modseq > max)
+			max = s->sel->msgs[found[i]].modseq;
+	return max;
+}
+
 static void
-answer_search(struct session *s, const size_t *found, size_t n)
+answer_search(struct session *s, const size_t *found, size_t n,
+    uint64_t modseq)
 {
 	struct buf	*b = session_out(s);
 	size_t		 i;
@@ -255,6 +273,9 @@ answer_search(struct session *s, const size_t *found, size_t n)
 			buf_reset(b);
 		}
 	}
+	if (modseq != 0)
+		(void)buf_printf(b, " (MODSEQ %llu)",
+		    (unsigned long long)modseq);
 	session_send_line(s);
 }
 
@@ -262,7 +283,7 @@ answer_search(struct session *s, const size_t *found, size_t n)
  * order Dovecot writes them. */
 static void
 answer_esearch(struct session *s, unsigned ret, const size_t *found,
-    size_t n)
+    size_t n, uint64_t modseq)
 {
 	struct buf	*b = session_out(s);
 	struct seqset	 set;
@@ -307,6 +328,9 @@ answer_esearch(struct session *s, unsigned ret, const size_t *found,
 	}
 	if (ret & SRET_COUNT)
 		(void)buf_printf(b, " COUNT %zu", n);
+	if (modseq != 0)	/* RFC 7162 3.1.5 with RFC 4731 */
+		(void)buf_printf(b, " MODSEQ %llu",
+		    (unsigned long long)modseq);
 	session_send_line(s);
 }
 
@@ -391,6 +415,10 @@ cmd_search(struct session *s, struct imap_arg *args)
 		session_bad(s, NULL, "%s", err);
 		return;
 	}
+	/* MODSEQ enables CONDSTORE; a folder without modseqs refuses it
+	 * (RFC 7162 3.1.5). */
+	if (cmd.uses_modseq && condstore_need(s) == -1)
+		return;
 	/* The one place IMAP4rev2 changes SEARCH: ESEARCH always. */
 	esearch = cmd.ret_given || (s->enabled & ENABLED_IMAP4REV2);
 	if (!cmd.ret_given && esearch)
@@ -405,10 +433,13 @@ cmd_search(struct session *s, struct imap_arg *args)
 	if (cmd.ret & SRET_SAVE)
 		save(s, cmd.ret, found, n);
 	if (!esearch)
-		answer_search(s, found, n);
+		answer_search(s, found, n, cmd.uses_modseq ?
+		    found_modseq(s, found, n) : 0);
 	else if (cmd.ret != SRET_SAVE)
 		/* RFC 5182 1: SAVE alone suppresses the answer */
-		answer_esearch(s, cmd.ret, found, n);
+		answer_esearch(s, cmd.ret, found, n, cmd.uses_modseq &&
+		    (cmd.ret & (SRET_ALL | SRET_MIN | SRET_MAX)) ?
+		    found_modseq(s, found, n) : 0);
 	session_ok(s, NULL, "Search completed%s.", (cmd.ret & SRET_SAVE) ?
 	    ", result saved" : "");
 }

@@ -253,6 +253,32 @@ key_parse(struct skparse *p, const struct imap_arg **cur, int depth)
 		*cur = (*cur)->next;
 		return k;
 	}
+	if (strcasecmp(w, "MODSEQ") == 0) {
+		/* RFC 7162 3.1.5: MODSEQ [entry-name entry-type-req]
+		 * mod-sequence-valzer. Modseqs are kept per message, not per
+		 * flag: the entry only has to be well formed. */
+		const char	*e;
+
+		if ((k = key_new(p, SK_MODSEQ)) == NULL)
+			return NULL;
+		if (*cur != NULL && (*cur)->type == ARG_QUOTED) {
+			if (strncasecmp((*cur)->str, "/flags/", 7) != 0 ||
+			    (*cur)->str[7] == '\0' || (*cur = (*cur)->next) ==
+			    NULL || arg_get_atom(*cur, &e) == -1 ||
+			    (strcasecmp(e, "priv") != 0 &&
+			    strcasecmp(e, "shared") != 0 &&
+			    strcasecmp(e, "all") != 0))
+				return fail(p, SKE_SYNTAX,
+				    "Invalid MODSEQ entry");
+			*cur = (*cur)->next;
+		}
+		if (arg_get_number64(*cur, &n) == -1)
+			return fail(p, SKE_SYNTAX, "Invalid MODSEQ value");
+		k->size = n;
+		p->cmd->uses_modseq = 1;
+		*cur = (*cur)->next;
+		return k;
+	}
 	if (strcasecmp(w, "UID") == 0) {
 		if ((k = key_new(p, SK_UID)) == NULL)
 			return NULL;

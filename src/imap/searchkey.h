@@ -40,6 +40,7 @@ enum skey_type {
 	SK_HEADER,		/* field (lower case), str */
 	SK_BODY,		/* str */
 	SK_TEXT,		/* str */
+	SK_MODSEQ,		/* size: RFC 7162 3.1.5, modseq >= it */
 };
 
 /* SK_FLAG's flags (the store's letters are not known here). */
@@ -83,6 +84,7 @@ struct search_cmd {
 	size_t		 nkeys;
 	unsigned	 ntext;		/* SK_HEADER, SK_BODY, SK_TEXT */
 	int		 uses_saved;	/* "$" somewhere */
+	int		 uses_modseq;	/* MODSEQ somewhere (RFC 7162 3.1.5) */
 };
 
 enum searchkey_error {
