@@ -18,6 +18,8 @@ struct extension {
 
 static const struct extension extension_table[] = {
 	{ "IMAP4rev1",		ST_ANY,		0 },
+	/* RFC 9051: rev2 behaviour after ENABLE IMAP4rev2 (session.h) */
+	{ "IMAP4rev2",		ST_ANY,		0 },
 	{ "LITERAL-",		ST_ANY,		0 },	/* RFC 7888 5: 4 KiB */
 	/* RFC 9051 7.2.2, RFC 8314: no cleartext password where the
 	 * channel is not secure (session_login_allowed). */
@@ -45,6 +47,7 @@ static const struct extension extension_table[] = {
 	{ "QUOTA=RES-MESSAGE",	ST_LOGGEDIN,	0 },
 	{ "ESEARCH",		ST_LOGGEDIN,	0 },	/* RFC 4731 */
 	{ "SEARCHRES",		ST_LOGGEDIN,	0 },	/* RFC 5182 */
+	{ "UTF8=ACCEPT",	ST_LOGGEDIN,	0 },	/* RFC 6855 */
 	{ "CONDSTORE",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.1 */
 	{ "QRESYNC",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.2 */
 	{ NULL,			0,		0 },

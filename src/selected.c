@@ -199,7 +199,7 @@ session_report(struct session *s)
 		b = session_out(s);
 		condstore_fetch_open(s, b, i);
 		(void)buf_adds(b, "FLAGS ");
-		flags_write(b, m, &m->msgs[i]);
+		flags_write(b, m, &m->msgs[i], !SESSION_REV2(s));
 		(void)buf_addc(b, ')');
 		session_send_line(s);
 	}
@@ -214,7 +214,8 @@ session_report(struct session *s)
 		s->exists = m->n;
 	}
 	if (m->recent != s->recent) {
-		session_untagged(s, "%zu RECENT", m->recent);
+		if (!SESSION_REV2(s))
+			session_untagged(s, "%zu RECENT", m->recent);
 		s->recent = m->recent;
 	}
 }
@@ -270,14 +271,21 @@ session_select(struct session *s, const char *name, int readonly,
 	m->kw_changed = 0;
 	report_flags_defined(s);
 	session_untagged(s, "%zu EXISTS", m->n);
-	session_untagged(s, "%zu RECENT", m->recent);
 	s->exists = m->n;
 	s->recent = m->recent;
-	for (i = 0; i < m->n; i++)
-		if (!(m->msgs[i].flags & MF_SEEN)) {
-			session_untagged(s, "OK [UNSEEN %zu] First unseen.", i + 1);
-			break;
-		}
+	if (SESSION_REV2(s))
+		/* RFC 9051 6.3.2: a LIST response for the mailbox; no
+		 * RECENT and no UNSEEN code (E.11, E.12). */
+		cmd_mailbox_list_one(s, name);
+	else {
+		session_untagged(s, "%zu RECENT", m->recent);
+		for (i = 0; i < m->n; i++)
+			if (!(m->msgs[i].flags & MF_SEEN)) {
+				session_untagged(s, "OK [UNSEEN %zu] First "
+				    "unseen.", i + 1);
+				break;
+			}
+	}
 	session_untagged(s, "OK [UIDVALIDITY %u] UIDs valid", m->uidvalidity);
 	session_untagged(s, "OK [UIDNEXT %u] Predicted next UID",
 	    maildir_uidnext(m));

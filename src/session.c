@@ -222,9 +222,11 @@ session_literal(struct session *s)
 		}
 	}
 	/* APPEND's message is streamed to the folder, not held in memory
-	 * (the literal after the mailbox name, outside any list). */
+	 * (the literal after the mailbox name, outside any list, or in the
+	 * list of "UTF8 (~{n})" once UTF-8 is on: RFC 6855 4). */
 	if (s->state != STATE_NOTAUTH && cmd != NULL && cmd->literal != NULL &&
-	    parser_arg_count(s->parser) >= 1 && parser_depth(s->parser) == 0 &&
+	    parser_arg_count(s->parser) >= 1 && (parser_depth(s->parser) == 0 ||
+	    (parser_depth(s->parser) == 1 && SESSION_UTF8(s))) &&
 	    !(nonsync && size > LIMIT_LITERAL_NONSYNC)) {
 		s->tag = parser_tag(s->parser);
 		cmd->literal(s);

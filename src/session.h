@@ -42,6 +42,11 @@ enum session_state {
 /* IMAP4rev2 (RFC 9051): SEARCH answers with ESEARCH even without RETURN
  * (cmd_search.c, one place). */
 #define ENABLED_IMAP4REV2 0x08
+/* Mailbox names and strings in UTF-8: UTF8=ACCEPT (RFC 6855 3) or
+ * IMAP4rev2 (RFC 9051 5.1) enabled. */
+#define SESSION_UTF8(s)	(((s)->enabled & (ENABLED_UTF8 | ENABLED_IMAP4REV2)) != 0)
+/* IMAP4rev2 enabled: no \Recent, no RECENT, ESEARCH (RFC 9051 E). */
+#define SESSION_REV2(s)	(((s)->enabled & ENABLED_IMAP4REV2) != 0)
 
 /* How the session starts (main.c decides). */
 enum session_mode {

@@ -30,8 +30,8 @@ c OK Logout completed."
 a CAPABILITY
 b LOGOUT
 EOF
-	expected="* OK [CAPABILITY IMAP4rev1 LITERAL- AUTH=PLAIN SASL-IR ID] mdimapd ready.
-* CAPABILITY IMAP4rev1 LITERAL- AUTH=PLAIN SASL-IR ID
+	expected="* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL- AUTH=PLAIN SASL-IR ID] mdimapd ready.
+* CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL- AUTH=PLAIN SASL-IR ID
 a OK Capability completed.
 * BYE Logging out
 b OK Logout completed."
@@ -407,8 +407,8 @@ a CAPABILITY
 b LOGIN user secret
 c AUTHENTICATE PLAIN
 EOF
-	expect "* OK [CAPABILITY IMAP4rev1 LITERAL- LOGINDISABLED ID] mdimapd ready.
-* CAPABILITY IMAP4rev1 LITERAL- LOGINDISABLED ID
+	expect "* OK [CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL- LOGINDISABLED ID] mdimapd ready.
+* CAPABILITY IMAP4rev1 IMAP4rev2 LITERAL- LOGINDISABLED ID
 a OK Capability completed.
 b NO [PRIVACYREQUIRED] Login is allowed only on a secure connection (IMAPS)
 c NO [CANNOT] Unsupported authentication mechanism"

@@ -166,7 +166,7 @@ check_appended() {
 	run timeout 60 python3 "$LOGIN_DIR/imaplib_client.py" plain 127.0.0.1 \
 	    "$PORT" alice secret
 	[ "$status" -eq 0 ]
-	expect "$(imaplib_expected 'AUTH=PLAIN ID IMAP4REV1 LITERAL- SASL-IR')"
+	expect "$(imaplib_expected 'AUTH=PLAIN ID IMAP4REV1 IMAP4REV2 LITERAL- SASL-IR')"
 	check_appended
 }
 
@@ -205,7 +205,7 @@ EOF"
 	run timeout 60 python3 "$LOGIN_DIR/imaplib_client.py" ssl 127.0.0.1 \
 	    "$PORT" alice secret
 	[ "$status" -eq 0 ]
-	expect "$(imaplib_expected 'AUTH=PLAIN ID IMAP4REV1 LITERAL- SASL-IR')"
+	expect "$(imaplib_expected 'AUTH=PLAIN ID IMAP4REV1 IMAP4REV2 LITERAL- SASL-IR')"
 	check_appended
 }
 
@@ -319,7 +319,7 @@ EOF
 	run timeout 60 python3 "$LOGIN_DIR/imaplib_client.py" plain 127.0.0.1 \
 	    "$PORT" alice secret
 	[ "$status" -eq 0 ]
-	expect "$(imaplib_expected 'AUTH=PLAIN ID IMAP4REV1 LITERAL- SASL-IR')"
+	expect "$(imaplib_expected 'AUTH=PLAIN ID IMAP4REV1 IMAP4REV2 LITERAL- SASL-IR')"
 	check_appended
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -92,7 +93,7 @@ append_literal(struct session *s)
 {
 	struct imap_arg	*args = parser_args(s->parser);
 	uint64_t	 size = parser_literal_size(s->parser);
-	int		 nonsync = parser_literal_nonsync(s->parser), fd;
+	int		 nonsync = parser_literal_nonsync(s->parser), fd, bad;
 	const char	*name;
 	char		 dir[512];
 	struct append	*ap;
@@ -102,9 +103,13 @@ append_literal(struct session *s)
 		    "One message per APPEND (no MULTIAPPEND)");
 		return;
 	}
-	if (arg_get_astring(args, &name) == -1) {
-		parser_literal_reject(s->parser, PERR_SYNTAX,
-		    "APPEND needs a mailbox name");
+	if ((name = cmd_mailbox_arg(s, args, &bad)) == NULL) {
+		if (bad) {
+			cmd_mailbox_arg_fail(s, bad);
+			parser_literal_reject(s->parser, PERR_HANDLED, "");
+		} else
+			parser_literal_reject(s->parser, PERR_SYNTAX,
+			    "APPEND needs a mailbox name");
 		return;
 	}
 	if (size > LIMIT_APPEND) {
@@ -192,6 +197,12 @@ cmd_append(struct session *s, struct imap_arg *args)
 		}
 		a = a->next;
 	}
+	/* RFC 6855 4: "UTF8 (" literal8 ")" once UTF8=ACCEPT is on. */
+	if (a != NULL && a->type == ARG_ATOM && strcasecmp(a->str, "UTF8") == 0 &&
+	    SESSION_UTF8(s) && a->next != NULL && a->next->type == ARG_LIST &&
+	    a->next->next == NULL && a->next->child != NULL &&
+	    a->next->child->next == NULL)
+		a = a->next->child;
 	if (a == NULL || a->type != ARG_STREAM || a->stream != ap ||
 	    a->next != NULL)
 		goto bad;

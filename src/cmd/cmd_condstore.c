@@ -301,7 +301,7 @@ select_params_report(struct session *s, const struct select_params *p)
 		b = session_out(s);
 		(void)buf_printf(b, "* %zu FETCH (UID %u FLAGS ", i + 1,
 		    msg->uid);
-		flags_write(b, m, msg);
+		flags_write(b, m, msg, !SESSION_REV2(s));
 		(void)buf_printf(b, " MODSEQ (%llu))",
 		    (unsigned long long)msg->modseq);
 		session_send_line(s);
@@ -370,7 +370,8 @@ condstore_fetch_open(struct session *s, struct buf *b, size_t idx)
 	const struct mmsg	*msg = &s->sel->msgs[idx];
 
 	(void)buf_printf(b, "* %zu FETCH (", idx + 1);
-	if (s->uid_cmd || (s->enabled & ENABLED_QRESYNC))
+	/* RFC 9051 E.21: IMAP4rev2's unsolicited FETCH carry the UID */
+	if (s->uid_cmd || (s->enabled & (ENABLED_QRESYNC | ENABLED_IMAP4REV2)))
 		(void)buf_printf(b, "UID %u ", msg->uid);
 	if (s->condstore && !s->nomodseq)
 		(void)buf_printf(b, "MODSEQ (%llu) ",

@@ -46,11 +46,15 @@ copy_common(struct session *s, struct imap_arg *args, int move)
 	char		 dir[512];
 	size_t		*idx, n, i, k;
 	uint32_t	*src, *dst, uv;
+	int		 bad = 0;
 
 	if (args == NULL || args->next == NULL || args->next->next != NULL ||
-	    arg_get_astring(args->next, &name) == -1) {
-		session_bad(s, NULL, "%s needs a message set and a mailbox",
-		    move ? "MOVE" : "COPY");
+	    (name = cmd_mailbox_arg(s, args->next, &bad)) == NULL) {
+		if (bad)
+			cmd_mailbox_arg_fail(s, bad);
+		else
+			session_bad(s, NULL, "%s needs a message set and a "
+			    "mailbox", move ? "MOVE" : "COPY");
 		return;
 	}
 	if (msgset_get(s, args, &idx, &n) == -1)

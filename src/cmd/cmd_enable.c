@@ -11,10 +11,12 @@
 #include "parser.h"
 #include "session.h"
 
-/* What can be enabled: grows with IMAP4rev2, UTF8=ACCEPT... */
+/* What can be enabled. */
 const struct enable_ext enable_table[] = {
 	{ "CONDSTORE",	ENABLED_CONDSTORE },	/* RFC 7162 3.1 */
 	{ "QRESYNC",	ENABLED_QRESYNC },	/* RFC 7162 3.2.3 */
+	{ "UTF8=ACCEPT", ENABLED_UTF8 },	/* RFC 6855 3 */
+	{ "IMAP4rev2",	ENABLED_IMAP4REV2 },	/* RFC 9051 6.3.1 */
 	{ NULL,		0 },
 };
 

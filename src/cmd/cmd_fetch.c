@@ -283,7 +283,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			break;
 		case F_FLAGS:
 			(void)buf_adds(b, "FLAGS ");
-			flags_write(b, m, msg);
+			flags_write(b, m, msg, !SESSION_REV2(s));
 			break;
 		case F_INTERNALDATE:
 			(void)localtime_r(&t, &tm);
@@ -309,7 +309,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			}
 			/* Written as the cache keeps it (no UTF8=ACCEPT
 			 * quoting) unless that is on. */
-			opts = (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0;
+			opts = SESSION_UTF8(s) ? RESP_UTF8 : 0;
 			fetch_flushed = 0;
 			start = b->len;
 			if (it->type == F_ENVELOPE)

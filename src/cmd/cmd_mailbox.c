@@ -75,8 +75,8 @@ struct list_cmd {
  * astring (the caller answers BAD) or not convertible (*bad_r set: the
  * caller answers NO).
  */
-static const char *
-name_arg(struct session *s, const struct imap_arg *a, int *bad_r)
+const char *
+cmd_mailbox_arg(struct session *s, const struct imap_arg *a, int *bad_r)
 {
 	const char	*name;
 	char		*conv;
@@ -84,7 +84,7 @@ name_arg(struct session *s, const struct imap_arg *a, int *bad_r)
 	*bad_r = 0;
 	if (arg_get_astring(a, &name) == -1)
 		return NULL;
-	if (!(s->enabled & ENABLED_UTF8))
+	if (!SESSION_UTF8(s))
 		return name;
 	if (mutf7_from_utf8(s->cmd_arena, name, strlen(name), &conv) == -1) {
 		*bad_r = 1;
@@ -93,9 +93,9 @@ name_arg(struct session *s, const struct imap_arg *a, int *bad_r)
 	return conv;
 }
 
-/* The answer when name_arg() gave no name. */
-static void
-name_fail(struct session *s, int bad)
+/* The answer when cmd_mailbox_arg() gave no name. */
+void
+cmd_mailbox_arg_fail(struct session *s, int bad)
 {
 	if (bad)
 		session_no(s, "CANNOT", "Invalid mailbox name: Not valid UTF-8");
@@ -109,7 +109,7 @@ name_write(struct session *s, struct buf *b, const char *name)
 {
 	char	*conv;
 
-	if ((s->enabled & ENABLED_UTF8) &&
+	if (SESSION_UTF8(s) &&
 	    mutf7_to_utf8(s->cmd_arena, name, strlen(name), &conv) == 0) {
 		resp_astring(b, conv, strlen(conv), RESP_UTF8);
 		return;
@@ -193,8 +193,8 @@ one_name(struct session *s, struct imap_arg *args)
 		session_bad(s, NULL, "%s takes one mailbox name", s->cmd_name);
 		return NULL;
 	}
-	if ((name = name_arg(s, args, &bad)) == NULL)
-		name_fail(s, bad);
+	if ((name = cmd_mailbox_arg(s, args, &bad)) == NULL)
+		cmd_mailbox_arg_fail(s, bad);
 	return name;
 }
 
@@ -250,8 +250,8 @@ cmd_create(struct session *s, struct imap_arg *args)
 		    "optional parameters");
 		return;
 	}
-	if ((name = name_arg(s, args, &bad)) == NULL) {
-		name_fail(s, bad);
+	if ((name = cmd_mailbox_arg(s, args, &bad)) == NULL) {
+		cmd_mailbox_arg_fail(s, bad);
 		return;
 	}
 	if (args->next != NULL && create_params(s, args->next, &use) == -1)
@@ -293,10 +293,10 @@ cmd_rename(struct session *s, struct imap_arg *args)
 		session_bad(s, NULL, "RENAME takes two mailbox names");
 		return;
 	}
-	from = name_arg(s, args, &bad1);
-	to = name_arg(s, args->next, &bad2);
+	from = cmd_mailbox_arg(s, args, &bad1);
+	to = cmd_mailbox_arg(s, args->next, &bad2);
 	if (from == NULL || to == NULL) {
-		name_fail(s, bad1 || bad2);
+		cmd_mailbox_arg_fail(s, bad1 || bad2);
 		return;
 	}
 	r = mailbox_rename(s->rootfd, from, to);
@@ -418,7 +418,7 @@ status_send(struct session *s, const char *name, int raw, unsigned items,
 	(void)buf_adds(b, "* STATUS ");
 	if (raw)
 		resp_astring(b, name, strlen(name),
-		    (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0);
+		    SESSION_UTF8(s) ? RESP_UTF8 : 0);
 	else
 		name_write(s, b, name);
 	(void)buf_adds(b, " (");
@@ -461,8 +461,8 @@ cmd_status(struct session *s, struct imap_arg *args)
 		    "of status items");
 		return;
 	}
-	if ((name = name_arg(s, args, &bad)) == NULL) {
-		name_fail(s, bad);
+	if ((name = cmd_mailbox_arg(s, args, &bad)) == NULL) {
+		cmd_mailbox_arg_fail(s, bad);
 		return;
 	}
 	if (status_items_parse(s, args->next, &items) == -1)
@@ -508,7 +508,7 @@ pattern_arg(struct session *s, const struct imap_arg *a, const char **r)
 		*r = a->str;
 	} else if (arg_get_string(a, r) == -1)
 		return -1;
-	if ((s->enabled & ENABLED_UTF8) &&
+	if (SESSION_UTF8(s) &&
 	    mutf7_from_utf8(s->cmd_arena, *r, strlen(*r), &conv) == 0)
 		*r = conv;
 	return 0;
@@ -597,7 +597,7 @@ list_parse(struct session *s, struct imap_arg *a, struct list_cmd *q)
 		    "pattern", s->cmd_name);
 		return -1;
 	}
-	if ((s->enabled & ENABLED_UTF8) &&
+	if (SESSION_UTF8(s) &&
 	    mutf7_from_utf8(s->cmd_arena, q->ref, strlen(q->ref), &conv) == 0)
 		q->ref = conv;
 	a = a->next;
@@ -742,6 +742,25 @@ list_run(struct session *s, struct imap_arg *args, int lsub)
 	for (i = 0; k > 0 && i < n; i++)
 		list_send(s, &q, &v[i]);
 	session_ok(s, NULL, lsub ? "Lsub completed." : "List completed.");
+}
+
+void
+cmd_mailbox_list_one(struct session *s, const char *name)
+{
+	struct list_cmd		 q;
+	struct mailbox_entry	*v;
+	const char		*pat;
+	size_t			 n, i;
+
+	memset(&q, 0, sizeof(q));
+	if ((pat = mailbox_pattern(s->cmd_arena, "", name)) == NULL ||
+	    mailbox_list(s->rootfd, s->cmd_arena, &pat, 1, 0, &v, &n) == -1)
+		return;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0) {
+			list_send(s, &q, &v[i]);
+			break;
+		}
 }
 
 void

@@ -87,9 +87,9 @@ cmd_getquotaroot(struct session *s, struct imap_arg *args)
 {
 	struct quota	 q;
 	struct buf	*b;
-	const char	*name;
+	const char	*name, *stored;
 	char		 dir[512];
-	int		 r;
+	int		 r, bad;
 
 	if (args == NULL || args->next != NULL ||
 	    arg_get_astring(args, &name) == -1) {
@@ -98,14 +98,18 @@ cmd_getquotaroot(struct session *s, struct imap_arg *args)
 	}
 	/* RFC 9208 4.1.2: the mailbox need not exist; the name must be
 	 * one that could. */
-	if (session_mailbox(s, name, dir, sizeof(dir)) == -1)
+	if ((stored = cmd_mailbox_arg(s, args, &bad)) == NULL) {
+		cmd_mailbox_arg_fail(s, bad);
+		return;
+	}
+	if (session_mailbox(s, stored, dir, sizeof(dir)) == -1)
 		return;
 	if ((r = quota_load(s, &q)) == -1)
 		return;
 	b = session_out(s);
 	(void)buf_adds(b, "* QUOTAROOT ");
 	resp_astring(b, name, strlen(name),
-	    (s->enabled & ENABLED_UTF8) ? RESP_UTF8 : 0);
+	    SESSION_UTF8(s) ? RESP_UTF8 : 0);
 	if (r == 1)
 		(void)buf_adds(b, " \"\"");
 	session_send_line(s);

@@ -22,10 +22,14 @@ select_common(struct session *s, struct imap_arg *args, int readonly)
 {
 	struct select_params	 p;
 	const char		*name;
+	int			 bad;
 
-	if (args == NULL || arg_get_astring(args, &name) == -1) {
-		session_bad(s, NULL, "%s needs one mailbox name",
-		    readonly ? "EXAMINE" : "SELECT");
+	if (args == NULL || (name = cmd_mailbox_arg(s, args, &bad)) == NULL) {
+		if (args != NULL && bad)
+			cmd_mailbox_arg_fail(s, bad);
+		else
+			session_bad(s, NULL, "%s needs one mailbox name",
+			    readonly ? "EXAMINE" : "SELECT");
 		return;
 	}
 	/* RFC 4466 2.1, RFC 7162 3.1.8, 3.2.5: checked before anything

@@ -235,7 +235,7 @@ cmd_store(struct session *s, struct imap_arg *args)
 			b->len--;
 		} else {
 			(void)buf_adds(b, "FLAGS ");
-			flags_write(b, m, msg);
+			flags_write(b, m, msg, !SESSION_REV2(s));
 		}
 		(void)buf_addc(b, ')');
 		session_send_line(s);

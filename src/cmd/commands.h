@@ -56,6 +56,15 @@ void	cmd_store(struct session *, struct imap_arg *);
 void	cmd_copy(struct session *, struct imap_arg *);
 void	cmd_move(struct session *, struct imap_arg *);
 void	cmd_search(struct session *, struct imap_arg *);
+/* A mailbox name argument as stored (modified UTF-7; converted from
+ * UTF-8 when the session uses UTF-8 names), or NULL: *bad_r 0 for a
+ * syntax error, 1 for a name that cannot be converted; answer with
+ * cmd_mailbox_arg_fail(). */
+const char *cmd_mailbox_arg(struct session *, const struct imap_arg *,
+	    int *bad_r);
+void	cmd_mailbox_arg_fail(struct session *, int bad);
+/* The LIST response for one mailbox (IMAP4rev2 SELECT, RFC 9051 6.3.2). */
+void	cmd_mailbox_list_one(struct session *, const char *name);
 void	cmd_sort(struct session *, struct imap_arg *);
 void	cmd_thread(struct session *, struct imap_arg *);
 void	cmd_append(struct session *, struct imap_arg *);

@@ -66,7 +66,8 @@ flags_parse(struct imap_arg *a, size_t n, struct flagset *fs, const char **err)
 }
 
 void
-flags_write(struct buf *b, const struct maildir *m, const struct mmsg *msg)
+flags_write(struct buf *b, const struct maildir *m, const struct mmsg *msg,
+    int recent)
 {
 	size_t	i;
 	int	first = 1;
@@ -86,7 +87,7 @@ flags_write(struct buf *b, const struct maildir *m, const struct mmsg *msg)
 			(void)buf_adds(b, m->keywords[i]);
 			first = 0;
 		}
-	if (msg->state & MSG_RECENT) {
+	if (recent && (msg->state & MSG_RECENT)) {
 		if (!first)
 			(void)buf_addc(b, ' ');
 		(void)buf_adds(b, "\\Recent");

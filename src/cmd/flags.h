@@ -28,8 +28,10 @@ struct flagset {
 int	flags_parse(struct imap_arg *first, size_t n, struct flagset *,
 	    const char **err);
 
-/* "(\Seen $Forwarded \Recent)" for a message of m. */
-void	flags_write(struct buf *, const struct maildir *, const struct mmsg *);
+/* "(\Seen $Forwarded \Recent)" for a message of m; \Recent only with
+ * recent (IMAP4rev2 has none, RFC 9051 E.12). */
+void	flags_write(struct buf *, const struct maildir *, const struct mmsg *,
+	    int recent);
 
 /* "\Answered \Flagged \Deleted \Seen \Draft" and the folder's keywords,
  * without parentheses (for FLAGS and PERMANENTFLAGS). */
