@@ -19,6 +19,7 @@
 #include "log.h"
 #include "cache.h"
 #include "maildir.h"
+#include "objectid.h"
 #include "mailbox.h"
 #include "msgset.h"
 #include "session.h"
@@ -242,7 +243,7 @@ int
 session_select(struct session *s, const char *name, int readonly,
     const struct select_params *p)
 {
-	char		 dir[512], title[128];
+	char		 dir[512], title[128], oid[OBJECTID_MAX];
 	struct maildir	*m;
 	size_t		 i;
 
@@ -289,6 +290,8 @@ session_select(struct session *s, const char *name, int readonly,
 	session_untagged(s, "OK [UIDVALIDITY %u] UIDs valid", m->uidvalidity);
 	session_untagged(s, "OK [UIDNEXT %u] Predicted next UID",
 	    maildir_uidnext(m));
+	objectid_mailbox(m, oid);	/* RFC 8474 4.2 */
+	session_untagged(s, "OK [MAILBOXID (%s)] Ok", oid);
 	select_params_report(s, p);
 	return 0;
 }

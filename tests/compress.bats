@@ -47,7 +47,8 @@ SELECT_EMPTY='* FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 * 0 EXISTS
 * 0 RECENT
 * OK [UIDVALIDITY UV1] UIDs valid
-* OK [UIDNEXT 1] Predicted next UID'
+* OK [UIDNEXT 1] Predicted next UID
+* OK [MAILBOXID (ID)] Ok'
 
 @test "COMPRESS DEFLATE: OK in plain, then both ways compressed; commands pipelined behind it in the same write are answered" {
 	mkfolder Work
@@ -235,6 +236,7 @@ c OK [APPENDUID UV1 2] Append completed.
 * OK [UNSEEN 2] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 3] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 d OK [READ-WRITE] Select completed.
 * 1 FETCH (BODY[] {$size}
 $(cat "$TESTDIR/m1")

@@ -64,6 +64,7 @@ EOF
 * OK [UNSEEN 1] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 6] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 * OK [HIGHESTMODSEQ M1] Highest
 b OK [READ-WRITE] Select completed.
 c BAD QRESYNC not enabled
@@ -234,7 +235,7 @@ e SELECT INBOX (QRESYNC (1 $h))
 f UID FETCH 1:5 (FLAGS) (CHANGEDSINCE $h VANISHED)
 g UID FETCH 1:3 (FLAGS) (CHANGEDSINCE $h VANISHED)
 EOF
-	echo "$output" | grep -v '^\* \(FLAGS\|OK \[PERMANENTFLAGS\|OK \[UNSEEN\|[0-9]* RECENT\|OK \[UIDNEXT\)' |
+	echo "$output" | grep -v '^\* \(FLAGS\|OK \[PERMANENTFLAGS\|OK \[UNSEEN\|[0-9]* RECENT\|OK \[UIDNEXT\|OK \[MAILBOXID\)' |
 	    modnorm >"$TESTDIR/m"
 	output=$(cat "$TESTDIR/m")
 	expect "* ENABLED QRESYNC
@@ -445,6 +446,7 @@ EOF
 	chmod 755 "$MD"
 	output=$(echo "$output" | sed -n '/UIDNEXT/,$p')
 	expect "* OK [UIDNEXT 6] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 * OK [NOMODSEQ] No permanent modsequences
 b OK [READ-WRITE] Select completed.
 c BAD Mailbox doesn't support mod-sequences

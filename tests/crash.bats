@@ -218,6 +218,7 @@ EOF
 * 0 RECENT
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 8] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 * 2 EXISTS
 b OK [APPENDUID UV1 8] Append completed.

@@ -89,7 +89,7 @@ EOF
 	echo "$output" | grep -qx 'a OK \[READ-WRITE\] .*'
 	echo "$output" | sed '/^a OK/,$!d' | sed 1d >"$TESTDIR/rest"
 	output=$(cat "$TESTDIR/rest")
-	expect 'b OK Create completed.
+	expect 'b OK [MAILBOXID (ID)] Create completed.
 * LIST (\HasNoChildren) "." INBOX
 * LIST (\HasNoChildren) "." Sub
 c OK List completed.
@@ -112,12 +112,12 @@ f CREATE {3+}
 lit
 g LIST "" *
 EOF
-	expect 'a OK Create completed.
-b OK Create completed.
-c OK Create completed.
-d OK Create completed.
-e OK Create completed.
-f OK Create completed.
+	expect 'a OK [MAILBOXID (ID)] Create completed.
+b OK [MAILBOXID (ID)] Create completed.
+c OK [MAILBOXID (ID)] Create completed.
+d OK [MAILBOXID (ID)] Create completed.
+e OK [MAILBOXID (ID)] Create completed.
+f OK [MAILBOXID (ID)] Create completed.
 * LIST (\HasChildren) "." INBOX
 * LIST (\HasNoChildren) "." INBOX.Sub
 * LIST (\HasNoChildren) "." Lists
@@ -133,9 +133,10 @@ g OK List completed.'
 		[ -d "$MD/$d/cur" ] && [ -d "$MD/$d/new" ] && [ -d "$MD/$d/tmp" ]
 		[ -f "$MD/$d/maildirfolder" ]
 	done
-	# Nothing else at the root, nothing staged left in tmp/.
+	# Nothing else at the root (but the UIDVALIDITY record that giving
+	# the new folders their MAILBOXID made), nothing staged in tmp/.
 	[ -z "$(ls -A "$MD/tmp")" ]
-	run ls -A "$MD"
+	run sh -c "ls -A '$MD' | sed 's/^dovecot-uidvalidity\..*/dovecot-uidvalidity.X/'"
 	expect '.INBOX.Sub
 .Lists
 .Work
@@ -145,6 +146,8 @@ g OK List completed.'
 .lit
 .q"uote\d
 cur
+dovecot-uidvalidity
+dovecot-uidvalidity.X
 new
 tmp'
 }
@@ -173,7 +176,7 @@ r CREATE a b c
 s CREATE (x)
 EOF
 	expect 'a NO [ALREADYEXISTS] Mailbox already exists
-b OK Create completed.
+b OK [MAILBOXID (ID)] Create completed.
 c NO [ALREADYEXISTS] Mailbox already exists
 d NO [ALREADYEXISTS] Mailbox already exists
 e NO [ALREADYEXISTS] Mailbox already exists
@@ -190,10 +193,12 @@ p NO [CANNOT] Invalid mailbox name: Ends with the hierarchy separator
 q BAD CREATE takes a mailbox name and optional parameters
 r BAD CREATE takes a mailbox name and optional parameters
 s BAD Invalid mailbox name syntax'
-	run ls -A "$MD"
+	run sh -c "ls -A '$MD' | sed 's/^dovecot-uidvalidity\..*/dovecot-uidvalidity.X/'"
 	expect '.A
 .a
 cur
+dovecot-uidvalidity
+dovecot-uidvalidity.X
 new
 tmp'
 }
@@ -214,7 +219,7 @@ tmp'
 a CREATE $n254
 b CREATE $n255
 EOF
-	expect "a OK Create completed.
+	expect "a OK [MAILBOXID (ID)] Create completed.
 b NO [CANNOT] Invalid mailbox name: Name too long"
 	[ -d "$MD/.$n254/cur" ]
 }
@@ -238,17 +243,17 @@ m LIST "" * RETURN (SPECIAL-USE)
 n LIST (SPECIAL-USE) "" *
 o LIST () "" *
 EOF
-	expect 'a OK Create completed.
-b OK Create completed.
+	expect 'a OK [MAILBOXID (ID)] Create completed.
+b OK [MAILBOXID (ID)] Create completed.
 c NO [USEATTR] Special-use attribute not supported: \All
 d NO [USEATTR] Special-use attribute not supported: \Flagged
 e NO [USEATTR] Special-use attribute not supported: \Whatever
-f OK Create completed.
+f OK [MAILBOXID (ID)] Create completed.
 g BAD USE takes a list of special-use attributes
 h BAD Unknown CREATE parameter
 i BAD CREATE parameters must be a list
-j OK Create completed.
-k OK Create completed.
+j OK [MAILBOXID (ID)] Create completed.
+k OK [MAILBOXID (ID)] Create completed.
 * LIST (\HasNoChildren) "." INBOX
 * LIST (\HasNoChildren \Archive \Junk) "." Old
 * LIST (\HasNoChildren \Sent) "." Outgoing
@@ -354,7 +359,7 @@ EOF
 	uv2=$(echo "$output" | sed -n 's/^\* STATUS Gone (UIDVALIDITY \([0-9]*\))$/\1/p' | tail -1)
 	[ -n "$uv1" ] && [ -n "$uv2" ] && [ "$uv1" != "$uv2" ]
 	output=$(echo "$output" | sed 's/UIDVALIDITY [0-9]*/UIDVALIDITY N/')
-	expect 'a OK Create completed.
+	expect 'a OK [MAILBOXID (ID)] Create completed.
 b OK Subscribe completed.
 * STATUS Gone (UIDVALIDITY N)
 c OK Status completed.
@@ -363,7 +368,7 @@ d OK Delete completed.
 e OK Lsub completed.
 * LIST (\Subscribed \NonExistent) "." Gone
 f OK List completed.
-g OK Create completed.
+g OK [MAILBOXID (ID)] Create completed.
 * STATUS Gone (UIDVALIDITY N)
 h OK Status completed.'
 }
@@ -699,7 +704,7 @@ f LIST "" % RETURN
 g LIST "" % RETURN (STATUS)
 h LIST "" % RETURN (STATUS ())
 i LIST "" % RETURN (STATUS (FOO))
-j LIST "" % RETURN (STATUS (MAILBOXID))
+j LIST "" % RETURN (STATUS (MESSAGE))
 k LIST "" % MORE
 l LIST ""
 m LIST
@@ -717,7 +722,7 @@ f BAD Unexpected LIST arguments
 g BAD Status items must be a non-empty list
 h BAD Status items must be a non-empty list
 i BAD Unknown status item: FOO
-j BAD Unknown status item: MAILBOXID
+j BAD Unknown status item: MESSAGE
 k BAD Unexpected LIST arguments
 l BAD LIST needs a reference and a mailbox pattern
 m BAD LIST needs a reference and a mailbox pattern
@@ -802,7 +807,7 @@ EOF
 	expect '* LIST (\HasNoChildren) "." INBOX
 * LIST (\HasNoChildren) "." Real
 a OK List completed.
-b OK Create completed.
+b OK [MAILBOXID (ID)] Create completed.
 c NO [NONEXISTENT] Mailbox doesn'"'"'t exist: x'
 	[ -d "$MD/.INBOX.y/cur" ] && [ -d "$MD/.Inbox.y" ]
 }
@@ -836,7 +841,7 @@ c NO [NONEXISTENT] Mailbox doesn'"'"'t exist: evil
 d NO [NONEXISTENT] Mailbox doesn'"'"'t exist: evil
 e NO [NONEXISTENT] Mailbox doesn'"'"'t exist: evil
 f NO [ALREADYEXISTS] Mailbox already exists
-g OK Create completed.
+g OK [MAILBOXID (ID)] Create completed.
 h NO [ALREADYEXISTS] Mailbox already exists
 * LIST (\HasNoChildren) "." INBOX
 * LIST (\HasNoChildren) "." Real

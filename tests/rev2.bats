@@ -86,7 +86,7 @@ EOF
 	expect 'a NO [CANNOT] Invalid mailbox name: Contains 8-bit characters
 * ENABLED UTF8=ACCEPT
 b OK ENABLE completed.
-c OK Create completed.
+c OK [MAILBOXID (ID)] Create completed.
 * LIST (\HasNoChildren) "." INBOX
 * LIST (\HasChildren) "." "café"
 * LIST (\HasNoChildren) "." "café.ünter"

@@ -30,7 +30,8 @@ SELECT_INBOX3='* FLAGS (\Answered \Flagged \Deleted \Seen \Draft Junk $Label1)
 * 1 RECENT
 * OK [UNSEEN 2] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
-* OK [UIDNEXT 4] Predicted next UID'
+* OK [UIDNEXT 4] Predicted next UID
+* OK [MAILBOXID (ID)] Ok'
 
 # Four one-line messages appended to INBOX, UIDs 1 to 4.
 append4() {
@@ -107,6 +108,7 @@ EOF
 * 0 RECENT
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 1] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 * OK [CLOSED] Previous mailbox closed.
 b NO [NONEXISTENT] Mailbox doesn't exist: Nope
@@ -117,6 +119,7 @@ c BAD No mailbox selected
 * 0 RECENT
 * OK [UIDVALIDITY UV2] UIDs valid
 * OK [UIDNEXT 1] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 d OK [READ-WRITE] Select completed.
 * OK [CLOSED] Previous mailbox closed.
 * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)
@@ -125,6 +128,7 @@ d OK [READ-WRITE] Select completed.
 * 0 RECENT
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 1] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 e OK [READ-ONLY] Examine completed."
 }
 
@@ -151,6 +155,7 @@ EOF
 * OK [UNSEEN 2] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 4] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-ONLY] Examine completed.
 * 1 FETCH (UID 1 FLAGS (\Seen))
 * 2 FETCH (UID 2 FLAGS (\Flagged Junk))
@@ -209,6 +214,7 @@ EOF
 * OK [UNSEEN 2] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 4] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 * 3 FETCH (UID 3 FLAGS ())
 b OK Fetch completed.'
@@ -669,6 +675,7 @@ EOF
 * OK [UNSEEN 2] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 4] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 b OK [COPYUID UV2 1:3 2:4] Copy completed.
 c OK [COPYUID UV2 3 5] Copy completed.
@@ -682,6 +689,7 @@ d OK [COPYUID UV1 2 4] Copy completed.
 * OK [UNSEEN 3] First unseen.
 * OK [UIDVALIDITY UV2] UIDs valid
 * OK [UIDNEXT 6] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 e OK [READ-WRITE] Select completed.
 * 1 FETCH (UID 1 FLAGS (\Seen other) INTERNALDATE "13-Sep-2020 12:26:40 +0000")
 * 2 FETCH (UID 2 FLAGS (\Seen beta alpha) INTERNALDATE "14-Nov-2023 22:15:00 +0000")
@@ -728,6 +736,7 @@ EOF
 * OK [UNSEEN 2] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 5] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 * OK [COPYUID UV2 2:3 1:2] Moved UIDs.
 * 3 EXPUNGE
@@ -746,6 +755,7 @@ e NO [TRYCREATE] Mailbox doesn'"'"'t exist: Nope
 * OK [UNSEEN 1] First unseen.
 * OK [UIDVALIDITY UV2] UIDs valid
 * OK [UIDNEXT 4] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 f OK [READ-WRITE] Select completed.
 * 1 FETCH (UID 1 FLAGS (\Flagged))
 * 2 FETCH (UID 2 FLAGS ())
@@ -834,6 +844,7 @@ c OK [APPENDUID UV1 3] Append completed.
 * OK [UNSEEN 2] First unseen.
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 4] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 d OK [READ-WRITE] Select completed.
 * 1 FETCH (UID 1 FLAGS (\Flagged \Seen \Draft kw1) INTERNALDATE "14-Nov-2023 21:13:20 +0000" RFC822.SIZE 12)
 * 2 FETCH (UID 2 FLAGS () INTERNALDATE NOW RFC822.SIZE 12)
@@ -1001,15 +1012,18 @@ EOF
 	output=$(echo "$output" | norm | grep -v '^\* \(FLAGS\|OK \[\(PERMANENTFLAGS\|UNSEEN\|UIDVALIDITY\)\|[0-9]* RECENT\)')
 	expect '* 4 EXISTS
 * OK [UIDNEXT 5] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 b OK Store completed.
 c OK Unselect completed.
 * 4 EXISTS
 * OK [UIDNEXT 5] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 d OK [READ-ONLY] Examine completed.
 e OK Close completed.
 * 4 EXISTS
 * OK [UIDNEXT 5] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 f OK [READ-WRITE] Select completed.
 g OK Store completed.
 h OK Close completed.
@@ -1017,6 +1031,7 @@ i OK NOOP completed.
 j BAD No mailbox selected
 * 2 EXISTS
 * OK [UIDNEXT 5] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 k OK [READ-WRITE] Select completed.
 * 1 FETCH (UID 3)
 * 2 FETCH (UID 4)
@@ -1056,12 +1071,14 @@ EOF
 	output=$(echo "$output" | norm | grep -v '^\* \(FLAGS\|OK \[\(PERMANENTFLAGS\|UNSEEN\|UIDVALIDITY\)\|[0-9]* RECENT\)')
 	expect '* 3 EXISTS
 * OK [UIDNEXT 6] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 b OK Store completed.
 c OK Close completed.
 d OK [APPENDUID UV1 6] Append completed.
 * 3 EXISTS
 * OK [UIDNEXT 7] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 e OK [READ-WRITE] Select completed.
 * 1 FETCH (UID 1)
 * 2 FETCH (UID 2)
@@ -1162,6 +1179,7 @@ EOF
 * 0 RECENT
 * OK [UIDVALIDITY UV1] UIDs valid
 * OK [UIDNEXT 2] Predicted next UID
+* OK [MAILBOXID (ID)] Ok
 a OK [READ-WRITE] Select completed.
 * 1 FETCH (UID 1 FLAGS (\Seen) RFC822.SIZE 23 BODY[] {23}
 Subject: real

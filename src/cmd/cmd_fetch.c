@@ -41,6 +41,7 @@
 #include "maildir.h"
 #include "mime.h"
 #include "msgset.h"
+#include "objectid.h"
 #include "parser.h"
 #include "resp.h"
 #include "session.h"
@@ -134,7 +135,8 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	struct mime_part *root = NULL;
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
 	int		 need_map = f->need_parse, need_body = 0, opts;
-	int		 hdr_put = 0;
+	int		 hdr_put = 0, need_emailid = 0;
+	char		 emailid[OBJECTID_MAX];
 
 	if (f->ma == NULL)
 		f->ma = arena_new(LIMIT_ARENA);
@@ -150,6 +152,9 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			break;
 		case F_INTERNALDATE:
 			need_date = 1;
+			break;
+		case F_EMAILID:
+			need_emailid = 1;
 			break;
 		case F_BODY:
 			/* HEADER.FIELDS of fields the cache keeps: from it,
@@ -186,12 +191,14 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			cv[i] = arena_strndup(f->ma, v, cl[i]);
 	}
 	need_body |= need_map;
-	if ((msg->state & MSG_GONE) && (need_size || need_date || need_body))
+	if ((msg->state & MSG_GONE) && (need_size || need_date || need_body ||
+	    need_emailid))
 		return 1;	/* RFC 2180 4.1.2: NO for the command */
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
 	if ((need_size && !need_map && vsize_get(s, idx, &vsize) == -1) ||
 	    (need_date && maildir_internaldate(m, idx, &t) == -1) ||
+	    (need_emailid && objectid_email(m, idx, emailid) == -1) ||
 	    (need_body && (fd = maildir_open_msg(m, idx)) == -1)) {
 		/* Expunged by another process, or the file replaced by a
 		 * symlink or a FIFO (never followed): the message is gone. */
@@ -326,6 +333,13 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		case F_BINARY:
 		case F_BINARY_SIZE:
 			fetch_binary_write(s, it, map, root);
+			break;
+		case F_EMAILID:
+			(void)buf_printf(b, "EMAILID (%s)", emailid);
+			break;
+		case F_THREADID:
+			/* RFC 8474 5.2: not offered, always NIL */
+			(void)buf_adds(b, "THREADID NIL");
 			break;
 		case F_MODSEQ:
 			(void)buf_printf(b, "MODSEQ (%llu)",

@@ -41,6 +41,7 @@
 #define SI_DELETED	0x40	/* RFC 9208 4.1.4 */
 #define SI_DELETED_STORAGE 0x80
 #define SI_HIGHESTMODSEQ 0x100
+#define SI_MAILBOXID	0x200	/* RFC 8474 4.3: a string, written last */
 
 static const struct {
 	const char	*name;
@@ -55,6 +56,7 @@ static const struct {
 	{ "SIZE",	 SI_SIZE },
 	{ "DELETED",	 SI_DELETED },
 	{ "DELETED-STORAGE", SI_DELETED_STORAGE },
+	{ "MAILBOXID",	 SI_MAILBOXID },
 };
 #define NSTATUS_ITEMS	(sizeof(status_items) / sizeof(status_items[0]))
 
@@ -236,14 +238,19 @@ create_params(struct session *s, struct imap_arg *list, unsigned *use_r)
 	return 0;
 }
 
+static int	status_get(struct session *, const char *, unsigned,
+		    struct maildir_status *);
+
 void
 cmd_create(struct session *s, struct imap_arg *args)
 {
 	const char		*name;
+	struct maildir_status	 st;
 	unsigned		 use = 0;
 	enum mailbox_result	 r;
 	size_t			 len;
 	int			 bad;
+	char			 code[64];
 
 	if (args == NULL || (args->next != NULL && args->next->next != NULL)) {
 		session_bad(s, NULL, "CREATE takes a mailbox name and "
@@ -264,7 +271,17 @@ cmd_create(struct session *s, struct imap_arg *args)
 		mbx_fail(s, r, name, args->str);
 		return;
 	}
-	session_ok(s, NULL, "Create completed.");
+	/* RFC 8474 4.1: the new folder's MAILBOXID (opening it makes its
+	 * uidlist, and with it the GUID). */
+	len = strlen(name);
+	if (len > 1 && name[len - 1] == MAILBOX_SEP)	/* "a." made "a" */
+		name = arena_strndup(s->cmd_arena, name, len - 1);
+	if (status_get(s, name, 0, &st) == 0) {
+		(void)snprintf(code, sizeof(code), "MAILBOXID (%s)",
+		    st.mailboxid);
+		session_ok(s, code, "Create completed.");
+	} else
+		session_ok(s, NULL, "Create completed.");
 }
 
 void
@@ -423,11 +440,15 @@ status_send(struct session *s, const char *name, int raw, unsigned items,
 		name_write(s, b, name);
 	(void)buf_adds(b, " (");
 	for (i = 0; i < NSTATUS_ITEMS; i++)
-		if (items & status_items[i].bit) {
+		if ((items & status_items[i].bit) &&
+		    status_items[i].bit != SI_MAILBOXID) {
 			(void)buf_printf(b, "%s%s %llu", first ? "" : " ",
 			    status_items[i].name, (unsigned long long)v[i]);
 			first = 0;
 		}
+	if (items & SI_MAILBOXID)
+		(void)buf_printf(b, "%sMAILBOXID (%s)", first ? "" : " ",
+		    st->mailboxid);
 	(void)buf_addc(b, ')');
 	session_send_line(s);
 }

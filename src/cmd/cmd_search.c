@@ -25,6 +25,7 @@
 #include "log.h"
 #include "maildir.h"
 #include "msgset.h"
+#include "objectid.h"
 #include "parser.h"
 #include "resp.h"
 #include "search.h"
@@ -137,6 +138,14 @@ eval(struct sctx *c, const struct skey *k)
 		if (k->set.saved)
 			return tri(msgset_saved_has(c->s, msg->uid));
 		return tri(seqset_contains(&k->set, msg->uid));
+	case SK_EMAILID: {
+		char	id[OBJECTID_MAX];
+
+		return tri(objectid_email(c->m, c->idx, id) == 0 &&
+		    strcmp(id, k->str) == 0);
+	}
+	case SK_THREADID:
+		return NO;
 	case SK_MODSEQ:
 		return tri(c->m->msgs[c->idx].modseq >= k->size);
 	case SK_LARGER:

@@ -28,6 +28,8 @@ enum fetch_type {
 	F_BINARY,		/* RFC 3516 */
 	F_BINARY_SIZE,
 	F_MODSEQ,		/* RFC 7162 3.1.4.2 (cmd_condstore.c) */
+	F_EMAILID,		/* RFC 8474 5.3 */
+	F_THREADID,
 };
 
 /* Sections (RFC 9051 6.4.5), of the message or of a part. */

@@ -253,6 +253,22 @@ key_parse(struct skparse *p, const struct imap_arg **cur, int depth)
 		*cur = (*cur)->next;
 		return k;
 	}
+	if (strcasecmp(w, "EMAILID") == 0 || strcasecmp(w, "THREADID") == 0) {
+		/* RFC 8474 7: objectid = 1*255(ALPHA / DIGIT / "_" / "-") */
+		const char	*id;
+
+		if ((k = key_new(p, w[0] == 'E' || w[0] == 'e' ? SK_EMAILID :
+		    SK_THREADID)) == NULL)
+			return NULL;
+		if (*cur == NULL || arg_get_atom(*cur, &id) == -1 ||
+		    strlen(id) > 255 || id[strspn(id, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] != '\0')
+			return fail(p, SKE_SYNTAX, "Invalid object ID");
+		k->str = id;
+		k->len = strlen(id);
+		*cur = (*cur)->next;
+		return k;
+	}
 	if (strcasecmp(w, "MODSEQ") == 0) {
 		/* RFC 7162 3.1.5: MODSEQ [entry-name entry-type-req]
 		 * mod-sequence-valzer. Modseqs are kept per message, not per

@@ -41,6 +41,8 @@ enum skey_type {
 	SK_BODY,		/* str */
 	SK_TEXT,		/* str */
 	SK_MODSEQ,		/* size: RFC 7162 3.1.5, modseq >= it */
+	SK_EMAILID,		/* str: RFC 8474 6 */
+	SK_THREADID,		/* str: matches nothing (no THREADID) */
 };
 
 /* SK_FLAG's flags (the store's letters are not known here). */

@@ -106,6 +106,7 @@ struct maildir_status {
 	uint32_t	 deleted;	/* messages with \Deleted */
 	uint64_t	 deleted_size;	/* their sizes as maildirsize counts */
 	uint64_t	 highestmodseq;	/* RFC 7162 3.1.7; 0: none kept */
+	char		 mailboxid[40];	/* RFC 8474 4.3 (objectid.h) */
 };
 
 /*

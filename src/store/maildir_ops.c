@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "maildir.h"
+#include "objectid.h"
 #include "maildir_int.h"
 #include "quota.h"
 
@@ -645,6 +646,7 @@ maildir_status(int rootfd, const char *dirname, unsigned want,
 	st->uidnext = maildir_uidnext(m);
 	st->uidvalidity = m->uidvalidity;
 	st->highestmodseq = modseq_highest(m);
+	objectid_mailbox(m, st->mailboxid);
 	for (i = 0; i < m->n; i++) {
 		if (!(m->msgs[i].flags & MF_SEEN))
 			st->unseen++;
