@@ -137,7 +137,7 @@ EOF"
 	    'send:d APPEND Sent {10+}\r\nSubject: 2' upto:d \
 	    'send:e LOGOUT' eof
 	[ "${lines[1]}" = "a $LOGGED_IN" ]
-	[ "${lines[2]}" = "b OK [MAILBOXID (ID)] Create completed." ]
+	[[ "${lines[2]}" =~ ^"b OK [MAILBOXID (F"[0-9a-f]{32}")] Create completed."$ ]]
 	[ "${lines[3]#c OK \[APPENDUID }" != "${lines[3]}" ]
 	[ "${lines[4]#d OK \[APPENDUID }" != "${lines[4]}" ]
 	[ -d "$home/Maildir/cur" ] && [ -d "$home/Maildir/new" ] && [ -d "$home/Maildir/tmp" ]
