@@ -242,7 +242,7 @@ h CLOSE
 i DELETE Other
 j GETQUOTA ""
 EOF
-	output=$(echo "$output" | grep -v '^\*.*\(FLAGS\|EXISTS\|RECENT\|UNSEEN\|UID\|CLOSED\)' | norm)
+	output=$(echo "$output" | grep -v '^\*.*\(FLAGS\|EXISTS\|RECENT\|UNSEEN\|UID\|CLOSED\|MAILBOXID\)' | norm)
 	expect '* QUOTA "" (MESSAGE 4 100)
 a OK Getquota completed.
 b OK [READ-WRITE] Select completed.

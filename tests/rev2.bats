@@ -22,7 +22,7 @@ a SELECT INBOX
 b FETCH 1:* (FLAGS)
 c SEARCH ALL
 EOF
-	output=$(echo "$output" | grep -v 'UIDVALIDITY\|UIDNEXT\|FLAGS (\\Answered\|PERMANENTFLAGS')
+	output=$(echo "$output" | grep -v 'UIDVALIDITY\|UIDNEXT\|MAILBOXID (ID)] Ok\|FLAGS (\\Answered\|PERMANENTFLAGS')
 	expect '* 2 EXISTS
 * 1 RECENT
 * OK [UNSEEN 1] First unseen.
@@ -43,7 +43,7 @@ d SEARCH ALL
 e SEARCH RETURN (COUNT) SEEN
 f STATUS INBOX (MESSAGES DELETED SIZE)
 EOF
-	output=$(echo "$output" | grep -v 'UIDVALIDITY\|UIDNEXT\|FLAGS (\\Answered\|PERMANENTFLAGS')
+	output=$(echo "$output" | grep -v 'UIDVALIDITY\|UIDNEXT\|MAILBOXID (ID)] Ok\|FLAGS (\\Answered\|PERMANENTFLAGS')
 	expect '* ENABLED IMAP4rev2
 a OK ENABLE completed.
 * 2 EXISTS
@@ -82,7 +82,7 @@ f SELECT INBOX
 g COPY 1 "café.ünter"
 h SELECT "café.ünter"
 EOF
-	output=$(echo "$output" | grep -v 'UIDVALIDITY\|UIDNEXT\|FLAGS (\\Answered\|PERMANENTFLAGS\|EXISTS\|RECENT\|UNSEEN\|OK \[READ\|CLOSED\|COPYUID')
+	output=$(echo "$output" | grep -v 'UIDVALIDITY\|UIDNEXT\|MAILBOXID (ID)] Ok\|FLAGS (\\Answered\|PERMANENTFLAGS\|EXISTS\|RECENT\|UNSEEN\|OK \[READ\|CLOSED\|COPYUID')
 	expect 'a NO [CANNOT] Invalid mailbox name: Contains 8-bit characters
 * ENABLED UTF8=ACCEPT
 b OK ENABLE completed.
