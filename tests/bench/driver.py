@@ -31,6 +31,13 @@ two rows. Their answers are compared between the servers by answers.py
 checked for sense (every message answered, a SORT that is a permutation,
 a SEARCH that finds some but not all). A server without the command shows
 "n/a" (no capability, or BAD to a probe); that is not a failure.
+
+The sync workloads (a client's reconnect after another session changed 10
+messages' flags, and expunged 10 more: with QRESYNC, or SELECT and a full
+UID FETCH 1:* (FLAGS)) run on a state made once per size and variant
+(sync_servers); resync.py plans the changes and checks the answers. The
+bytes each server sent in reply to the timed commands are counted for every
+workload and printed for these, in a table of their own.
 """
 import os
 import pwd
@@ -45,6 +52,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import answers                  # noqa: E402 (tests/bench/answers.py)
+import resync                   # noqa: E402 (tests/bench/resync.py)
 
 ENV = os.environ
 BENCH_DIR = ENV.get("BENCH_DIR", "/tmp/mdimapd-bench")
@@ -193,6 +201,7 @@ class Session:
         self.buf = bytearray()
         self.ntag = 0
         self.timed = 0.0
+        self.timed_bytes = 0            # the server's replies to them
         greeting = self.read_line()
         if not greeting.startswith(b"* PREAUTH"):
             raise ImapError("%s: greeting %r" % (srv.name, greeting[:200]))
@@ -264,6 +273,7 @@ class Session:
         del self.buf[:end + 2]
         if timed:
             self.timed += time.monotonic() - t0
+            self.timed_bytes += end + 2
         status = tagline.split(b" ", 2)[1] if b" " in tagline else b""
         if status == b"BAD" and bad_na:
             raise NotAvailable("%s: %s -> %r" % (
@@ -533,10 +543,150 @@ LEGEND = [
         OR_NAME, OR_SINCE, OR_LARGER),
 ]
 
+# --- sync workloads --------------------------------------------------------
+#
+# A client that knows the folder's state reconnects after another session
+# changed the flags of resync.N messages (and, in the -exp variant,
+# expunged resync.N others): with QRESYNC, or with SELECT and UID FETCH
+# 1:* (FLAGS). The state is made once per size and variant, untimed, on a
+# fresh copy of its own (sync_servers: a first session notes UIDVALIDITY,
+# HIGHESTMODSEQ and every UID's flags, a second one makes the changes);
+# the timed reconnects change nothing, so every run starts from it. Each
+# server's own values are used (Dovecot's modseqs are not mdimapd's).
+
+def sync_state(srv, expunge):
+    """The untimed setup on srv's fresh copy: returns resync.plan() plus
+    "uidvalidity" and "modseq" (None without QRESYNC)."""
+    sess = Session(srv)
+    try:
+        caps = sess.capabilities()
+        qr = "QRESYNC" in caps
+        if qr:
+            sess.command("ENABLE QRESYNC")
+        u, _ = sess.command("SELECT INBOX")
+        uidvalidity = resync.code_number(u, "UIDVALIDITY")
+        modseq = resync.code_number(u, "HIGHESTMODSEQ") if qr else None
+        if uidvalidity is None or (qr and modseq is None):
+            raise ImapError("%s: SELECT without UIDVALIDITY or "
+                            "HIGHESTMODSEQ" % srv.name)
+        u, _ = sess.command("UID FETCH 1:* (FLAGS)")
+        p = resync.plan(dict(resync.fetches(u)), expunge)
+        sess.logout()
+        sess = None
+        if expunge and "UIDPLUS" not in caps:
+            raise ImapError("%s: no UIDPLUS for UID EXPUNGE" % srv.name)
+        sess = Session(srv)
+        sess.command("SELECT INBOX")
+        for uid, op, flag in p["stores"]:
+            sess.command("UID STORE %d %sFLAGS.SILENT (%s)" % (uid, op, flag))
+        if p["expunged"]:
+            uids = ",".join(str(u) for u in sorted(p["expunged"]))
+            sess.command("UID STORE %s +FLAGS.SILENT (\\Deleted)" % uids)
+            sess.command("UID EXPUNGE %s" % uids)
+        sess.logout()
+    except BaseException:
+        if sess:
+            sess.kill()
+        raise
+    p["uidvalidity"] = uidvalidity
+    p["modseq"] = modseq
+    return p
+
+
+def sync_servers(srvs, master, expunge, cache):
+    """Each server's copy in the state of the variant (expunge or not),
+    made on first use: server objects of the same names, rooted in
+    <root>/sync or <root>/sync-exp, each with .sync: the state, or
+    {"error": why}."""
+    if expunge in cache:
+        return cache[expunge]
+    out = []
+    for s in srvs:
+        d = type(s)(s.name, os.path.join(s.root,
+                                         "sync-exp" if expunge else "sync"))
+        os.makedirs(d.root)
+        chown_tree(d.root)
+        d.setup()
+        linked_copy(master, d, s.root)
+        try:
+            d.sync = sync_state(d, expunge)
+        except (Timeout, ImapError, OSError, ValueError,
+                subprocess.TimeoutExpired) as e:
+            d.sync = {"error": "sync setup: " + describe(e)}
+        log("bench: %s sync state (%s): %s" % (
+            s.name, "flags, expunges" if expunge else "flags",
+            d.sync.get("error") or "UIDVALIDITY %s HIGHESTMODSEQ %s, "
+            "changed %s, expunged %s" % (
+                d.sync["uidvalidity"], d.sync["modseq"],
+                sorted(d.sync["changed"]), sorted(d.sync["expunged"]))))
+        out.append(d)
+    cache[expunge] = out
+    return out
+
+
+def sync_saved(sess, key, st, facts, untagged):
+    """A wrong answer is saved under BENCH_DIR/mismatch."""
+    if facts["discrepancies"] != "none":
+        d = os.path.join(BENCH_DIR, "mismatch")
+        os.makedirs(d, exist_ok=True)
+        path = os.path.join(d, "%s-%d.%s" % (key, st["master"],
+                                             sess.srv.name))
+        with open(path, "wb") as f:
+            f.write(untagged)
+        log("bench: %s's answer is in %s" % (sess.srv.name, path))
+    return facts
+
+
+def sync_plan_of(sess):
+    p = sess.srv.sync
+    if "error" in p:
+        raise ImapError(p["error"])
+    return p
+
+
+def w_resync_qresync(key):
+    def w(sess, st):
+        p = sync_plan_of(sess)
+        if p["modseq"] is None:
+            raise NotAvailable("%s: no QRESYNC capability" % sess.srv.name)
+        yield
+        sess.command("ENABLE QRESYNC", timed=True)
+        u, _ = sess.command("SELECT INBOX (QRESYNC (%d %d))" % (
+            p["uidvalidity"], p["modseq"]), timed=True)
+        return sync_saved(sess, key, st, resync.check_qresync(u, p), u)
+    return w
+
+
+def w_resync_full(key):
+    def w(sess, st):
+        p = sync_plan_of(sess)
+        yield
+        u1, _ = sess.command("SELECT INBOX", timed=True)
+        u2, _ = sess.command("UID FETCH 1:* (FLAGS)", timed=True)
+        return sync_saved(sess, key, st, resync.check_full(u1, u2, p),
+                          u1 + u2)
+    return w
+
+
+SYNC_WORKLOADS = [
+    ("resync-qresync", "QRESYNC", w_resync_qresync, False),
+    ("resync-full", "SELECT, UID FETCH 1:* (FLAGS)", w_resync_full, False),
+    ("resync-qresync-exp", "QRESYNC", w_resync_qresync, True),
+    ("resync-full-exp", "SELECT, UID FETCH 1:* (FLAGS)", w_resync_full,
+     True),
+]
+
+
+def sync_label(name, expunge):
+    return "reconnect: %s; %d flags%s" % (
+        name, resync.N, ", %d expunged" % resync.N if expunge else "")
+
+
 # key, [(label, function)], before each run: "copy" (a fresh copy),
 # "link" (a fresh copy by hard links, linked_copy) or None (the folder as
-# the workloads before left it). A workload of two phases is two sessions
-# per run, two rows in the table.
+# the workloads before left it), or "sync"/"sync-exp" (the sync state of
+# that variant, made once per size: sync_servers). A workload of two phases
+# is two sessions per run, two rows in the table.
 WORKLOADS = [
     ("select1", [("SELECT (first open)", w_select)], "copy"),
     ("select2", [("SELECT (second open)", w_select)], None),
@@ -552,6 +702,9 @@ WORKLOADS = [
     (key, [(label + ", first open", w_message(key)),
            (label + ", later open", w_message(key))], "link")
     for label, key in MESSAGE_WORKLOADS
+] + [
+    (key, [(sync_label(name, exp), fn(key))], "sync-exp" if exp else "sync")
+    for key, name, fn, exp in SYNC_WORKLOADS
 ]
 
 
@@ -587,6 +740,12 @@ def expected(key, st):
                 "EXISTS": e + APPEND_N}
     if key == "expunge":
         return {"EXPUNGE lines": min(COPY_N, e), "EXISTS before": e}
+    if key.startswith("resync-"):
+        left = m - (resync.N if key.endswith("-exp") else 0)
+        if key.startswith("resync-qresync"):
+            return {"EXISTS": left, "FETCH lines": resync.N,
+                    "VANISHED": m - left, "discrepancies": "none"}
+        return {"EXISTS": left, "FETCH lines": left, "discrepancies": "none"}
     return {}
 
 
@@ -630,15 +789,16 @@ def fresh_copy(master, srv):
     chown_tree(srv.maildir)
 
 
-def linked_copy(master, srv):
+def linked_copy(master, srv, home=None):
     """A fresh copy for the message workloads, quicker to make: hard links
     (cp -al) to the server's own pristine copy of the master (made once
     with cp -a, never opened by a server). Message files are never written
     in place (flags are renames, expunges unlinks), so the copy is as
     fresh as a full one: no index, no cache, and nothing the other server
     touches; and no dirty page cache being written back during the timed
-    commands, as after a full copy."""
-    pristine = os.path.join(srv.root, "pristine")
+    commands, as after a full copy. home: where the pristine copy is
+    (srv.root by default)."""
+    pristine = os.path.join(home or srv.root, "pristine")
     if not os.path.isdir(pristine):
         subprocess.run(["cp", "-a", master, pristine + ".tmp"], check=True)
         chown_tree(pristine + ".tmp")
@@ -657,7 +817,8 @@ def run_lockstep(srvs, fn, st):
     """One run of a workload on every server, in lockstep: each server's
     session does its next timed step in turn (an APPEND, a STORE...), so
     that slow drifts of the machine (fsync latency above all) fall on both
-    alike. Returns {server: (seconds, peak RSS KB, facts)}."""
+    alike. Returns {server: (seconds, peak RSS KB, facts, bytes the server
+    sent in reply to the timed commands)}."""
     res = {}
     live = []
     for srv in srvs:
@@ -668,7 +829,7 @@ def run_lockstep(srvs, fn, st):
         except (Timeout, ImapError, OSError) as e:
             if sess:
                 sess.kill()
-            res[srv.name] = (None, None, {"error": describe(e)})
+            res[srv.name] = (None, None, {"error": describe(e)}, None)
     while live:
         still = []
         for srv, sess, gen in live:
@@ -678,11 +839,12 @@ def run_lockstep(srvs, fn, st):
             except StopIteration as stop:
                 try:
                     rss = sess.logout()
-                    res[srv.name] = (sess.timed, rss, stop.value)
+                    res[srv.name] = (sess.timed, rss, stop.value,
+                                     sess.timed_bytes)
                 except (Timeout, ImapError, OSError, ValueError,
                         subprocess.TimeoutExpired) as e:
                     sess.kill()
-                    res[srv.name] = (None, None, {"error": describe(e)})
+                    res[srv.name] = (None, None, {"error": describe(e)}, None)
             except NotAvailable as e:
                 # not an error: the server lacks the command
                 try:
@@ -690,11 +852,11 @@ def run_lockstep(srvs, fn, st):
                 except (Timeout, ImapError, OSError, ValueError,
                         subprocess.TimeoutExpired):
                     sess.kill()
-                res[srv.name] = (None, None, {"n/a": str(e)})
+                res[srv.name] = (None, None, {"n/a": str(e)}, None)
             except (Timeout, ImapError, OSError, ValueError) as e:
                 # ValueError: an answer that does not parse
                 sess.kill()
-                res[srv.name] = (None, None, {"error": describe(e)})
+                res[srv.name] = (None, None, {"error": describe(e)}, None)
         live = still
     return res
 
@@ -762,6 +924,7 @@ def run_workload(key, phases, fresh, master, n, srvs, st):
     then one session per phase). Returns (rows, number of problems)."""
     nph = len(phases)
     times = [{s.name: [] for s in srvs} for _ in phases]
+    nbytes = [{s.name: [] for s in srvs} for _ in phases]
     rsss = [{s.name: [] for s in srvs} for _ in phases]
     na = [set() for _ in phases]
     problems = [[] for _ in phases]
@@ -778,13 +941,14 @@ def run_workload(key, phases, fresh, master, n, srvs, st):
             res = run_lockstep(srvs, fn, st)
             facts = {}
             for s in srvs:
-                t, rss, f = res[s.name]
+                t, rss, f, nb = res[s.name]
                 log("bench: %-7s %-36s %6d run %d: %s s, %s KB, %s" %
                     (s.name, label, n, rep + 1, fmt_s(t), rss, f))
                 facts[s.name] = f
                 if t is not None:
                     times[ph][s.name].append(t)
                     rsss[ph][s.name].append(rss)
+                    nbytes[ph][s.name].append(nb)
                     slowest = max(slowest, t)
                 elif "n/a" in f:
                     na[ph].add(s.name)
@@ -805,6 +969,8 @@ def run_workload(key, phases, fresh, master, n, srvs, st):
         med = {k: (statistics.median(v) if v else None)
                for k, v in times[ph].items()}
         peak = {k: (max(v) if v else None) for k, v in rsss[ph].items()}
+        mbytes = {k: (statistics.median(v) if v else None)
+                  for k, v in nbytes[ph].items()}
         if failed[ph]:
             check = "ERROR"
         elif problems[ph]:
@@ -820,7 +986,8 @@ def run_workload(key, phases, fresh, master, n, srvs, st):
                 if p not in seen:       # the same on every run: once
                     seen.add(p)
                     log("bench: %s %d: %s" % (label, n, p))
-        rows.append((label, n, med, peak, runs, check, na[ph]))
+        rows.append((label, n, med, peak, runs, check, na[ph], key,
+                     mbytes))
     return rows, nprob
 
 
@@ -852,6 +1019,7 @@ def main():
             srv.setup()
             srvs.append(srv)
         st = {"exists": n, "dest": 0, "master": n}
+        sync_cache = {}
         for key, phases, fresh in WORKLOADS:
             if ONLY and key not in ONLY and key != "select1":
                 continue
@@ -860,10 +1028,16 @@ def main():
                 for label, _ in phases:
                     log("bench: over BENCH_BUDGET (%g s): %s %d skipped" %
                         (BUDGET, label, n))
-                    rows.append((label, n, {}, {}, 0, "SKIPPED", set()))
+                    rows.append((label, n, {}, {}, 0, "SKIPPED", set(),
+                                 key, {}))
                     mismatches += 1
                 continue
-            r, p = run_workload(key, phases, fresh, master, n, srvs, st)
+            on = srvs
+            if fresh in ("sync", "sync-exp"):
+                on = sync_servers(srvs, master, fresh == "sync-exp",
+                                  sync_cache)
+                fresh = None
+            r, p = run_workload(key, phases, fresh, master, n, on, st)
             rows += r
             mismatches += p
         if not KEEP:
@@ -884,7 +1058,7 @@ def print_table(rows, servers):
         hdr += ["dovecot RSS MB"]
     hdr += ["runs", "check"]
     out = []
-    for label, n, med, peak, runs, check, na in rows:
+    for label, n, med, peak, runs, check, na, _, _ in rows:
         def t(name):
             return "n/a" if name in na else fmt_s(med.get(name))
         r = [label, str(n), t("mdimapd")]
@@ -897,17 +1071,7 @@ def print_table(rows, servers):
             r += [fmt_rss(peak.get("dovecot"))]
         r += [str(runs), check]
         out.append(r)
-    widths = [max(len(x[i]) for x in [hdr] + out) for i in range(len(hdr))]
-    def line(r):
-        cells = []
-        for i, c in enumerate(r):
-            cells.append(c.ljust(widths[i]) if i == 0 else
-                         c.rjust(widths[i]))
-        return "  ".join(cells).rstrip()
-    print(line(hdr))
-    print(line(["-" * w for w in widths]))
-    for r in out:
-        print(line(r))
+    print_grid(hdr, out)
     print()
     print("times: median wall seconds of the runs (workload commands to "
           "their replies, plus LOGOUT to exit)%s; RSS: peak of the server "
@@ -921,11 +1085,84 @@ def print_table(rows, servers):
         print("message workloads: first open = a fresh copy (no index or "
               "cache), later open = a second session on it; commands: " +
               "; ".join(LEGEND))
+    if any(r[7].startswith("resync-") for r in rows):
+        print("sync workloads: a client that knows the folder (UIDVALIDITY, "
+              "HIGHESTMODSEQ, every UID's flags, from a first session) "
+              "reconnects after another session toggled a flag on %d "
+              "messages spread through it (and expunged %d others): ENABLE "
+              "QRESYNC and SELECT INBOX (QRESYNC (uidvalidity modseq)), or "
+              "SELECT INBOX and UID FETCH 1:* (FLAGS); that state is made "
+              "once per size (untimed), each server's own modseqs" % (
+                  resync.N, resync.N))
     for d in DIFFERENCES:
         print("known difference: " + d)
     for d in sorted(NOTES):
         print("normalised: " + d)
+    if any(r[7].startswith("resync-") for r in rows):
+        print_sync_table(rows, both)
     sys.stdout.flush()
+
+
+def print_grid(hdr, out):
+    """A table: the first column left-aligned, the others right."""
+    widths = [max(len(x[i]) for x in [hdr] + out) for i in range(len(hdr))]
+
+    def line(r):
+        cells = []
+        for i, c in enumerate(r):
+            cells.append(c.ljust(widths[i]) if i == 0 else
+                         c.rjust(widths[i]))
+        return "  ".join(cells).rstrip()
+    print(line(hdr))
+    print(line(["-" * w for w in widths]))
+    for r in out:
+        print(line(r))
+
+
+def print_sync_table(rows, both):
+    """The bytes each server sent for the sync workloads, and what QRESYNC
+    saves: full / QRESYNC, in time and in bytes, per server."""
+    names = ["mdimapd", "dovecot"] if both else ["mdimapd"]
+
+    def fmt_b(v):
+        return "-" if v is None else "%d" % v
+
+    def ratio(a, b):
+        return "%.1f" % (a / b) if a is not None and b else "-"
+    sync = [r for r in rows if r[7].startswith("resync-")]
+    hdr = ["bytes sent (replies to the timed commands)", "msgs"] + \
+        ["%s bytes" % nm for nm in names] + (["ratio"] if both else [])
+    out = []
+    for label, n, _, _, _, _, na, _, nb in sync:
+        r = [label, str(n)] + ["n/a" if nm in na else fmt_b(nb.get(nm))
+                               for nm in names]
+        if both:
+            m, d = nb.get("mdimapd"), nb.get("dovecot")
+            r += ["%.2f" % (m / d) if m is not None and d else "-"]
+        out.append(r)
+    print()
+    print_grid(hdr, out)
+    by = {(r[7], r[1]): r for r in sync}
+    hdr = ["full / QRESYNC (how many times more)", "msgs"]
+    for nm in names:
+        hdr += ["%s time" % nm, "%s bytes" % nm]
+    out = []
+    for full, qr, what in (
+            ("resync-full", "resync-qresync", "%d flags" % resync.N),
+            ("resync-full-exp", "resync-qresync-exp",
+             "%d flags, %d expunged" % (resync.N, resync.N))):
+        for n in sorted(set(r[1] for r in sync)):
+            f, q = by.get((full, n)), by.get((qr, n))
+            if not f or not q:
+                continue
+            r = [what, str(n)]
+            for nm in names:
+                r += [ratio(f[2].get(nm), q[2].get(nm)),
+                      ratio(f[8].get(nm), q[8].get(nm))]
+            out.append(r)
+    if out:
+        print()
+        print_grid(hdr, out)
 
 
 if __name__ == "__main__":
