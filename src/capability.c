@@ -49,6 +49,7 @@ static const struct extension extension_table[] = {
 	{ "SEARCHRES",		ST_LOGGEDIN,	0 },	/* RFC 5182 */
 	{ "UTF8=ACCEPT",	ST_LOGGEDIN,	0 },	/* RFC 6855 */
 	{ "OBJECTID",		ST_LOGGEDIN,	0 },	/* RFC 8474 */
+	{ "SAVEDATE",		ST_LOGGEDIN,	0 },	/* RFC 8514 */
 	{ "CONDSTORE",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.1 */
 	{ "QRESYNC",		ST_LOGGEDIN,	0 },	/* RFC 7162 3.2 */
 	{ NULL,			0,		0 },

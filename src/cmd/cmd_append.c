@@ -28,6 +28,7 @@
 #include "mdlimits.h"
 #include "parser.h"
 #include "quota.h"
+#include "savedate.h"
 #include "session.h"
 
 struct append {
@@ -234,6 +235,7 @@ cmd_append(struct session *s, struct imap_arg *args)
 		session_ok(s, NULL, "Append completed.");
 		return;
 	}
+	savedate_record(dest->dirfd, uv, &uid, 1, time(NULL));
 	(void)snprintf(code, sizeof(code), "APPENDUID %u %u", uv, uid);
 	session_ok(s, code, "Append completed.");
 	return;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -16,6 +17,7 @@
 #include "msgset.h"
 #include "parser.h"
 #include "seqset.h"
+#include "savedate.h"
 #include "session.h"
 
 /* "1:3,7" from a list of UIDs in the order given (COPYUID keeps the
@@ -91,6 +93,8 @@ copy_common(struct session *s, struct imap_arg *args, int move)
 			session_no_errno(s, errno, move ? "Move" : "Copy");
 		return;
 	}
+	/* RFC 8514 3: a copy or a moved message is saved now */
+	savedate_record(d->dirfd, uv, dst, n, time(NULL));
 	buf_init(&code, 1024 * 1024);
 	(void)buf_printf(&code, "COPYUID %u ", uv);
 	uids_write(&code, src, n);

@@ -44,6 +44,7 @@
 #include "objectid.h"
 #include "parser.h"
 #include "resp.h"
+#include "savedate.h"
 #include "session.h"
 
 /* Set when out_flush() sent part of a value being written: that value
@@ -155,6 +156,12 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			break;
 		case F_EMAILID:
 			need_emailid = 1;
+			break;
+		case F_SAVEDATE:
+			need_date = 1;
+			if (f->sd == NULL)
+				f->sd = savedate_load(m->dirfd,
+				    m->uidvalidity);
 			break;
 		case F_BODY:
 			/* HEADER.FIELDS of fields the cache keeps: from it,
@@ -341,6 +348,18 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			/* RFC 8474 5.2: not offered, always NIL */
 			(void)buf_adds(b, "THREADID NIL");
 			break;
+		case F_SAVEDATE: {
+			/* RFC 8514 4.2 (savedate.h: a recorded save, or
+			 * the file's time) */
+			time_t	st = t;
+
+			(void)savedate_get(f->sd, msg->uid, &st);
+			(void)localtime_r(&st, &tm);
+			imapdate_format_datetime(st, (int)(tm.tm_gmtoff / 60),
+			    date);
+			(void)buf_printf(b, "SAVEDATE \"%s\"", date);
+			break;
+		}
 		case F_MODSEQ:
 			(void)buf_printf(b, "MODSEQ (%llu)",
 			    (unsigned long long)msg->modseq);
@@ -426,6 +445,7 @@ cmd_fetch(struct session *s, struct imap_arg *args)
 		    fm.since) && (r = fetch_one(s, &f, idx[i])) > missing)
 			missing = r;
 	arena_free(&f.ma);
+	savedate_free(&f.sd);
 	if (s->cache != NULL)
 		cache_flush(s->cache);
 	if (missing == 3)

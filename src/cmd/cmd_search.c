@@ -28,6 +28,7 @@
 #include "objectid.h"
 #include "parser.h"
 #include "resp.h"
+#include "savedate.h"
 #include "search.h"
 #include "searchkey.h"
 #include "seqset.h"
@@ -46,6 +47,7 @@ struct sctx {
 	size_t			 idx;
 	struct search_msg	*sm;	/* NULL: the file is not read */
 	int			 hdr_only;	/* cached header fields do */
+	struct savedates	*sd;		/* for SAVED* (RFC 8514) */
 	int			 have_date;
 	long			 date_day;
 };
@@ -71,6 +73,20 @@ internal_day(struct sctx *c)
 		c->have_date = 1;
 	}
 	return c->date_day;
+}
+
+/* RFC 8514 4.3: the save date's day, in the server's zone as for
+ * BEFORE, ON and SINCE. */
+static long
+saved_day(struct sctx *c)
+{
+	struct tm	tm;
+	time_t		t = 0;
+
+	if (savedate_get(c->sd, c->m->msgs[c->idx].uid, &t) == -1)
+		(void)maildir_internaldate(c->m, c->idx, &t);
+	(void)localtime_r(&t, &tm);
+	return day_of(t + tm.tm_gmtoff);
 }
 
 static int
@@ -154,6 +170,14 @@ eval(struct sctx *c, const struct skey *k)
 			size = 0;
 		return tri(k->type == SK_LARGER ? size > k->size :
 		    size < k->size);
+	case SK_ALL_SAVEDATE:
+		return YES;
+	case SK_SAVEDBEFORE:
+		return tri(saved_day(c) < k->day);
+	case SK_SAVEDON:
+		return tri(saved_day(c) == k->day);
+	case SK_SAVEDSINCE:
+		return tri(saved_day(c) >= k->day);
 	case SK_BEFORE:
 		return tri(internal_day(c) < k->day);
 	case SK_ON:
@@ -380,6 +404,8 @@ search_run(struct session *s, struct search_cmd *cmd, size_t **found_r,
 	c.m = m;
 	t = search_text_new(s->cmd_arena, cmd);
 	c.hdr_only = search_text_header_only(t, hdrcache_covers);
+	if (cmd->uses_savedate)
+		c.sd = savedate_load(m->dirfd, m->uidvalidity);
 	found = arena_reallocarray(s->cmd_arena, NULL, 0, m->n + 1,
 	    sizeof(*found));
 	for (i = 0; i < m->n; i++) {
@@ -393,6 +419,7 @@ search_run(struct session *s, struct search_cmd *cmd, size_t **found_r,
 		}
 	}
 	search_text_free(t);
+	savedate_free(&c.sd);
 	if (s->cache != NULL)
 		cache_flush(s->cache);
 	*found_r = found;

@@ -14,6 +14,7 @@
 struct arena;
 struct buf;
 struct mime_part;
+struct savedates;
 struct session;
 
 enum fetch_type {
@@ -30,6 +31,7 @@ enum fetch_type {
 	F_MODSEQ,		/* RFC 7162 3.1.4.2 (cmd_condstore.c) */
 	F_EMAILID,		/* RFC 8474 5.3 */
 	F_THREADID,
+	F_SAVEDATE,		/* RFC 8514 4.2 */
 };
 
 /* Sections (RFC 9051 6.4.5), of the message or of a part. */
@@ -73,6 +75,7 @@ struct fetch {
 	int		 need_parse;	/* sections need the MIME structure */
 	int		 parsed;	/* ENVELOPE, BODY[STRUCTURE]: cached */
 	struct arena	*ma;		/* the parsed message, per message */
+	struct savedates *sd;		/* SAVEDATE: the folder's records */
 };
 
 int	fetch_add(struct fetch *, enum fetch_type);

@@ -318,6 +318,8 @@ fetch_parse_item(struct fetch *f, const char *s, const char **err)
 		return fetch_add(f, F_EMAILID);
 	if (strcasecmp(s, "THREADID") == 0)
 		return fetch_add(f, F_THREADID);
+	if (strcasecmp(s, "SAVEDATE") == 0)
+		return fetch_add(f, F_SAVEDATE);
 	if (strcasecmp(s, "FAST") == 0)
 		return fetch_add(f, F_FLAGS) == 0 &&
 		    fetch_add(f, F_INTERNALDATE) == 0 &&

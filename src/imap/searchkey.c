@@ -124,7 +124,8 @@ static const struct {
 } date_keys[] = {
 	{ "BEFORE", SK_BEFORE }, { "ON", SK_ON }, { "SINCE", SK_SINCE },
 	{ "SENTBEFORE", SK_SENTBEFORE }, { "SENTON", SK_SENTON },
-	{ "SENTSINCE", SK_SENTSINCE },
+	{ "SENTSINCE", SK_SENTSINCE }, { "SAVEDBEFORE", SK_SAVEDBEFORE },
+	{ "SAVEDON", SK_SAVEDON }, { "SAVEDSINCE", SK_SAVEDSINCE },
 };
 
 /* The address and subject keys: HEADER with their field. */
@@ -216,6 +217,8 @@ key_parse(struct skparse *p, const struct imap_arg **cur, int depth)
 			if ((k = key_new(p, date_keys[i].type)) == NULL ||
 			    take_date(p, cur, &k->day) == -1)
 				return NULL;
+			if (k->type >= SK_SAVEDBEFORE)
+				p->cmd->uses_savedate = 1;
 			return k;
 		}
 	for (i = 0; i < sizeof(header_keys) / sizeof(header_keys[0]); i++)
@@ -223,6 +226,9 @@ key_parse(struct skparse *p, const struct imap_arg **cur, int depth)
 			return text_key(p, cur, SK_HEADER, header_keys[i]);
 	if (strcasecmp(w, "ALL") == 0)
 		return key_new(p, SK_ALL);
+	/* RFC 8514 4.3: every mailbox here keeps save dates */
+	if (strcasecmp(w, "SAVEDATESUPPORTED") == 0)
+		return key_new(p, SK_ALL_SAVEDATE);
 	if (strcasecmp(w, "NEW") == 0)
 		return key_new(p, SK_NEW);
 	if (strcasecmp(w, "HEADER") == 0)

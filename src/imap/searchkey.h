@@ -43,6 +43,10 @@ enum skey_type {
 	SK_MODSEQ,		/* size: RFC 7162 3.1.5, modseq >= it */
 	SK_EMAILID,		/* str: RFC 8474 6 */
 	SK_THREADID,		/* str: matches nothing (no THREADID) */
+	SK_SAVEDBEFORE,		/* day: RFC 8514 4.3, the save date */
+	SK_SAVEDON,
+	SK_SAVEDSINCE,
+	SK_ALL_SAVEDATE,	/* SAVEDATESUPPORTED: every message */
 };
 
 /* SK_FLAG's flags (the store's letters are not known here). */
@@ -87,6 +91,7 @@ struct search_cmd {
 	unsigned	 ntext;		/* SK_HEADER, SK_BODY, SK_TEXT */
 	int		 uses_saved;	/* "$" somewhere */
 	int		 uses_modseq;	/* MODSEQ somewhere (RFC 7162 3.1.5) */
+	int		 uses_savedate;	/* SAVED* somewhere (RFC 8514) */
 };
 
 enum searchkey_error {
