@@ -44,7 +44,10 @@ b LIST "" "*"
 c SELECT INBOX
 d FETCH 1:* (FLAGS UID BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])
 e STORE 3 +FLAGS (\Flagged)
-f LOGOUT
+f FETCH 1 (ENVELOPE BODYSTRUCTURE)
+g SEARCH FLAGGED
+h SORT (REVERSE DATE) UTF-8 ALL
+i LOGOUT
 '
 echo "Demo Maildir: $md ($(ls "$md/cur" | wc -l) messages)"
 echo "Session: printf '...' | $B/mdimapd --preauth -m $md"
