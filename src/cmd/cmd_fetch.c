@@ -7,9 +7,9 @@
  * FULL. This file: the command and one message's response; the items are
  * parsed in fetch_parse.c, bodies written by fetch_body.c.
  *
- * What needs the MIME structure maps the file read-only (page cache, not
- * the process's own memory) and parses it (mime.c) in an arena reset for
- * every message; ENVELOPE, BODY, BODYSTRUCTURE and the size are kept in
+ * What needs the MIME structure reads the file into one reused 256 KiB
+ * buffer, or maps a larger one read-only (page cache, not the process's
+ * own memory), and parses it (mime.c) in an arena reset for every message; ENVELOPE, BODY, BODYSTRUCTURE and the size are kept in
  * the folder's cache (cache.c) so a later FETCH need not open the file.
  */
 #include <errno.h>
@@ -102,20 +102,55 @@ vsize_get(struct session *s, size_t idx, uint64_t *r)
 	return 0;
 }
 
-/* The message mapped read-only; *len_r 0 maps nothing. */
+/* Messages up to this size are read into one buffer, kept for the next
+ * one (cheaper than mapping: no page faults, no unmapping); larger ones
+ * are mapped. */
+#define MSG_READ_MAX	(256 * 1024)
+
+static char	*msg_buf;
+static size_t	 msg_bufsize;
+
+/* The message's bytes, read or mapped read-only (*mapped_r); *len_r 0
+ * holds nothing. NULL on error. */
 static const char *
-msg_map(int fd, size_t *len_r)
+msg_map(int fd, size_t *len_r, int *mapped_r)
 {
 	struct stat	 st;
 	void		*p;
+	size_t		 got = 0;
+	ssize_t		 n;
 
+	*mapped_r = 0;
 	if (fstat(fd, &st) == -1)
 		return NULL;
 	*len_r = (size_t)st.st_size;
 	if (st.st_size == 0)
 		return "";
+	if (st.st_size <= MSG_READ_MAX) {
+		if (msg_bufsize < (size_t)st.st_size) {
+			free(msg_buf);
+			msg_bufsize = MSG_READ_MAX;
+			if ((msg_buf = malloc(msg_bufsize)) == NULL)
+				fatalx("out of memory");
+		}
+		while (got < (size_t)st.st_size && (n = read(fd, msg_buf + got,
+		    (size_t)st.st_size - got)) > 0)
+			got += (size_t)n;
+		*len_r = got;	/* a file that shrank: what is there */
+		return msg_buf;
+	}
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	*mapped_r = 1;
+	return p;
+}
+
+static void
+msg_unmap(const char *map, size_t len, int mapped)
+{
+	if (mapped && len > 0)
+		(void)munmap((void *)(uintptr_t)map, len);
 }
 
 static int
@@ -136,7 +171,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	struct mime_part *root = NULL;
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
 	int		 need_map = f->need_parse, need_body = 0, opts;
-	int		 hdr_put = 0, need_emailid = 0;
+	int		 hdr_put = 0, need_emailid = 0, mapped = 0;
 	char		 emailid[OBJECTID_MAX];
 
 	if (f->ma == NULL)
@@ -225,7 +260,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	if (hdr_put)
 		hdrcache_put(s, idx, hdr.data != NULL ? hdr.data : "", hdr.len);
 	if (need_map) {
-		if ((map = msg_map(fd, &maplen)) == NULL) {
+		if ((map = msg_map(fd, &maplen, &mapped)) == NULL) {
 			log_warn("%s: UID %u", m->name, msg->uid);
 			buf_free(&hdr);
 			close(fd);
@@ -242,8 +277,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 				/* RFC 3516 4.3: nothing for this message,
 				 * NO [UNKNOWN-CTE] for the command. */
 				if (maplen > 0)
-					(void)munmap((void *)(uintptr_t)map,
-					    maplen);
+					msg_unmap(map, maplen, mapped);
 				buf_free(&hdr);
 				close(fd);
 				return 3;
@@ -264,8 +298,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		}
 		if (need_size && vsize_get(s, idx, &vsize) == -1) {
 			log_warn("%s: UID %u", m->name, msg->uid);
-			if (maplen > 0)
-				(void)munmap((void *)(uintptr_t)map, maplen);
+			msg_unmap(map, maplen, mapped);
 			buf_free(&hdr);
 			close(fd);
 			return 2;
@@ -381,8 +414,8 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			break;
 		}
 	}
-	if (map != NULL && maplen > 0)
-		(void)munmap((void *)(uintptr_t)map, maplen);
+	if (map != NULL)
+		msg_unmap(map, maplen, mapped);
 	if (fd != -1)
 		close(fd);
 	buf_free(&hdr);
