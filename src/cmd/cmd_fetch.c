@@ -133,8 +133,9 @@ msg_map(int fd, size_t *len_r, int *mapped_r)
 			if ((msg_buf = malloc(msg_bufsize)) == NULL)
 				fatalx("out of memory");
 		}
-		while (got < (size_t)st.st_size && (n = read(fd, msg_buf + got,
-		    (size_t)st.st_size - got)) > 0)
+		/* pread: the header may have been read from fd already */
+		while (got < (size_t)st.st_size && (n = pread(fd, msg_buf + got,
+		    (size_t)st.st_size - got, (off_t)got)) > 0)
 			got += (size_t)n;
 		*len_r = got;	/* a file that shrank: what is there */
 		return msg_buf;
