@@ -88,9 +88,7 @@ maildir_relocate(struct maildir *m, size_t idx)
 			if (maildir_baselen(de->d_name) != bl ||
 			    memcmp(de->d_name, msg->name, bl) != 0)
 				continue;
-			free(msg->name);
-			if ((msg->name = strdup(de->d_name)) == NULL)
-				fatalx("out of memory");
+			maildir_msg_rename(m, msg, de->d_name);
 			if (i == 1)
 				msg->state |= MSG_IN_NEW;
 			else
@@ -141,8 +139,8 @@ maildir_change_flags(struct maildir *m, size_t idx, uint8_t clear,
 		    flags, keywords);
 		if (renameat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, m->curfd, to) == 0) {
-			free(msg->name);
-			msg->name = to;
+			maildir_msg_rename(m, msg, to);
+			free(to);
 			msg->flags = flags;
 			msg->keywords = keywords;
 			msg->state &= ~MSG_IN_NEW;

@@ -93,26 +93,6 @@ wev_free(struct wev *ev, size_t n)
 	free(ev);
 }
 
-static int
-scan_add(struct scan *sc, const char *name, int in_new)
-{
-	struct entry	*e;
-	size_t		 ncap;
-
-	if (sc->n == sc->cap) {
-		ncap = sc->cap == 0 ? 64 : sc->cap * 2;
-		if ((e = reallocarray(sc->e, ncap, sizeof(*e))) == NULL)
-			fatalx("out of memory");
-		sc->e = e;
-		sc->cap = ncap;
-	}
-	if ((sc->e[sc->n].name = strdup(name)) == NULL)
-		fatalx("out of memory");
-	sc->e[sc->n].in_new = in_new;
-	sc->n++;
-	return 0;
-}
-
 /* A regular file named name in new/ (in_new) or cur/? */
 static int
 present(struct maildir *m, const char *name, int in_new)
@@ -198,7 +178,7 @@ maildir_watch_changes(struct maildir *m, struct scan *sc,
 				break;
 		idx = maildir_hash_find(m, ev[i].name, ev[i].baselen);
 		if (k != (size_t)-1 && k >= i && k < j) {
-			scan_add(sc, ev[k].name, ev[k].in_new);
+			maildir_scan_add(sc, ev[k].name, ev[k].in_new);
 			continue;
 		}
 		/* Else the name the view knows, if still there. */
