@@ -242,6 +242,10 @@ state_rewrite(struct maildir *m, uint64_t mod)
 			(void)buf_printf(&b, "X %u:%u %llu\n", ms->x[i].lo,
 			    ms->x[i].hi, (unsigned long long)ms->x[i].modseq);
 	}
+	fd = openat(m->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		goto out;
 	for (i = 0; i < m->n; i++) {
 		struct mmsg *msg = &m->msgs[i];
 		if (msg->state & MSG_GONE)
@@ -250,12 +254,15 @@ state_rewrite(struct maildir *m, uint64_t mod)
 		    (unsigned long long)msg->modseq);
 		info_write(&b, msg->rec_flags, msg->rec_keywords);
 		(void)buf_addc(&b, '\n');
+		/* Written as it goes: not 100,000 lines in memory. */
+		if (b.len >= 64 * 1024) {
+			if (fd_write_all(fd, b.data, b.len) == -1)
+				break;
+			buf_reset(&b);
+		}
 	}
-	fd = openat(m->dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
-		goto out;
-	if (fd_write_all(fd, b.data, b.len) == -1 || fstat(fd, &st) == -1 ||
+	if (i < m->n || fd_write_all(fd, b.data, b.len) == -1 ||
+	    fstat(fd, &st) == -1 ||
 	    renameat(m->dirfd, STATE_TMP, m->dirfd, MODSEQ_FILE) == -1) {
 		(void)unlinkat(m->dirfd, STATE_TMP, 0);
 		close(fd);
@@ -308,16 +315,21 @@ modseq_sync(struct maildir *m)
 		if (msg->state & MSG_GONE) {
 			x_add(ms, msg->uid, msg->uid, mod);
 			msg->state |= MSG_X_RECORDED;
-			(void)buf_printf(&b, "X %u %llu\n", msg->uid,
-			    (unsigned long long)mod);
+			if (valid)
+				(void)buf_printf(&b, "X %u %llu\n", msg->uid,
+				    (unsigned long long)mod);
 		} else {
 			msg->modseq = mod;
 			msg->rec_flags = msg->flags;
 			msg->rec_keywords = msg->keywords;
-			(void)buf_printf(&b, "%u %llu ", msg->uid,
-			    (unsigned long long)mod);
-			info_write(&b, msg->rec_flags, msg->rec_keywords);
-			(void)buf_addc(&b, '\n');
+			/* Not valid: all of it is written anew below. */
+			if (valid) {
+				(void)buf_printf(&b, "%u %llu ", msg->uid,
+				    (unsigned long long)mod);
+				info_write(&b, msg->rec_flags,
+				    msg->rec_keywords);
+				(void)buf_addc(&b, '\n');
+			}
 		}
 		ms->lines++;
 	}
