@@ -46,37 +46,25 @@
 
 /* --- the base name -> view index hash ------------------------------- */
 
-static size_t
-hash_base(const char *s, size_t len)
-{
-	uint64_t	h = 1469598103934665603ULL;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
-}
-
 static void
 hash_insert(struct maildir *m, size_t idx)
 {
 	const char	*name = m->msgs[idx].name;
 	size_t		 len = maildir_baselen(name);
-	size_t		 i = hash_base(name, len) & (m->hashsize - 1);
+	size_t		 i = maildir_hash_base(name, len) & (m->hashsize - 1);
 
 	while (m->hash[i] != 0)
 		i = (i + 1) & (m->hashsize - 1);
 	m->hash[i] = (uint32_t)idx + 1;
 }
 
+/* A hash for n messages, holding the view's. */
 static void
-hash_rebuild(struct maildir *m)
+hash_size(struct maildir *m, size_t n)
 {
 	size_t	i, want = 1024;
 
-	while (want < m->n * 2 + 2)
+	while (want < n * 2 + 2)
 		want *= 2;
 	if (want != m->hashsize) {
 		free(m->hash);
@@ -89,6 +77,12 @@ hash_rebuild(struct maildir *m)
 		hash_insert(m, i);
 }
 
+static void
+hash_rebuild(struct maildir *m)
+{
+	hash_size(m, m->n);
+}
+
 static long
 hash_find(const struct maildir *m, const char *base, size_t len)
 {
@@ -97,7 +91,7 @@ hash_find(const struct maildir *m, const char *base, size_t len)
 
 	if (m->hashsize == 0)
 		return -1;
-	i = hash_base(base, len) & (m->hashsize - 1);
+	i = maildir_hash_base(base, len) & (m->hashsize - 1);
 	while ((idx = m->hash[i]) != 0) {
 		name = m->msgs[idx - 1].name;
 		if (strncmp(name, base, len) == 0 &&
@@ -132,6 +126,9 @@ view_reserve(struct maildir *m, size_t more)
 		fatalx("out of memory");
 	m->msgs = msg;
 	m->cap = ncap;
+	/* The hash too, once, not doubling as they come. */
+	if ((m->n + more) * 2 + 2 > m->hashsize)
+		hash_size(m, m->n + more);
 }
 
 /* Add a listed file; adopt: its name is in the view's pool already. */
@@ -289,17 +286,13 @@ timespec_eq(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-/* UID order; the files that are not to be added (known, or without a
- * UID) last. */
 static int
 entry_uid_cmp(const void *a, const void *b)
 {
-	const struct entry	*x = a, *y = b;
-	uint64_t		 kx, ky;
+	const struct entry	*x = *(struct entry *const *)a;
+	const struct entry	*y = *(struct entry *const *)b;
 
-	kx = x->known || x->uid == 0 ? UINT64_MAX : x->uid;
-	ky = y->known || y->uid == 0 ? UINT64_MAX : y->uid;
-	return kx < ky ? -1 : kx > ky;
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
 int
@@ -309,9 +302,11 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	struct scan		 sc, sc2;
 	struct uidlist_rec	*recs = NULL;
 	const struct uidlist_rec *rec;
-	struct entry		**fresh = NULL, *e;
+	struct entry		**fresh = NULL, **rest = NULL, *e;
 	unsigned char		*seen = NULL;
-	size_t			 i, nrecs, nadd, nfresh = 0, missing;
+	uint32_t		*order = NULL;
+	size_t			 i, j, nrecs, nfresh = 0, missing;
+	size_t			 norder = 0, nrest = 0;
 	size_t			 bl;
 	uint32_t		 maxuid;
 	long			 idx;
@@ -451,7 +446,8 @@ listed:
 	 * order).
 	 */
 	if (ulfd != -1) {
-		i = (size_t)maildir_match_records(m, ulfd, &sc);
+		i = (size_t)maildir_match_records(m, ulfd, &sc, &order,
+		    &norder);
 		ulfd = -1;
 		if (i != 0)
 			goto out;
@@ -513,14 +509,28 @@ listed:
 		recs = NULL;
 		maildir_scan_free(&sc2);
 	}
-	/* Into the view, in UID order. */
-	qsort(sc.e, sc.n, sizeof(*sc.e), entry_uid_cmp);
-	for (nadd = 0; nadd < sc.n && !sc.e[nadd].known &&
-	    sc.e[nadd].uid != 0; nadd++)
-		;
-	view_reserve(m, nadd);
-	for (i = 0; i < nadd; i++) {
-		e = &sc.e[i];
+	/*
+	 * Into the view, in UID order: the files matched as the records were
+	 * read are in their order already; the others (numbered now, or
+	 * matched to records read before) are sorted, and the two merged.
+	 */
+	for (i = 0; i < sc.n; i++)
+		if (!sc.e[i].known && sc.e[i].uid != 0 && !sc.e[i].ordered)
+			nrest++;
+	if ((rest = reallocarray(NULL, nrest + 1, sizeof(*rest))) == NULL)
+		fatalx("out of memory");
+	for (i = nrest = 0; i < sc.n; i++)
+		if (!sc.e[i].known && sc.e[i].uid != 0 && !sc.e[i].ordered)
+			rest[nrest++] = &sc.e[i];
+	if (nrest > 1)
+		qsort(rest, nrest, sizeof(*rest), entry_uid_cmp);
+	view_reserve(m, norder + nrest);
+	for (i = j = 0; i < norder || j < nrest;) {
+		if (j == nrest || (i < norder &&
+		    sc.e[order[i]].uid < rest[j]->uid))
+			e = &sc.e[order[i++]];
+		else
+			e = rest[j++];
 		if (m->n > 0 && e->uid <= m->msgs[m->n - 1].uid) {
 			/* The same file listed twice is no news; another
 			 * below the last is. */
@@ -533,6 +543,10 @@ listed:
 		view_add(m, e, sc.pool == &m->names);
 		ch->added++;
 	}
+	free(order);
+	order = NULL;
+	free(rest);
+	rest = NULL;
 	maildir_scan_free(&sc);
 	uidlist_forget(&m->ul);
 	if (m->uidvalidity == 0)
@@ -564,6 +578,8 @@ out:
 	free(recs);
 	free(seen);
 	free(fresh);
+	free(order);
+	free(rest);
 	view_names_compact(m);
 	errno = saved;
 	return r;

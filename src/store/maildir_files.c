@@ -120,6 +120,31 @@ maildir_sort_delivery(struct entry **e, size_t n)
 }
 
 size_t
+maildir_hash_base(const char *s, size_t len)
+{
+	const uint64_t	k = 0x9e3779b97f4a7c15ULL;
+	uint64_t	h = len * k, w;
+	size_t		i;
+
+	/* Eight bytes a step (names share long prefixes: all of them
+	 * count), then a final mix so the low bits depend on every one. */
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * k;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (size_t)h;
+}
+
+size_t
 maildir_baselen(const char *name)
 {
 	const char	*colon = strchr(name, ':');
@@ -155,6 +180,7 @@ maildir_scan_add(struct scan *sc, const char *name, int in_new)
 	e->uid = 0;
 	e->in_new = in_new != 0;
 	e->known = 0;
+	e->ordered = 0;
 	e->taken = 0;
 }
 

@@ -18,6 +18,7 @@ struct entry {
 	uint32_t	 uid;		/* found for it by the sync; 0 none */
 	uint8_t		 in_new;
 	uint8_t		 known;		/* in the view already */
+	uint8_t		 ordered;	/* in maildir_match_records()'s order */
 	uint8_t		 taken;		/* the view took name (adopted) */
 };
 
@@ -36,6 +37,8 @@ struct scan {
 	struct namepool	*pool;		/* NULL (own), or the view's */
 };
 
+/* A hash of a base name, for the tables that look files up by base. */
+size_t	maildir_hash_base(const char *, size_t);
 /* Length of a file name's base (before ":"). */
 size_t	maildir_baselen(const char *name);
 /* Sort entries in delivery order: the seconds at the start of the name,
@@ -68,8 +71,10 @@ const struct uidlist_rec *maildir_recs_find(const struct uidlist_rec *,
 	    size_t, const char *name);
 /* Read the records through fd (from uidlist_open()) into the uid of the
  * entries of sc the view does not know; the records of no listed file are
- * kept in ul. Closes fd. */
-int	maildir_match_records(struct maildir *, int fd, struct scan *sc);
+ * kept in ul. *order_r gets the indices of the entries matched, in UID
+ * order (to be freed). Closes fd. */
+int	maildir_match_records(struct maildir *, int fd, struct scan *sc,
+	    uint32_t **order_r, size_t *norder_r);
 /* Under the lock, without a list: make one (see maildir_uids.c); all NULL:
  * of a listing made here. The lock is gone afterwards. */
 int	maildir_uidlist_create(struct maildir *, int lockfd,

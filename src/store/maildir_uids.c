@@ -77,20 +77,9 @@ struct match {
 	struct scan	*sc;
 	uint32_t	*slot;		/* entry index + 1, open addressing */
 	size_t		 mask;
+	uint32_t	*order;		/* entries matched, in UID order */
+	size_t		 norder;
 };
-
-static size_t
-base_hash(const char *s, size_t len)
-{
-	uint64_t	h = 1469598103934665603ULL;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
-}
 
 static int
 base_eq(const char *name, const char *base, size_t len)
@@ -112,7 +101,7 @@ match_take(void *arg, uint32_t uid, const char *base, size_t len)
 	 * listed is listed twice, and both must get its UID (one of them
 	 * left without would be numbered again).
 	 */
-	for (i = base_hash(base, len) & mt->mask; mt->slot[i] != 0;
+	for (i = maildir_hash_base(base, len) & mt->mask; mt->slot[i] != 0;
 	    i = (i + 1) & mt->mask) {
 		e = &mt->sc->e[mt->slot[i] - 1];
 		if (!base_eq(e->name, base, len))
@@ -120,6 +109,8 @@ match_take(void *arg, uint32_t uid, const char *base, size_t len)
 		if (e->uid != 0)
 			return 0;	/* a second record for it: kept */
 		e->uid = uid;
+		e->ordered = 1;
+		mt->order[mt->norder++] = mt->slot[i] - 1;
 		found = 1;
 	}
 	/* Else a file the view knows: nothing to learn. */
@@ -127,7 +118,8 @@ match_take(void *arg, uint32_t uid, const char *base, size_t len)
 }
 
 int
-maildir_match_records(struct maildir *m, int fd, struct scan *sc)
+maildir_match_records(struct maildir *m, int fd, struct scan *sc,
+    uint32_t **order_r, size_t *norder_r)
 {
 	struct match	mt;
 	size_t		i, j, n = 0, size = 16;
@@ -141,12 +133,14 @@ maildir_match_records(struct maildir *m, int fd, struct scan *sc)
 	mt.m = m;
 	mt.sc = sc;
 	mt.mask = size - 1;
-	if ((mt.slot = calloc(size, sizeof(*mt.slot))) == NULL)
+	mt.norder = 0;
+	if ((mt.slot = calloc(size, sizeof(*mt.slot))) == NULL ||
+	    (mt.order = reallocarray(NULL, n + 1, sizeof(*mt.order))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < sc->n; i++) {
 		if (sc->e[i].known)
 			continue;
-		j = base_hash(sc->e[i].name, maildir_baselen(sc->e[i].name)) &
+		j = maildir_hash_base(sc->e[i].name, maildir_baselen(sc->e[i].name)) &
 		    mt.mask;
 		while (mt.slot[j] != 0)
 			j = (j + 1) & mt.mask;
@@ -154,6 +148,8 @@ maildir_match_records(struct maildir *m, int fd, struct scan *sc)
 	}
 	r = uidlist_read_fd(fd, &m->ul, match_take, &mt);
 	free(mt.slot);
+	*order_r = mt.order;
+	*norder_r = mt.norder;
 	return r;
 }
 

@@ -36,11 +36,52 @@ static void
 info_parse(const char *s, uint8_t *flags, uint32_t *kw)
 {
 	char	name[LINE_MAX_LEN + 8];
-	size_t	bl;
+	size_t	bl, len = strlen(s);
 
-	(void)snprintf(name, sizeof(name), "x:2,%s", strcmp(s, "-") == 0 ?
-	    "" : s);
+	/* Not snprintf: this runs for every line of the file. */
+	if (strcmp(s, "-") == 0 || len > LINE_MAX_LEN)
+		len = 0;
+	memcpy(name, "x:2,", 4);
+	memcpy(name + 4, s, len);
+	name[4 + len] = '\0';
 	(void)maildir_name_parse(name, &bl, flags, kw);
+}
+
+/* A decimal number and the space after it; 0 or -1. */
+static int
+num_sp(const char **sp, unsigned long long *r)
+{
+	const char		*s = *sp;
+	unsigned long long	 v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (~0ULL - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	if (*s != ' ')
+		return -1;
+	*sp = s + 1;
+	*r = v;
+	return 0;
+}
+
+/* "<uid> <modseq> <info>" by hand: sscanf took most of a SELECT's time
+ * with 100,000 lines. */
+static int
+msg_line(const char *s, unsigned long long *uid, unsigned long long *mod,
+    char info[LINE_MAX_LEN])
+{
+	size_t	n;
+
+	if (num_sp(&s, uid) == -1 || num_sp(&s, mod) == -1)
+		return -1;
+	for (n = 0; s[n] != '\0' && s[n] != ' ' && n < 250; n++)
+		info[n] = s[n];
+	info[n] = '\0';
+	return n > 0 ? 0 : -1;
 }
 
 static void
@@ -125,8 +166,7 @@ parse_line(struct maildir *m, char *line, int *valid)
 			ms->highest = mod;
 		return;
 	}
-	if (sscanf(line, "%llu %llu %250s", &a, &mod, info) != 3 ||
-	    a == 0 || a > UINT32_MAX)
+	if (msg_line(line, &a, &mod, info) == -1 || a == 0 || a > UINT32_MAX)
 		return;
 	if (mod > ms->highest)
 		ms->highest = mod;
