@@ -150,8 +150,11 @@ view_add(struct maildir *m, struct entry *e, int adopt)
 	} else
 		msg->name = namepool_add(&m->names, e->name, strlen(e->name));
 	(void)maildir_name_parse(msg->name, &bl, &msg->flags, &msg->keywords);
-	if (e->in_new)
+	if (e->in_new) {
 		msg->state |= MSG_IN_NEW;
+		if (m->n < m->new_from)
+			m->new_from = m->n;
+	}
 	m->n++;
 	if (m->n * 2 + 2 > m->hashsize)
 		hash_rebuild(m);
@@ -414,15 +417,19 @@ listed:
 			continue;
 		(void)maildir_name_parse(sc.e[i].name, &bl, &flags, &kw);
 		maildir_msg_rename(m, msg, sc.e[i].name);
-		if (sc.e[i].in_new)
+		if (sc.e[i].in_new) {
 			msg->state |= MSG_IN_NEW;
-		else
+			if ((size_t)idx < m->new_from)
+				m->new_from = (size_t)idx;
+		} else
 			msg->state &= ~MSG_IN_NEW;
 		if (flags != msg->flags || kw != msg->keywords) {
 			msg->flags = flags;
 			msg->keywords = kw;
-			if (!(msg->state & MSG_FLAGS_CHANGED))
+			if (!(msg->state & MSG_FLAGS_CHANGED)) {
 				ch->flags++;
+				m->changed++;
+			}
 			msg->state |= MSG_FLAGS_CHANGED;
 		}
 	}
@@ -552,8 +559,9 @@ listed:
 	if (m->uidvalidity == 0)
 		m->uidvalidity = m->ul.uidvalidity;
 
-	/* Take what is in new/ (RFC 3501 2.3.2: \Recent is ours). */
-	for (i = 0; i < m->n; i++) {
+	/* Take what is in new/ (RFC 3501 2.3.2: \Recent is ours): what was
+	 * found there since the last time, not all the view every time. */
+	for (i = m->new_from; i < m->n; i++) {
 		struct mmsg *msg = &m->msgs[i];
 		if (!(msg->state & MSG_IN_NEW) || (msg->state & MSG_GONE))
 			continue;
@@ -564,6 +572,7 @@ listed:
 			}
 		}
 	}
+	m->new_from = SIZE_MAX;
 	if (modseq_sync(m) == -1)
 		log_warn("%s: %s", m->name, MODSEQ_FILE);
 	if (!m->readonly && m->ul.total > 2 * m->n + 1000)
@@ -604,6 +613,8 @@ maildir_purge_gone(struct maildir *m)
 	}
 	m->n = o;
 	m->gone = 0;
+	if (m->new_from != SIZE_MAX)
+		m->new_from = 0;	/* the indices moved */
 	hash_rebuild(m);
 	view_names_compact(m);
 }
@@ -613,8 +624,11 @@ maildir_clear_changed(struct maildir *m)
 {
 	size_t	i;
 
+	if (m->changed == 0)
+		return;
 	for (i = 0; i < m->n; i++)
 		m->msgs[i].state &= ~MSG_FLAGS_CHANGED;
+	m->changed = 0;
 }
 
 long

@@ -76,6 +76,9 @@ struct maildir {
 	uint32_t	 uidvalidity;
 	size_t		 recent;	/* MSG_RECENT in the view */
 	size_t		 gone;		/* MSG_GONE in the view */
+	size_t		 changed;	/* MSG_FLAGS_CHANGED, at most */
+	size_t		 new_from;	/* no MSG_IN_NEW to take below it
+					 * (SIZE_MAX: none at all) */
 	int		 kw_changed;	/* keyword names changed (FLAGS) */
 	dev_t		 kw_dev;	/* dovecot-keywords as last read */
 	ino_t		 kw_ino;

@@ -89,9 +89,11 @@ maildir_relocate(struct maildir *m, size_t idx)
 			    memcmp(de->d_name, msg->name, bl) != 0)
 				continue;
 			maildir_msg_rename(m, msg, de->d_name);
-			if (i == 1)
+			if (i == 1) {
 				msg->state |= MSG_IN_NEW;
-			else
+				if (idx < m->new_from)
+					m->new_from = idx;
+			} else
 				msg->state &= ~MSG_IN_NEW;
 			(void)maildir_name_parse(msg->name, &bl, &msg->flags,
 			    &msg->keywords);

@@ -335,7 +335,8 @@ modseq_sync(struct maildir *m)
 	valid = ms->ino != 0 && ms->uidvalidity == m->uidvalidity;
 	if (state_read(m, &valid) == -1)
 		return -1;
-	for (i = 0; i < m->n; i++)
+	/* From the end, where new messages are: one is enough to know. */
+	for (i = m->n; i-- > 0 && need == 0;)
 		if (needs_record(&m->msgs[i]))
 			need++;
 	if (need == 0 && valid)
