@@ -155,11 +155,19 @@ view_add(struct maildir *m, struct entry *e, int adopt)
 		if (m->n < m->new_from)
 			m->new_from = m->n;
 	}
+	maildir_msg_changed(m, m->n);
 	m->n++;
 	if (m->n * 2 + 2 > m->hashsize)
 		hash_rebuild(m);
 	else
 		hash_insert(m, m->n - 1);
+}
+
+void
+maildir_msg_changed(struct maildir *m, size_t idx)
+{
+	if (idx < m->ms_from)
+		m->ms_from = idx;
 }
 
 void
@@ -298,6 +306,22 @@ entry_uid_cmp(const void *a, const void *b)
 	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
+static void
+view_gone(struct maildir *m, struct maildir_changes *ch, size_t i)
+{
+	struct mmsg	*msg = &m->msgs[i];
+
+	if (msg->state & MSG_GONE)
+		return;
+	msg->state |= MSG_GONE;
+	m->gone++;
+	ch->gone++;
+	if (msg->state & MSG_RECENT) {
+		msg->state &= ~MSG_RECENT;
+		m->recent--;
+	}
+}
+
 int
 maildir_sync(struct maildir *m, struct maildir_changes *ch)
 {
@@ -308,6 +332,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	struct entry		**fresh = NULL, **rest = NULL, *e;
 	unsigned char		*seen = NULL;
 	uint32_t		*order = NULL;
+	size_t			*gone = NULL, ngone = 0;
 	size_t			 i, j, nrecs, nfresh = 0, missing;
 	size_t			 norder = 0, nrest = 0;
 	size_t			 bl;
@@ -341,9 +366,8 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 
 	/* Watched: what changed, without listing (maildir_watch.c). */
 	if (m->inofd != -1 && m->watched) {
-		if ((seen = calloc(m->n + 1, 1)) == NULL)
-			fatalx("out of memory");
-		if (maildir_watch_changes(m, &sc, seen, &nothing) == 1) {
+		if (maildir_watch_changes(m, &sc, &gone, &ngone,
+		    &nothing) == 1) {
 			if (nothing && m->ul.n == 0 && ulfd == -1) {
 				r = 0;
 				goto out;
@@ -353,8 +377,9 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 				    maildir_baselen(sc.e[i].name)) >= 0;
 			goto listed;
 		}
-		free(seen);
-		seen = NULL;
+		free(gone);
+		gone = NULL;
+		ngone = 0;
 		maildir_scan_free(&sc);
 	}
 
@@ -426,6 +451,7 @@ listed:
 		if (flags != msg->flags || kw != msg->keywords) {
 			msg->flags = flags;
 			msg->keywords = kw;
+			maildir_msg_changed(m, (size_t)idx);
 			if (!(msg->state & MSG_FLAGS_CHANGED)) {
 				ch->flags++;
 				m->changed++;
@@ -433,19 +459,18 @@ listed:
 			msg->state |= MSG_FLAGS_CHANGED;
 		}
 	}
-	/* Vanished twice: gone. */
-	for (i = 0; i < m->n; i++)
-		if (!seen[i] && !(m->msgs[i].state & MSG_GONE)) {
-			m->msgs[i].state |= MSG_GONE;
-			m->gone++;
-			ch->gone++;
-			if (m->msgs[i].state & MSG_RECENT) {
-				m->msgs[i].state &= ~MSG_RECENT;
-				m->recent--;
-			}
-		}
+	/* Vanished twice (or unlinked, as the watch saw): gone. */
+	if (seen != NULL) {
+		for (i = 0; i < m->n; i++)
+			if (!seen[i])
+				view_gone(m, ch, i);
+	} else
+		for (i = 0; i < ngone; i++)
+			view_gone(m, ch, gone[i]);
 	free(seen);
 	seen = NULL;
+	free(gone);
+	gone = NULL;
 
 	/*
 	 * Unknown files: numbered already (in the records read now, or kept
@@ -586,6 +611,7 @@ out:
 	maildir_scan_free(&sc2);
 	free(recs);
 	free(seen);
+	free(gone);
 	free(fresh);
 	free(order);
 	free(rest);
@@ -613,8 +639,11 @@ maildir_purge_gone(struct maildir *m)
 	}
 	m->n = o;
 	m->gone = 0;
+	/* The indices moved. */
 	if (m->new_from != SIZE_MAX)
-		m->new_from = 0;	/* the indices moved */
+		m->new_from = 0;
+	if (m->ms_from != SIZE_MAX)
+		m->ms_from = 0;
 	hash_rebuild(m);
 	view_names_compact(m);
 }

@@ -92,6 +92,9 @@ struct maildir {
 	int		 wd_new;
 	int		 watched;	/* listed fully since the watch began */
 	struct modseq_state ms;		/* mdimapd-state */
+	size_t		 ms_from;	/* below it (and with no gone), no
+					 * message has flags to record in
+					 * ms (SIZE_MAX: none has) */
 };
 
 /* What a sync found, for the session to report. */
@@ -202,6 +205,9 @@ char		*maildir_name_make(const char *base, size_t baselen,
 		    uint8_t flags, uint32_t keywords);
 char		*maildir_unique_base(void);
 int		 maildir_relocate(struct maildir *, size_t idx);
+/* The flags of the view's message idx changed (or it is new): modseq.c
+ * records them at its next sync. */
+void		 maildir_msg_changed(struct maildir *, size_t idx);
 /* The message's file is now called name (copied into the view). */
 void		 maildir_msg_rename(struct maildir *, struct mmsg *,
 		    const char *name);

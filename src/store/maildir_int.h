@@ -58,12 +58,12 @@ void	maildir_watch_start(struct maildir *);
 void	maildir_watch_stop(struct maildir *);
 /*
  * The files that changed since the last call, as a partial listing in sc
- * (their current names), with seen[] 0 for the view's messages that are
- * gone: 1, or 0 if everything must be listed again. *nothing_r: nothing
- * happened.
+ * (their current names), and the view indices of the messages that are
+ * gone in *gone_r (to be freed), *ngone_r of them: 1, or 0 if everything
+ * must be listed again. *nothing_r: nothing happened.
  */
 int	maildir_watch_changes(struct maildir *, struct scan *,
-	    unsigned char *seen, int *nothing_r);
+	    size_t **gone_r, size_t *ngone_r, int *nothing_r);
 /* UIDs (maildir_uids.c). Records kept in ul, sorted by base name for
  * maildir_recs_find(), which finds the record of a file name. */
 struct uidlist_rec *maildir_recs_sorted(struct maildir *, size_t *n_r);

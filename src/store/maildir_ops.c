@@ -97,6 +97,7 @@ maildir_relocate(struct maildir *m, size_t idx)
 				msg->state &= ~MSG_IN_NEW;
 			(void)maildir_name_parse(msg->name, &bl, &msg->flags,
 			    &msg->keywords);
+			maildir_msg_changed(m, idx);
 			closedir(d);
 			return 0;
 		}
@@ -145,6 +146,7 @@ maildir_change_flags(struct maildir *m, size_t idx, uint8_t clear,
 			free(to);
 			msg->flags = flags;
 			msg->keywords = keywords;
+			maildir_msg_changed(m, idx);
 			msg->state &= ~MSG_IN_NEW;
 			return 0;
 		}

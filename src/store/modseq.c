@@ -176,6 +176,7 @@ parse_line(struct maildir *m, char *line, int *valid)
 	if (mod >= msg->modseq) {
 		msg->modseq = mod;
 		info_parse(info, &msg->rec_flags, &msg->rec_keywords);
+		maildir_msg_changed(m, (size_t)idx);
 	}
 }
 
@@ -326,7 +327,7 @@ modseq_sync(struct maildir *m)
 	struct modseq_state	*ms = &m->ms;
 	struct buf		 b;
 	struct stat		 st;
-	size_t			 i, need = 0;
+	size_t			 i, from, need = 0;
 	uint64_t		 mod;
 	int			 lockfd, r = -1, fd, valid;
 
@@ -335,12 +336,17 @@ modseq_sync(struct maildir *m)
 	valid = ms->ino != 0 && ms->uidvalidity == m->uidvalidity;
 	if (state_read(m, &valid) == -1)
 		return -1;
-	/* From the end, where new messages are: one is enough to know. */
-	for (i = m->n; i-- > 0 && need == 0;)
+	/* Only from the first message whose flags changed (maildir.c keeps
+	 * ms_from), or all if some are gone; from the end, where new
+	 * messages are: one is enough to know. */
+	from = m->gone > 0 ? 0 : m->ms_from;
+	for (i = m->n; i-- > from && need == 0;)
 		if (needs_record(&m->msgs[i]))
 			need++;
-	if (need == 0 && valid)
+	if (need == 0 && valid) {
+		m->ms_from = SIZE_MAX;
 		return 0;
+	}
 	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
 		return -1;
 	/* What others recorded while we waited. */
@@ -348,7 +354,9 @@ modseq_sync(struct maildir *m)
 		goto out;
 	mod = modseq_next(ms);
 	buf_init(&b, SIZE_MAX / 2);
-	for (i = 0; i < m->n; i++) {
+	from = m->gone > 0 || !valid ? 0 : m->ms_from;
+	m->ms_from = SIZE_MAX;
+	for (i = from; i < m->n; i++) {
 		struct mmsg *msg = &m->msgs[i];
 
 		if (!needs_record(msg))
