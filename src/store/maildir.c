@@ -717,11 +717,21 @@ ensure_uidlist(struct maildir *m)
 	return maildir_sync(m, NULL);
 }
 
+static int
+record_drop(void *arg, uint32_t uid, const char *base, size_t len)
+{
+	(void)arg;
+	(void)uid;
+	(void)base;
+	(void)len;
+	return 1;
+}
+
 struct maildir *
 maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 {
 	struct maildir	*m;
-	int		 saved;
+	int		 saved, ulfd;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		fatalx("out of memory");
@@ -742,8 +752,12 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 		goto fail;
 	if (readonly == MAILDIR_LIGHT) {
 		m->light = 1;
-		/* For delivery: the uidlist and keywords, no listing. */
-		if (uidlist_read(m->dirfd, &m->ul) == -1)
+		/* For delivery: the uidlist's header and end, and keywords;
+		 * no listing, no records (the files delivered here are new:
+		 * only records written after this can name them). */
+		if (uidlist_open(m->dirfd, &m->ul, &ulfd) == -1 ||
+		    (ulfd != -1 && uidlist_read_fd(ulfd, &m->ul, record_drop,
+		    NULL) == -1))
 			goto fail;
 		uidlist_forget(&m->ul);
 		m->uidvalidity = m->ul.uidvalidity;
