@@ -345,6 +345,43 @@ maildir_assign(struct maildir *m, const char *const *names, size_t n,
 }
 
 /*
+ * A file that a program that does not number files (a mail reader) moves
+ * from new/ to cur/ while we list is listed twice. Returns NULL if every
+ * base in e is once, else first[i]: NULL for the first entry of a base,
+ * the first one for the others.
+ */
+static struct entry **
+same_bases(struct entry **e, size_t n)
+{
+	struct entry	**first = NULL, *f;
+	uint32_t	 *slot;
+	size_t		  i, j, bl, size = 16;
+
+	while (size < n * 2)
+		size *= 2;
+	if ((slot = calloc(size, sizeof(*slot))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < n; i++) {
+		bl = maildir_baselen(e[i]->name);
+		for (j = maildir_hash_base(e[i]->name, bl) & (size - 1);
+		    slot[j] != 0; j = (j + 1) & (size - 1)) {
+			f = e[slot[j] - 1];
+			if (base_eq(f->name, e[i]->name, bl))
+				break;
+		}
+		if (slot[j] == 0) {
+			slot[j] = (uint32_t)i + 1;
+			continue;
+		}
+		if (first == NULL && (first = calloc(n, sizeof(*first))) == NULL)
+			fatalx("out of memory");
+		first[i] = e[slot[j] - 1];
+	}
+	free(slot);
+	return first;
+}
+
+/*
  * Number new files, in delivery order (e is sorted so); all: they are
  * the whole folder. Their UIDs go into e[i]->uid (0: none yet).
  */
@@ -353,10 +390,28 @@ maildir_number_new(struct maildir *m, struct entry **e, size_t n, int all)
 {
 	struct uidlist_rec	*recs;
 	const struct uidlist_rec *rec;
-	size_t			 i, nrecs;
+	struct entry		**first = NULL, **u = e;
+	size_t			 i, nrecs, nu = n;
+	int			 r;
 
 	maildir_sort_delivery(e, n);
-	if (assign(m, e, n, all) == -1)
+	/* One UID for a file listed twice: numbered once, as first[i]. */
+	if (n > 1 && (first = same_bases(e, n)) != NULL) {
+		if ((u = reallocarray(NULL, n, sizeof(*u))) == NULL)
+			fatalx("out of memory");
+		for (i = nu = 0; i < n; i++)
+			if (first[i] == NULL)
+				u[nu++] = e[i];
+	}
+	r = assign(m, u, nu, all);
+	if (first != NULL) {
+		for (i = 0; i < n; i++)
+			if (first[i] != NULL)
+				e[i]->uid = first[i]->uid;
+		free(first);
+		free(u);
+	}
+	if (r == -1)
 		return -1;
 	if (m->ul.ino == 0) {
 		/* The list was just created: read it, and find our UIDs. */
