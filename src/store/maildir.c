@@ -306,6 +306,25 @@ entry_uid_cmp(const void *a, const void *b)
 	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
+struct listed {
+	struct maildir	*m;
+	unsigned char	*seen;
+};
+
+/* A listed file the view knows by this very name: seen, nothing to do. */
+static int
+listed_known(void *arg, const char *name)
+{
+	struct listed	*lk = arg;
+	long		 idx;
+
+	idx = hash_find(lk->m, name, maildir_baselen(name));
+	if (idx < 0 || strcmp(lk->m->msgs[idx].name, name) != 0)
+		return 0;
+	lk->seen[idx] = 1;
+	return 1;
+}
+
 static void
 view_gone(struct maildir *m, struct maildir_changes *ch, size_t i)
 {
@@ -341,6 +360,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	uint8_t			 flags;
 	uint32_t		 kw, olduv = m->uidvalidity;
 	struct stat		 stc, stn;
+	struct listed		 lk;
 	time_t			 now;
 	int			 pass, r = -1, saved, ulfd = -1, full = 0;
 	int			 nothing, above;
@@ -410,10 +430,16 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 		/* An empty view takes the names of a listing as they are. */
 		maildir_scan_init(&sc, m->n == 0 ? &m->names : NULL);
 		free(seen);
-		if (maildir_scan_all(m, &sc) == -1)
-			goto out;
 		if ((seen = calloc(m->n + 1, 1)) == NULL)
 			fatalx("out of memory");
+		/* Files the view knows under the same name are seen, not
+		 * kept: a listing holds only what is new or renamed. */
+		lk.m = m;
+		lk.seen = seen;
+		sc.skip = listed_known;
+		sc.skip_arg = &lk;
+		if (maildir_scan_all(m, &sc) == -1)
+			goto out;
 		for (i = 0; i < sc.n; i++) {
 			bl = maildir_baselen(sc.e[i].name);
 			if ((idx = hash_find(m, sc.e[i].name, bl)) >= 0) {

@@ -233,7 +233,8 @@ scan_dir(struct maildir *m, int fd, int in_new, struct scan *sc)
 			    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
 				goto skip;
 		}
-		maildir_scan_add(sc, de->d_name, in_new);
+		if (sc->skip == NULL || !sc->skip(sc->skip_arg, de->d_name))
+			maildir_scan_add(sc, de->d_name, in_new);
 		continue;
 skip:
 		if (de->d_type != DT_DIR)

@@ -35,6 +35,9 @@ struct scan {
 	size_t		 cap;
 	struct namepool	 own;
 	struct namepool	*pool;		/* NULL (own), or the view's */
+	/* If set, the names skip() returns 1 for are not kept. */
+	int		(*skip)(void *, const char *name);
+	void		*skip_arg;
 };
 
 /* A hash of a base name, for the tables that look files up by base. */
