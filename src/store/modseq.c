@@ -87,10 +87,19 @@ msg_line(const char *s, unsigned long long *uid, unsigned long long *mod,
 static void
 info_write(struct buf *b, uint8_t flags, uint32_t kw)
 {
-	char	*n = maildir_name_make("x", 1, flags, kw);
+	/* Maildir's letters (maildir.md): MF_* bit i is "DFPRST"[i]. */
+	char	info[6 + KEYWORDS_MAX], *p = info;
+	int	i;
 
-	(void)buf_adds(b, n[4] == '\0' ? "-" : n + 4);
-	free(n);
+	for (i = 0; i < 6; i++)
+		if (flags & (1u << i))
+			*p++ = "DFPRST"[i];
+	for (i = 0; i < KEYWORDS_MAX; i++)
+		if (kw & (1u << i))
+			*p++ = (char)('a' + i);
+	if (p == info)
+		*p++ = '-';
+	(void)buf_add(b, info, (size_t)(p - info));
 }
 
 static void
@@ -291,8 +300,10 @@ state_rewrite(struct maildir *m, uint64_t mod)
 		struct mmsg *msg = &m->msgs[i];
 		if (msg->state & MSG_GONE)
 			continue;
-		(void)buf_printf(&b, "%u %llu ", msg->uid,
-		    (unsigned long long)msg->modseq);
+		(void)buf_addu(&b, msg->uid);
+		(void)buf_addc(&b, ' ');
+		(void)buf_addu(&b, msg->modseq);
+		(void)buf_addc(&b, ' ');
 		info_write(&b, msg->rec_flags, msg->rec_keywords);
 		(void)buf_addc(&b, '\n');
 		/* Written as it goes: not 100,000 lines in memory. */
@@ -373,8 +384,10 @@ modseq_sync(struct maildir *m)
 			msg->rec_keywords = msg->keywords;
 			/* Not valid: all of it is written anew below. */
 			if (valid) {
-				(void)buf_printf(&b, "%u %llu ", msg->uid,
-				    (unsigned long long)mod);
+				(void)buf_addu(&b, msg->uid);
+				(void)buf_addc(&b, ' ');
+				(void)buf_addu(&b, mod);
+				(void)buf_addc(&b, ' ');
 				info_write(&b, msg->rec_flags,
 				    msg->rec_keywords);
 				(void)buf_addc(&b, '\n');

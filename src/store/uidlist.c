@@ -485,7 +485,10 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 	(void)buf_printf(&b, "3 V%u N%u G%s\n", ul->uidvalidity, ul->next_uid,
 	    ul->guid);
 	while (next(arg, &r)) {
-		(void)buf_printf(&b, "%u :%s\n", r.uid, r.base);
+		(void)buf_addu(&b, r.uid);
+		(void)buf_add(&b, " :", 2);
+		(void)buf_adds(&b, r.base);
+		(void)buf_addc(&b, '\n');
 		total++;
 		if (b.len >= 64 * 1024) {
 			if (fd_write_all(lockfd, b.data, b.len) == -1)
