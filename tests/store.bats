@@ -1246,6 +1246,21 @@ A: d OK Fetch completed.'
 	[ -z "$(sed 1d "$MD/dovecot-uidlist" | grep -v '^[0-9][0-9]* :')" ]
 }
 
+@test "a file listed twice (in new/ and in cur/, as when a mail reader moves it during a listing) gets one UID, with a list or without" {
+	store_setup
+	putmsg 'new/1700000300.M1P300Q1.host' 'Subject: x\n\nx\n' '@1700000300'
+	putmsg 'cur/1700000300.M1P300Q1.host:2,S' 'Subject: x\n\nx\n' '@1700000300'
+	printf 'a SELECT INBOX\nz LOGOUT\n' | session | grep -a EXISTS >"$TESTDIR/out"
+	[ "$(cat "$TESTDIR/out")" = '* 1 EXISTS' ]
+	[ "$(sed 1d "$MD/dovecot-uidlist")" = '1 :1700000300.M1P300Q1.host' ]
+	# again, appended to a list that exists
+	putmsg 'new/1700000400.M1P400Q1.host' 'Subject: y\n\ny\n' '@1700000400'
+	putmsg 'cur/1700000400.M1P400Q1.host:2,' 'Subject: y\n\ny\n' '@1700000400'
+	printf 'a SELECT INBOX\nz LOGOUT\n' | session | grep -a EXISTS >"$TESTDIR/out"
+	[ "$(sed 1d "$MD/dovecot-uidlist" | grep -c 1700000400)" = 1 ]
+	[ "$(sed 1d "$MD/dovecot-uidlist" | wc -l)" = 2 ]
+}
+
 @test "python3 imaplib: APPEND, FETCH, STORE, COPY, MOVE, EXPUNGE, UIDs" {
 	local py=
 	for p in python3 /usr/bin/python3; do

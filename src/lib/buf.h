@@ -21,6 +21,9 @@ void	buf_reset(struct buf *);
 int	buf_add(struct buf *, const void *, size_t);
 int	buf_addc(struct buf *, int);
 int	buf_adds(struct buf *, const char *);
+/* v in decimal (what buf_printf("%llu") would add, for files written a
+ * line per message). */
+int	buf_addu(struct buf *, unsigned long long v);
 int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Remove the first n bytes. */

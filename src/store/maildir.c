@@ -2,13 +2,16 @@
  * maildir.c: an open Maildir folder and its sync with the disk.
  *
  * Sync, and why it is safe with other processes at work:
- * 1. Read what is new in dovecot-uidlist (no lock: see uidlist.c).
+ * 1. Open dovecot-uidlist (no lock: see uidlist.c). Its new records are
+ *    read after step 2, through this open file: they are what it held
+ *    before the listing, and maybe more (maildir_uids.c).
  * 2. List new/ and then cur/. A message moves from new/ to cur/, never
- *    back, so listing new/ first cannot miss one that moves meanwhile.
- *    Only regular files count; symlinks, FIFOs and devices are skipped.
+ *    back, so listing new/ first cannot miss one that moves meanwhile
+ *    (it may be listed twice, and then gets one UID). Only regular files
+ *    count; symlinks, FIFOs and devices are skipped.
  * 3. Match each file to the view by base name (the part before ":2,"):
  *    known files may have new flags (another process renamed them); unknown
- *    files are matched to uidlist records read in step 1, or are new.
+ *    files are matched to uidlist records of step 1, or are new.
  * 4. A known message whose file was not listed may be in the middle of a
  *    rename by another process (readdir may miss a file renamed while it
  *    runs): list again, and only a second miss makes it MSG_GONE.
@@ -18,6 +21,11 @@
  * 6. Not read-only: files still in new/ move to cur/; this session is the
  *    one that moved them, so they are \Recent here (RFC 3501 2.3.2).
  * UIDs never go back: next_uid only grows, even if the list is replaced.
+ *
+ * Memory: at 100,000 messages the names are most of it. Each is held once,
+ * in the view's namepool; a first sync lists straight into that pool and
+ * the view adopts the listing's names; the uidlist's records are matched
+ * as they are read, not held.
  */
 #include <sys/stat.h>
 
@@ -36,43 +44,27 @@
 #include "maildir.h"
 #include "maildir_int.h"
 
-static struct uidlist_rec *sorted_recs(struct maildir *, size_t *);
-static const struct uidlist_rec *recs_find(const struct uidlist_rec *, size_t,
-    const char *);
-
 /* --- the base name -> view index hash ------------------------------- */
-
-static size_t
-hash_base(const char *s, size_t len)
-{
-	uint64_t	h = 1469598103934665603ULL;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return (size_t)h;
-}
 
 static void
 hash_insert(struct maildir *m, size_t idx)
 {
 	const char	*name = m->msgs[idx].name;
 	size_t		 len = maildir_baselen(name);
-	size_t		 i = hash_base(name, len) & (m->hashsize - 1);
+	size_t		 i = maildir_hash_base(name, len) & (m->hashsize - 1);
 
 	while (m->hash[i] != 0)
 		i = (i + 1) & (m->hashsize - 1);
-	m->hash[i] = idx + 1;
+	m->hash[i] = (uint32_t)idx + 1;
 }
 
+/* A hash for n messages, holding the view's. */
 static void
-hash_rebuild(struct maildir *m)
+hash_size(struct maildir *m, size_t n)
 {
 	size_t	i, want = 1024;
 
-	while (want < m->n * 2 + 2)
+	while (want < n * 2 + 2)
 		want *= 2;
 	if (want != m->hashsize) {
 		free(m->hash);
@@ -85,6 +77,12 @@ hash_rebuild(struct maildir *m)
 		hash_insert(m, i);
 }
 
+static void
+hash_rebuild(struct maildir *m)
+{
+	hash_size(m, m->n);
+}
+
 static long
 hash_find(const struct maildir *m, const char *base, size_t len)
 {
@@ -93,10 +91,11 @@ hash_find(const struct maildir *m, const char *base, size_t len)
 
 	if (m->hashsize == 0)
 		return -1;
-	i = hash_base(base, len) & (m->hashsize - 1);
+	i = maildir_hash_base(base, len) & (m->hashsize - 1);
 	while ((idx = m->hash[i]) != 0) {
 		name = m->msgs[idx - 1].name;
-		if (maildir_baselen(name) == len && memcmp(name, base, len) == 0)
+		if (strncmp(name, base, len) == 0 &&
+		    (name[len] == '\0' || name[len] == ':'))
 			return (long)(idx - 1);
 		i = (i + 1) & (m->hashsize - 1);
 	}
@@ -109,27 +108,54 @@ maildir_hash_find(const struct maildir *m, const char *base, size_t len)
 	return hash_find(m, base, len);
 }
 
+/* Room for more messages: exactly on a first sync, doubling after. */
 static void
-view_add(struct maildir *m, uint32_t uid, const char *name, int in_new)
+view_reserve(struct maildir *m, size_t more)
 {
 	struct mmsg	*msg;
-	size_t		 ncap, bl;
+	size_t		 ncap;
 
-	if (m->n == m->cap) {
-		ncap = m->cap == 0 ? 256 : m->cap * 2;
-		if ((msg = reallocarray(m->msgs, ncap, sizeof(*msg))) == NULL)
-			fatalx("out of memory");
-		m->msgs = msg;
-		m->cap = ncap;
-	}
+	if (m->cap - m->n >= more)
+		return;
+	if (more > SIZE_MAX / 2 - m->n)
+		fatalx("out of memory");
+	ncap = m->cap * 2;
+	if (ncap < m->n + more)
+		ncap = m->n + more;
+	if ((msg = reallocarray(m->msgs, ncap, sizeof(*msg))) == NULL)
+		fatalx("out of memory");
+	m->msgs = msg;
+	m->cap = ncap;
+	/* The hash too, once, not doubling as they come. */
+	if ((m->n + more) * 2 + 2 > m->hashsize)
+		hash_size(m, m->n + more);
+}
+
+/* Add a listed file; adopt: its name is in the view's pool already. */
+static void
+view_add(struct maildir *m, struct entry *e, int adopt)
+{
+	struct mmsg	*msg;
+	size_t		 bl;
+
+	view_reserve(m, 1);
+	if (m->n >= UINT32_MAX - 1)
+		fatalx("too many messages");
 	msg = &m->msgs[m->n];
 	memset(msg, 0, sizeof(*msg));
-	msg->uid = uid;
-	if ((msg->name = strdup(name)) == NULL)
-		fatalx("out of memory");
-	(void)maildir_name_parse(name, &bl, &msg->flags, &msg->keywords);
-	if (in_new)
+	msg->uid = e->uid;
+	if (adopt) {
+		msg->name = e->name;
+		e->taken = 1;
+	} else
+		msg->name = namepool_add(&m->names, e->name, strlen(e->name));
+	(void)maildir_name_parse(msg->name, &bl, &msg->flags, &msg->keywords);
+	if (e->in_new) {
 		msg->state |= MSG_IN_NEW;
+		if (m->n < m->new_from)
+			m->new_from = m->n;
+	}
+	maildir_msg_changed(m, m->n);
 	m->n++;
 	if (m->n * 2 + 2 > m->hashsize)
 		hash_rebuild(m);
@@ -137,186 +163,37 @@ view_add(struct maildir *m, uint32_t uid, const char *name, int in_new)
 		hash_insert(m, m->n - 1);
 }
 
-/* --- UIDs ----------------------------------------------------------- */
-
-struct rewrite_iter {
-	struct entry	*e;
-	uint32_t	*uids;
-	size_t		 n;
-	size_t		 i;
-	char		 base[1024];
-};
-
-static int
-rewrite_next(void *arg, struct uidlist_rec *r)
+void
+maildir_msg_changed(struct maildir *m, size_t idx)
 {
-	struct rewrite_iter	*it = arg;
-	size_t			 bl;
-
-	while (it->i < it->n) {
-		bl = maildir_baselen(it->e[it->i].name);
-		r->uid = it->uids[it->i];
-		it->i++;
-		if (bl >= sizeof(it->base))
-			continue;
-		memcpy(it->base, it->e[it->i - 1].name, bl);
-		it->base[bl] = '\0';
-		r->base = it->base;
-		return 1;
-	}
-	return 0;
+	if (idx < m->ms_from)
+		m->ms_from = idx;
 }
 
-/*
- * Under the lock, with no uidlist: number every file in the folder, in
- * delivery order, and write the list. The view reads it at its next sync.
- */
-static int
-uidlist_create(struct maildir *m, int lockfd)
+void
+maildir_msg_rename(struct maildir *m, struct mmsg *msg, const char *name)
 {
-	struct scan		 sc;
-	struct rewrite_iter	 it;
-	size_t			 i;
-	int			 r, saved;
-
-	memset(&sc, 0, sizeof(sc));
-	if (maildir_scan_all(m, &sc) == -1) {
-		saved = errno;
-		maildir_scan_free(&sc);
-		uidlist_unlock(m->dirfd, lockfd);
-		errno = saved;
-		return -1;
-	}
-	if (sc.n > 0)
-		maildir_sort_delivery(sc.e, sc.n);
-	memset(&it, 0, sizeof(it));
-	it.e = sc.e;
-	it.n = sc.n;
-	if ((it.uids = calloc(sc.n + 1, sizeof(*it.uids))) == NULL)
-		fatalx("out of memory");
-	for (i = 0; i < sc.n; i++)
-		it.uids[i] = m->ul.next_uid++;
-	m->ul.uidvalidity = uidlist_new_uidvalidity(m->rootfd);
-	r = uidlist_rewrite(m->dirfd, lockfd, &m->ul, rewrite_next, &it);
-	saved = errno;
-	free(it.uids);
-	maildir_scan_free(&sc);
-	/* Make the next uidlist_read() read it all into the view. */
-	m->ul.ino = 0;
-	m->ul.dev = 0;
-	errno = saved;
-	return r;
+	msg->name = namepool_replace(&m->names, msg->name, name);
 }
 
-/*
- * Give UIDs to files already in the folder (names, in this order), under
- * the lock. Files that another process numbered meanwhile keep its UID.
- */
-int
-maildir_assign(struct maildir *m, const char *const *names, size_t n,
-    uint32_t *uids_r)
+/* Renames and expunges left dead names behind: copy the live ones. */
+static void
+view_names_compact(struct maildir *m)
 {
-	struct uidlist_rec	*recs, *sorted;
-	const struct uidlist_rec *rec;
-	size_t			 i, k, bl, nsorted;
-	int			 lockfd, saved;
-	uint32_t		 uid;
+	struct namepool	np;
+	size_t		i;
 
-	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
-		return -1;
-	if (uidlist_read(m->dirfd, &m->ul) == -1)
-		goto fail;
-	if (m->ul.uidvalidity == 0) {
-		/* No list yet: number everything, ours included. */
-		if (uidlist_create(m, lockfd) == -1)
-			return -1;
-		if ((lockfd = uidlist_lock(m->dirfd)) == -1)
-			return -1;
-		if (uidlist_read(m->dirfd, &m->ul) == -1)
-			goto fail;
-	} else if (m->ul.version == 1) {
-		/* Courier's list: made version 3 before we append to it. */
-		if (uidlist_convert(m->dirfd, lockfd, &m->ul) == -1)
-			return -1;
-		if ((lockfd = uidlist_lock(m->dirfd)) == -1)
-			return -1;
-		if (uidlist_read(m->dirfd, &m->ul) == -1)
-			goto fail;
-	}
-	if ((recs = calloc(n + 1, sizeof(*recs))) == NULL)
-		fatalx("out of memory");
-	/* Records read so far, sorted once: a first open numbers 100,000
-	 * files here. */
-	sorted = sorted_recs(m, &nsorted);
-	for (i = k = 0; i < n; i++) {
-		bl = maildir_baselen(names[i]);
-		rec = recs_find(sorted, nsorted, names[i]);
-		uid = rec != NULL ? rec->uid : 0;
-		if (uid == 0) {
-			uid = m->ul.next_uid + (uint32_t)k;
-			recs[k].uid = uid;
-			recs[k].base = strndup(names[i], bl);
-			if (recs[k].base == NULL)
-				fatalx("out of memory");
-			k++;
-		}
-		uids_r[i] = uid;
-	}
-	free(sorted);
-	if (k > 0 && uidlist_append(m->dirfd, &m->ul, recs, k) == -1) {
-		saved = errno;
-		for (i = 0; i < k; i++)
-			free((void *)(uintptr_t)recs[i].base);
-		free(recs);
-		uidlist_unlock(m->dirfd, lockfd);
-		errno = saved;
-		return -1;
-	}
-	for (i = 0; i < k; i++)
-		free((void *)(uintptr_t)recs[i].base);
-	free(recs);
-	uidlist_unlock(m->dirfd, lockfd);
-	/* With no view to take them, the records read are dropped. */
-	if (m->light)
-		uidlist_forget(&m->ul);
-	return 0;
-fail:
-	saved = errno;
-	uidlist_unlock(m->dirfd, lockfd);
-	errno = saved;
-	return -1;
+	if (!namepool_wasteful(&m->names))
+		return;
+	namepool_init(&np);
+	for (i = 0; i < m->n; i++)
+		m->msgs[i].name = namepool_add(&np, m->msgs[i].name,
+		    strlen(m->msgs[i].name));
+	namepool_free(&m->names);
+	m->names = np;
 }
 
 /* --- sync ----------------------------------------------------------- */
-
-static int
-rec_cmp_base(const void *a, const void *b)
-{
-	return strcmp(((const struct uidlist_rec *)a)->base,
-	    ((const struct uidlist_rec *)b)->base);
-}
-
-/* Find base in recs sorted by base; returns the record or NULL. */
-static const struct uidlist_rec *
-recs_find(const struct uidlist_rec *recs, size_t n, const char *name)
-{
-	size_t	lo = 0, hi = n, mid, bl = maildir_baselen(name);
-	int	c;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		c = strncmp(recs[mid].base, name, bl);
-		if (c == 0 && recs[mid].base[bl] != '\0')
-			c = 1;
-		if (c == 0)
-			return &recs[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
 
 /* Move a message from new/ to cur/; 1 if we moved it (it is \Recent). */
 static int
@@ -330,8 +207,8 @@ move_to_cur(struct maildir *m, struct mmsg *msg)
 		free(to);
 		return 0;	/* another process moved it: not ours */
 	}
-	free(msg->name);
-	msg->name = to;
+	maildir_msg_rename(m, msg, to);
+	free(to);
 	msg->state &= ~MSG_IN_NEW;
 	return 1;
 }
@@ -420,161 +297,88 @@ timespec_eq(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-struct pending {
-	uint32_t	 uid;
-	const char	*name;
-	int		 in_new;
+static int
+entry_uid_cmp(const void *a, const void *b)
+{
+	const struct entry	*x = *(struct entry *const *)a;
+	const struct entry	*y = *(struct entry *const *)b;
+
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+struct listed {
+	struct maildir	*m;
+	unsigned char	*seen;
 };
 
+/* A listed file the view knows by this very name: seen, nothing to do. */
 static int
-pending_cmp(const void *a, const void *b)
+listed_known(void *arg, const char *name)
 {
-	const struct pending	*pa = a, *pb = b;
+	struct listed	*lk = arg;
+	long		 idx;
 
-	return pa->uid < pb->uid ? -1 : pa->uid > pb->uid;
+	idx = hash_find(lk->m, name, maildir_baselen(name));
+	if (idx < 0 || strcmp(lk->m->msgs[idx].name, name) != 0)
+		return 0;
+	lk->seen[idx] = 1;
+	return 1;
 }
 
-/* The records read so far, sorted by base name for recs_find(). */
-static struct uidlist_rec *
-sorted_recs(struct maildir *m, size_t *n_r)
+static void
+view_gone(struct maildir *m, struct maildir_changes *ch, size_t i)
 {
-	struct uidlist_rec	*recs;
+	struct mmsg	*msg = &m->msgs[i];
 
-	*n_r = m->ul.n;
-	if ((recs = reallocarray(NULL, m->ul.n + 1, sizeof(*recs))) == NULL)
-		fatalx("out of memory");
-	if (m->ul.n > 0) {
-		memcpy(recs, m->ul.recs, m->ul.n * sizeof(*recs));
-		qsort(recs, m->ul.n, sizeof(*recs), rec_cmp_base);
+	if (msg->state & MSG_GONE)
+		return;
+	msg->state |= MSG_GONE;
+	m->gone++;
+	ch->gone++;
+	if (msg->state & MSG_RECENT) {
+		msg->state &= ~MSG_RECENT;
+		m->recent--;
 	}
-	return recs;
-}
-
-/*
- * The highest UID among the view and the pending files. A record above it
- * was given by another process after our listing, to a file we did not
- * list; records below it without a file are expunged messages.
- */
-static uint32_t
-known_max(const struct maildir *m, const struct pending *pend, size_t n)
-{
-	uint32_t	max = m->n > 0 ? m->msgs[m->n - 1].uid : 0;
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		if (pend[i].uid > max)
-			max = pend[i].uid;
-	return max;
-}
-
-/* A record above max that is not one of ours (uids[0..n-1], just
- * numbered): another process numbered a file after our listing. */
-static int
-uid_cmp(const void *a, const void *b)
-{
-	uint32_t	x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-records_above_others(const struct maildir *m, uint32_t max,
-    const uint32_t *uids, size_t n)
-{
-	uint32_t	*ours;
-	size_t		 i;
-	int		 r = 0;
-
-	if ((ours = reallocarray(NULL, n + 1, sizeof(*ours))) == NULL)
-		fatalx("out of memory");
-	if (n > 0) {
-		memcpy(ours, uids, n * sizeof(*ours));
-		qsort(ours, n, sizeof(*ours), uid_cmp);
-	}
-	for (i = 0; i < m->ul.n && !r; i++)
-		if (m->ul.recs[i].uid > max && (n == 0 ||
-		    bsearch(&m->ul.recs[i].uid, ours, n, sizeof(*ours),
-		    uid_cmp) == NULL))
-			r = 1;
-	free(ours);
-	return r;
-}
-
-/*
- * Number new files (names, with in_new alongside), in delivery order;
- * uids gets their UIDs in the order names ends up in.
- */
-static int
-number_new(struct maildir *m, const char **names, int *in_new, size_t n,
-    uint32_t *uids)
-{
-	struct entry	*tmp;
-	size_t		 i, nrecs;
-	struct uidlist_rec *recs;
-	const struct uidlist_rec *rec;
-
-	if ((tmp = calloc(n + 1, sizeof(*tmp))) == NULL)
-		fatalx("out of memory");
-	for (i = 0; i < n; i++) {
-		tmp[i].name = (char *)(uintptr_t)names[i];
-		tmp[i].in_new = in_new[i];
-	}
-	maildir_sort_delivery(tmp, n);
-	for (i = 0; i < n; i++) {
-		names[i] = tmp[i].name;
-		in_new[i] = tmp[i].in_new;
-	}
-	free(tmp);
-	if (maildir_assign(m, names, n, uids) == -1)
-		return -1;
-	if (m->ul.ino == 0) {
-		/* The list was just created: read it, and find our UIDs. */
-		if (uidlist_read(m->dirfd, &m->ul) == -1)
-			return -1;
-		m->uidvalidity = m->ul.uidvalidity;
-		recs = sorted_recs(m, &nrecs);
-		for (i = 0; i < n; i++)
-			if ((rec = recs_find(recs, nrecs, names[i])) != NULL)
-				uids[i] = rec->uid;
-		free(recs);
-	}
-	return 0;
 }
 
 int
 maildir_sync(struct maildir *m, struct maildir_changes *ch)
 {
 	struct maildir_changes	 dummy;
-	struct scan		 sc;
+	struct scan		 sc, sc2;
 	struct uidlist_rec	*recs = NULL;
 	const struct uidlist_rec *rec;
-	struct pending		*pend = NULL;
-	const char		**unknown = NULL;
-	int			*unknown_new = NULL;
-	struct scan		 sc2;
-	uint32_t		*uids = NULL;
+	struct entry		**fresh = NULL, **rest = NULL, *e;
 	unsigned char		*seen = NULL;
-	size_t			 i, nrecs, npend = 0, nunknown = 0, missing;
-	size_t			 nnew, bl;
+	uint32_t		*order = NULL;
+	size_t			*gone = NULL, ngone = 0;
+	size_t			 i, j, nrecs, nfresh = 0, missing;
+	size_t			 norder = 0, nrest = 0;
+	size_t			 bl;
 	uint32_t		 maxuid;
 	long			 idx;
 	uint8_t			 flags;
 	uint32_t		 kw, olduv = m->uidvalidity;
 	struct stat		 stc, stn;
+	struct listed		 lk;
 	time_t			 now;
-	int			 pass, r = -1, saved;
+	int			 pass, r = -1, saved, ulfd = -1, full = 0;
+	int			 nothing, above;
 
 	if (ch == NULL)
 		ch = &dummy;
 	memset(ch, 0, sizeof(*ch));
-	memset(&sc, 0, sizeof(sc));
+	maildir_scan_init(&sc, NULL);
+	maildir_scan_init(&sc2, NULL);
 
-	if (uidlist_read(m->dirfd, &m->ul) == -1)
+	/* The list as it is now: its records are read after the listing,
+	 * through ulfd (maildir_uids.c). */
+	if (uidlist_open(m->dirfd, &m->ul, &ulfd) == -1)
 		return -1;
 	if (m->ul.uidvalidity != 0) {
 		if (olduv != 0 && m->ul.uidvalidity != olduv) {
 			errno = ESTALE;	/* UIDs mean other messages now */
-			return -1;
+			goto out;
 		}
 		m->uidvalidity = m->ul.uidvalidity;
 	}
@@ -582,29 +386,20 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 
 	/* Watched: what changed, without listing (maildir_watch.c). */
 	if (m->inofd != -1 && m->watched) {
-		int	nothing;
-
-		if ((seen = calloc(m->n + 1, 1)) == NULL)
-			fatalx("out of memory");
-		if (maildir_watch_changes(m, &sc, seen, &nothing) == 1) {
-			if (nothing && m->ul.n == 0) {
-				free(seen);
-				return 0;
+		if (maildir_watch_changes(m, &sc, &gone, &ngone,
+		    &nothing) == 1) {
+			if (nothing && m->ul.n == 0 && ulfd == -1) {
+				r = 0;
+				goto out;
 			}
-			if ((unknown = calloc(sc.n + 1, sizeof(*unknown))) ==
-			    NULL || (unknown_new = calloc(sc.n + 1,
-			    sizeof(*unknown_new))) == NULL)
-				fatalx("out of memory");
 			for (i = 0; i < sc.n; i++)
-				if (hash_find(m, sc.e[i].name,
-				    maildir_baselen(sc.e[i].name)) < 0) {
-					unknown_new[nunknown] = sc.e[i].in_new;
-					unknown[nunknown++] = sc.e[i].name;
-				}
+				sc.e[i].known = hash_find(m, sc.e[i].name,
+				    maildir_baselen(sc.e[i].name)) >= 0;
 			goto listed;
 		}
-		free(seen);
-		seen = NULL;
+		free(gone);
+		gone = NULL;
+		ngone = 0;
 		maildir_scan_free(&sc);
 	}
 
@@ -614,11 +409,13 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	 * listing, so a change during a listing is seen by the next sync.
 	 */
 	if (fstat(m->curfd, &stc) == -1 || fstat(m->newfd, &stn) == -1)
-		return -1;
-	if (m->synced && m->ul.n == 0 &&
+		goto out;
+	if (m->synced && m->ul.n == 0 && ulfd == -1 &&
 	    timespec_eq(&stc.st_mtim, &m->cur_mtime) &&
-	    timespec_eq(&stn.st_mtim, &m->new_mtime))
-		return 0;
+	    timespec_eq(&stn.st_mtim, &m->new_mtime)) {
+		r = 0;
+		goto out;
+	}
 	m->cur_mtime = stc.st_mtim;
 	m->new_mtime = stn.st_mtim;
 	/* File systems stamp times coarsely (ext4: a jiffy), so a change in
@@ -627,28 +424,28 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	now = time(NULL);
 	m->synced = now - stc.st_mtim.tv_sec > 2 && now - stn.st_mtim.tv_sec > 2;
 
+	full = 1;
 	for (pass = 0; pass < 2; pass++) {
 		maildir_scan_free(&sc);
+		/* An empty view takes the names of a listing as they are. */
+		maildir_scan_init(&sc, m->n == 0 ? &m->names : NULL);
 		free(seen);
-		if (maildir_scan_all(m, &sc) == -1)
-			goto out;
 		if ((seen = calloc(m->n + 1, 1)) == NULL)
 			fatalx("out of memory");
-		free(unknown);
-		free(unknown_new);
-		if ((unknown = calloc(sc.n + 1, sizeof(*unknown))) == NULL ||
-		    (unknown_new = calloc(sc.n + 1, sizeof(*unknown_new))) ==
-		    NULL)
-			fatalx("out of memory");
-		nunknown = 0;
+		/* Files the view knows under the same name are seen, not
+		 * kept: a listing holds only what is new or renamed. */
+		lk.m = m;
+		lk.seen = seen;
+		sc.skip = listed_known;
+		sc.skip_arg = &lk;
+		if (maildir_scan_all(m, &sc) == -1)
+			goto out;
 		for (i = 0; i < sc.n; i++) {
 			bl = maildir_baselen(sc.e[i].name);
-			if ((idx = hash_find(m, sc.e[i].name, bl)) < 0) {
-				unknown_new[nunknown] = sc.e[i].in_new;
-				unknown[nunknown++] = sc.e[i].name;
-				continue;
+			if ((idx = hash_find(m, sc.e[i].name, bl)) >= 0) {
+				sc.e[i].known = 1;
+				seen[idx] = 1;
 			}
-			seen[idx] = 1;
 		}
 		for (i = missing = 0; i < m->n; i++)
 			if (!seen[i] && !(m->msgs[i].state & MSG_GONE))
@@ -661,6 +458,8 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 listed:
 	/* Known files: flags renamed by others, moves to cur/. */
 	for (i = 0; i < sc.n; i++) {
+		if (!sc.e[i].known)
+			continue;
 		bl = maildir_baselen(sc.e[i].name);
 		if ((idx = hash_find(m, sc.e[i].name, bl)) < 0)
 			continue;
@@ -668,67 +467,79 @@ listed:
 		if (strcmp(msg->name, sc.e[i].name) == 0)
 			continue;
 		(void)maildir_name_parse(sc.e[i].name, &bl, &flags, &kw);
-		free(msg->name);
-		if ((msg->name = strdup(sc.e[i].name)) == NULL)
-			fatalx("out of memory");
-		if (sc.e[i].in_new)
+		maildir_msg_rename(m, msg, sc.e[i].name);
+		if (sc.e[i].in_new) {
 			msg->state |= MSG_IN_NEW;
-		else
+			if ((size_t)idx < m->new_from)
+				m->new_from = (size_t)idx;
+		} else
 			msg->state &= ~MSG_IN_NEW;
 		if (flags != msg->flags || kw != msg->keywords) {
 			msg->flags = flags;
 			msg->keywords = kw;
-			if (!(msg->state & MSG_FLAGS_CHANGED))
+			maildir_msg_changed(m, (size_t)idx);
+			if (!(msg->state & MSG_FLAGS_CHANGED)) {
 				ch->flags++;
+				m->changed++;
+			}
 			msg->state |= MSG_FLAGS_CHANGED;
 		}
 	}
-	/* Vanished twice: gone. */
-	for (i = 0; i < m->n; i++)
-		if (!seen[i] && !(m->msgs[i].state & MSG_GONE)) {
-			m->msgs[i].state |= MSG_GONE;
-			m->gone++;
-			ch->gone++;
-			if (m->msgs[i].state & MSG_RECENT) {
-				m->msgs[i].state &= ~MSG_RECENT;
-				m->recent--;
-			}
-		}
+	/* Vanished twice (or unlinked, as the watch saw): gone. */
+	if (seen != NULL) {
+		for (i = 0; i < m->n; i++)
+			if (!seen[i])
+				view_gone(m, ch, i);
+	} else
+		for (i = 0; i < ngone; i++)
+			view_gone(m, ch, gone[i]);
+	free(seen);
+	seen = NULL;
+	free(gone);
+	gone = NULL;
 
 	/*
-	 * Unknown files: numbered already (in the records read), or new
-	 * (numbered now, under the lock, in delivery order).
+	 * Unknown files: numbered already (in the records read now, or kept
+	 * from before), or new (numbered now, under the lock, in delivery
+	 * order).
 	 */
-	memset(&sc2, 0, sizeof(sc2));
-	if ((pend = calloc(nunknown + 1, sizeof(*pend))) == NULL ||
-	    (uids = calloc(nunknown + 1, sizeof(*uids))) == NULL)
-		fatalx("out of memory");
-	recs = sorted_recs(m, &nrecs);
-	nnew = 0;
-	for (i = 0; i < nunknown; i++) {
-		if ((rec = recs_find(recs, nrecs, unknown[i])) != NULL) {
-			pend[npend].uid = rec->uid;
-			pend[npend].name = unknown[i];
-			pend[npend].in_new = unknown_new[i];
-			npend++;
-		} else {
-			unknown_new[nnew] = unknown_new[i];
-			unknown[nnew++] = unknown[i];
-		}
-	}
-	/* Before numbering ours: a record above this is another's. */
-	maxuid = known_max(m, pend, npend);
-	if (nnew > 0) {
-		if (number_new(m, unknown, unknown_new, nnew, uids) == -1)
+	if (ulfd != -1) {
+		i = (size_t)maildir_match_records(m, ulfd, &sc, &order,
+		    &norder);
+		ulfd = -1;
+		if (i != 0)
 			goto out;
-		for (i = 0; i < nnew; i++) {
-			if (uids[i] == 0)
-				continue;
-			pend[npend].uid = uids[i];
-			pend[npend].name = unknown[i];
-			pend[npend].in_new = unknown_new[i];
-			npend++;
-		}
+	}
+	if (m->ul.n > 0) {
+		recs = maildir_recs_sorted(m, &nrecs);
+		for (i = 0; i < sc.n; i++)
+			if (!sc.e[i].known && sc.e[i].uid == 0 &&
+			    (rec = maildir_recs_find(recs, nrecs,
+			    sc.e[i].name)) != NULL)
+				sc.e[i].uid = rec->uid;
+		free(recs);
+		recs = NULL;
+	}
+	/* Before numbering ours: a record above maxuid is another's. */
+	maxuid = m->n > 0 ? m->msgs[m->n - 1].uid : 0;
+	for (i = 0; i < sc.n; i++) {
+		if (sc.e[i].known)
+			continue;
+		if (sc.e[i].uid > maxuid)
+			maxuid = sc.e[i].uid;
+		if (sc.e[i].uid == 0)
+			nfresh++;
+	}
+	if (nfresh > 0) {
+		if ((fresh = reallocarray(NULL, nfresh, sizeof(*fresh))) ==
+		    NULL)
+			fatalx("out of memory");
+		for (i = nfresh = 0; i < sc.n; i++)
+			if (!sc.e[i].known && sc.e[i].uid == 0)
+				fresh[nfresh++] = &sc.e[i];
+		if (maildir_number_new(m, fresh, nfresh, full && m->n == 0 &&
+		    nfresh == sc.n) == -1)
+			goto out;
 	}
 	/*
 	 * Records of files our listing did not see: another process numbered
@@ -738,48 +549,70 @@ listed:
 	 * order. Records still without a file were expunged before we saw
 	 * them.
 	 */
-	if (records_above_others(m, maxuid, uids, nnew)) {
-		free(recs);
-		recs = sorted_recs(m, &nrecs);
-		if (maildir_scan_all(m, &sc2) == 0) {
-			for (i = 0; i < sc2.n; i++) {
-				if ((rec = recs_find(recs, nrecs,
-				    sc2.e[i].name)) == NULL ||
-				    rec->uid <= maxuid ||
-				    hash_find(m, sc2.e[i].name,
-				    maildir_baselen(sc2.e[i].name)) >= 0)
-					continue;
-				pend = reallocarray(pend, npend + 1,
-				    sizeof(*pend));
-				if (pend == NULL)
-					fatalx("out of memory");
-				pend[npend].uid = rec->uid;
-				pend[npend].name = sc2.e[i].name;
-				pend[npend].in_new = sc2.e[i].in_new;
-				npend++;
-			}
+	above = maildir_records_above(m, maxuid, fresh, nfresh);
+	free(fresh);
+	fresh = NULL;
+	if (above && maildir_scan_all(m, &sc2) == 0) {
+		recs = maildir_recs_sorted(m, &nrecs);
+		for (i = 0; i < sc2.n; i++) {
+			if ((rec = maildir_recs_find(recs, nrecs,
+			    sc2.e[i].name)) == NULL || rec->uid <= maxuid ||
+			    hash_find(m, sc2.e[i].name,
+			    maildir_baselen(sc2.e[i].name)) >= 0)
+				continue;
+			maildir_scan_add(&sc, sc2.e[i].name, sc2.e[i].in_new);
+			sc.e[sc.n - 1].uid = rec->uid;
 		}
+		free(recs);
+		recs = NULL;
+		maildir_scan_free(&sc2);
 	}
-	free(recs);
-	recs = NULL;
-	if (npend > 0)
-		qsort(pend, npend, sizeof(*pend), pending_cmp);
-	for (i = 0; i < npend; i++) {
-		if (m->n > 0 && pend[i].uid <= m->msgs[m->n - 1].uid) {
-			log_warnx("%s: %s has UID %u, below the highest "
-			    "known: ignored", m->name, pend[i].name,
-			    pend[i].uid);
+	/*
+	 * Into the view, in UID order: the files matched as the records were
+	 * read are in their order already; the others (numbered now, or
+	 * matched to records read before) are sorted, and the two merged.
+	 */
+	for (i = 0; i < sc.n; i++)
+		if (!sc.e[i].known && sc.e[i].uid != 0 && !sc.e[i].ordered)
+			nrest++;
+	if ((rest = reallocarray(NULL, nrest + 1, sizeof(*rest))) == NULL)
+		fatalx("out of memory");
+	for (i = nrest = 0; i < sc.n; i++)
+		if (!sc.e[i].known && sc.e[i].uid != 0 && !sc.e[i].ordered)
+			rest[nrest++] = &sc.e[i];
+	if (nrest > 1)
+		qsort(rest, nrest, sizeof(*rest), entry_uid_cmp);
+	view_reserve(m, norder + nrest);
+	for (i = j = 0; i < norder || j < nrest;) {
+		if (j == nrest || (i < norder &&
+		    sc.e[order[i]].uid < rest[j]->uid))
+			e = &sc.e[order[i++]];
+		else
+			e = rest[j++];
+		if (m->n > 0 && e->uid <= m->msgs[m->n - 1].uid) {
+			/* The same file listed twice is no news; another
+			 * below the last is. */
+			if (e->uid < m->msgs[m->n - 1].uid)
+				log_warnx("%s: %s has UID %u, below the "
+				    "highest known: ignored", m->name,
+				    e->name, e->uid);
 			continue;
 		}
-		view_add(m, pend[i].uid, pend[i].name, pend[i].in_new);
+		view_add(m, e, sc.pool == &m->names);
 		ch->added++;
 	}
+	free(order);
+	order = NULL;
+	free(rest);
+	rest = NULL;
+	maildir_scan_free(&sc);
 	uidlist_forget(&m->ul);
 	if (m->uidvalidity == 0)
 		m->uidvalidity = m->ul.uidvalidity;
 
-	/* Take what is in new/ (RFC 3501 2.3.2: \Recent is ours). */
-	for (i = 0; i < m->n; i++) {
+	/* Take what is in new/ (RFC 3501 2.3.2: \Recent is ours): what was
+	 * found there since the last time, not all the view every time. */
+	for (i = m->new_from; i < m->n; i++) {
 		struct mmsg *msg = &m->msgs[i];
 		if (!(msg->state & MSG_IN_NEW) || (msg->state & MSG_GONE))
 			continue;
@@ -790,6 +623,7 @@ listed:
 			}
 		}
 	}
+	m->new_from = SIZE_MAX;
 	if (modseq_sync(m) == -1)
 		log_warn("%s: %s", m->name, MODSEQ_FILE);
 	if (!m->readonly && m->ul.total > 2 * m->n + 1000)
@@ -797,14 +631,17 @@ listed:
 	r = 0;
 out:
 	saved = errno;
+	if (ulfd != -1)
+		close(ulfd);
 	maildir_scan_free(&sc);
 	maildir_scan_free(&sc2);
-	free(unknown_new);
 	free(recs);
 	free(seen);
-	free(unknown);
-	free(pend);
-	free(uids);
+	free(gone);
+	free(fresh);
+	free(order);
+	free(rest);
+	view_names_compact(m);
 	errno = saved;
 	return r;
 }
@@ -824,14 +661,20 @@ maildir_purge_gone(struct maildir *m)
 			/* not recorded (no state file): at a later sync */
 			if (!(m->msgs[i].state & MSG_X_RECORDED))
 				modseq_orphan_add(&m->ms, m->msgs[i].uid);
-			free(m->msgs[i].name);
+			namepool_drop(&m->names, m->msgs[i].name);
 			continue;
 		}
 		m->msgs[o++] = m->msgs[i];
 	}
 	m->n = o;
 	m->gone = 0;
+	/* The indices moved. */
+	if (m->new_from != SIZE_MAX)
+		m->new_from = 0;
+	if (m->ms_from != SIZE_MAX)
+		m->ms_from = 0;
 	hash_rebuild(m);
+	view_names_compact(m);
 }
 
 void
@@ -839,8 +682,11 @@ maildir_clear_changed(struct maildir *m)
 {
 	size_t	i;
 
+	if (m->changed == 0)
+		return;
 	for (i = 0; i < m->n; i++)
 		m->msgs[i].state &= ~MSG_FLAGS_CHANGED;
+	m->changed = 0;
 }
 
 long
@@ -892,7 +738,7 @@ ensure_uidlist(struct maildir *m)
 		return -1;
 	}
 	if (m->ul.uidvalidity == 0) {
-		if (uidlist_create(m, lockfd) == -1)
+		if (maildir_uidlist_create(m, lockfd, NULL, 0) == -1)
 			return -1;
 	} else
 		uidlist_unlock(m->dirfd, lockfd);
@@ -905,11 +751,21 @@ ensure_uidlist(struct maildir *m)
 	return 0;
 }
 
+static int
+record_drop(void *arg, uint32_t uid, const char *base, size_t len)
+{
+	(void)arg;
+	(void)uid;
+	(void)base;
+	(void)len;
+	return 1;
+}
+
 struct maildir *
 maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 {
 	struct maildir	*m;
-	int		 saved;
+	int		 saved, ulfd;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		fatalx("out of memory");
@@ -917,6 +773,7 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 	m->dirfd = m->curfd = m->newfd = m->tmpfd = m->inofd = -1;
 	m->readonly = readonly != 0;
 	uidlist_init(&m->ul);
+	namepool_init(&m->names);
 	if ((m->name = strdup(name)) == NULL)
 		fatalx("out of memory");
 	if (*dirname == '\0')
@@ -929,8 +786,12 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 		goto fail;
 	if (readonly == MAILDIR_LIGHT) {
 		m->light = 1;
-		/* For delivery: the uidlist and keywords, no listing. */
-		if (uidlist_read(m->dirfd, &m->ul) == -1)
+		/* For delivery: the uidlist's header and end, and keywords;
+		 * no listing, no records (the files delivered here are new:
+		 * only records written after this can name them). */
+		if (uidlist_open(m->dirfd, &m->ul, &ulfd) == -1 ||
+		    (ulfd != -1 && uidlist_read_fd(ulfd, &m->ul, record_drop,
+		    NULL) == -1))
 			goto fail;
 		uidlist_forget(&m->ul);
 		m->uidvalidity = m->ul.uidvalidity;
@@ -961,8 +822,7 @@ maildir_close(struct maildir **mp)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->n; i++)
-		free(m->msgs[i].name);
+	namepool_free(&m->names);
 	for (i = 0; i < KEYWORDS_MAX; i++)
 		free(m->keywords[i]);
 	free(m->msgs);

@@ -20,6 +20,7 @@
 
 #include "mdlimits.h"
 #include "modseq.h"
+#include "namepool.h"
 #include "uidlist.h"
 
 /* System flags, as Maildir info letters (maildir.md). */
@@ -41,16 +42,18 @@
 #define MSG_FLAGS_CHANGED 0x08	/* flags changed by another process */
 #define MSG_X_RECORDED	0x10	/* its expunge is in mdimapd-state */
 
+/* Ordered for size (40 bytes: 100,000 of them in a large folder). */
 struct mmsg {
-	uint32_t	 uid;
-	uint8_t		 flags;		/* MF_* */
-	uint8_t		 state;		/* MSG_* */
-	uint32_t	 keywords;	/* bits, see KEYWORDS_MAX */
-	char		*name;		/* current file name in new/ or cur/ */
+	char		*name;		/* current file name in new/ or cur/,
+					 * in the view's namepool */
 	uint64_t	 vsize;		/* RFC822.SIZE; 0 = not known yet */
 	uint64_t	 modseq;	/* RFC 7162 MODSEQ; 0: not recorded yet;
 				 * MSG_GONE: of its expunge (modseq.c) */
+	uint32_t	 uid;
+	uint32_t	 keywords;	/* bits, see KEYWORDS_MAX */
 	uint32_t	 rec_keywords;	/* flags as recorded with modseq */
+	uint8_t		 flags;		/* MF_* */
+	uint8_t		 state;		/* MSG_* */
 	uint8_t		 rec_flags;
 };
 
@@ -67,12 +70,16 @@ struct maildir {
 	struct mmsg	*msgs;		/* the view */
 	size_t		 n;
 	size_t		 cap;
-	size_t		*hash;		/* base name -> index + 1, open addressing */
+	struct namepool	 names;		/* of msgs */
+	uint32_t	*hash;		/* base name -> index + 1, open addressing */
 	size_t		 hashsize;
 	char		*keywords[KEYWORDS_MAX];	/* by letter; NULL unused */
 	uint32_t	 uidvalidity;
 	size_t		 recent;	/* MSG_RECENT in the view */
 	size_t		 gone;		/* MSG_GONE in the view */
+	size_t		 changed;	/* MSG_FLAGS_CHANGED, at most */
+	size_t		 new_from;	/* no MSG_IN_NEW to take below it
+					 * (SIZE_MAX: none at all) */
 	int		 kw_changed;	/* keyword names changed (FLAGS) */
 	dev_t		 kw_dev;	/* dovecot-keywords as last read */
 	ino_t		 kw_ino;
@@ -86,6 +93,9 @@ struct maildir {
 	int		 wd_new;
 	int		 watched;	/* listed fully since the watch began */
 	struct modseq_state ms;		/* mdimapd-state */
+	size_t		 ms_from;	/* below it (and with no gone), no
+					 * message has flags to record in
+					 * ms (SIZE_MAX: none has) */
 };
 
 /* What a sync found, for the session to report. */
@@ -200,6 +210,12 @@ char		*maildir_name_make(const char *base, size_t baselen,
 		    uint8_t flags, uint32_t keywords);
 char		*maildir_unique_base(void);
 int		 maildir_relocate(struct maildir *, size_t idx);
+/* The flags of the view's message idx changed (or it is new): modseq.c
+ * records them at its next sync. */
+void		 maildir_msg_changed(struct maildir *, size_t idx);
+/* The message's file is now called name (copied into the view). */
+void		 maildir_msg_rename(struct maildir *, struct mmsg *,
+		    const char *name);
 int		 maildir_assign(struct maildir *, const char *const *names,
 		    size_t n, uint32_t *uids_r);
 

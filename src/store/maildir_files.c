@@ -85,7 +85,7 @@ maildir_name_make(const char *base, size_t baselen, uint8_t flags,
 
 struct keyed {
 	unsigned long long	 t;
-	struct entry		 e;
+	struct entry		*e;
 };
 
 static int
@@ -95,11 +95,11 @@ keyed_cmp(const void *a, const void *b)
 
 	if (x->t != y->t)
 		return x->t < y->t ? -1 : 1;
-	return strcmp(x->e.name, y->e.name);
+	return strcmp(x->e->name, y->e->name);
 }
 
 void
-maildir_sort_delivery(struct entry *e, size_t n)
+maildir_sort_delivery(struct entry **e, size_t n)
 {
 	struct keyed	*k;
 	size_t		 i;
@@ -110,13 +110,38 @@ maildir_sort_delivery(struct entry *e, size_t n)
 	if ((k = reallocarray(NULL, n, sizeof(*k))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < n; i++) {
-		k[i].t = strtoull(e[i].name, NULL, 10);
+		k[i].t = strtoull(e[i]->name, NULL, 10);
 		k[i].e = e[i];
 	}
 	qsort(k, n, sizeof(*k), keyed_cmp);
 	for (i = 0; i < n; i++)
 		e[i] = k[i].e;
 	free(k);
+}
+
+size_t
+maildir_hash_base(const char *s, size_t len)
+{
+	const uint64_t	k = 0x9e3779b97f4a7c15ULL;
+	uint64_t	h = len * k, w;
+	size_t		i;
+
+	/* Eight bytes a step (names share long prefixes: all of them
+	 * count), then a final mix so the low bits depend on every one. */
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * k;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (size_t)h;
 }
 
 size_t
@@ -130,14 +155,47 @@ maildir_baselen(const char *name)
 /* --- listing -------------------------------------------------------- */
 
 void
+maildir_scan_init(struct scan *sc, struct namepool *pool)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->pool = pool;
+}
+
+void
+maildir_scan_add(struct scan *sc, const char *name, int in_new)
+{
+	struct entry	*e;
+	size_t		 ncap;
+
+	if (sc->n == sc->cap) {
+		ncap = sc->cap == 0 ? 256 : sc->cap * 2;
+		if ((e = reallocarray(sc->e, ncap, sizeof(*e))) == NULL)
+			fatalx("out of memory");
+		sc->e = e;
+		sc->cap = ncap;
+	}
+	e = &sc->e[sc->n++];
+	e->name = namepool_add(sc->pool != NULL ? sc->pool : &sc->own, name,
+	    strlen(name));
+	e->uid = 0;
+	e->in_new = in_new != 0;
+	e->known = 0;
+	e->ordered = 0;
+	e->taken = 0;
+}
+
+void
 maildir_scan_free(struct scan *sc)
 {
 	size_t	i;
 
-	for (i = 0; i < sc->n; i++)
-		free(sc->e[i].name);
+	if (sc->pool != NULL)
+		for (i = 0; i < sc->n; i++)
+			if (!sc->e[i].taken)
+				namepool_drop(sc->pool, sc->e[i].name);
+	namepool_free(&sc->own);
 	free(sc->e);
-	memset(sc, 0, sizeof(*sc));
+	maildir_scan_init(sc, NULL);
 }
 
 static int
@@ -146,10 +204,8 @@ scan_dir(struct maildir *m, int fd, int in_new, struct scan *sc)
 	DIR		*d;
 	struct dirent	*de;
 	struct stat	 st;
-	struct entry	*e;
 	const char	*p;
 	int		 dfd;
-	size_t		 ncap;
 
 	if ((dfd = dup(fd)) == -1)
 		return -1;
@@ -177,17 +233,8 @@ scan_dir(struct maildir *m, int fd, int in_new, struct scan *sc)
 			    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
 				goto skip;
 		}
-		if (sc->n == sc->cap) {
-			ncap = sc->cap == 0 ? 256 : sc->cap * 2;
-			if ((e = reallocarray(sc->e, ncap, sizeof(*e))) == NULL)
-				fatalx("out of memory");
-			sc->e = e;
-			sc->cap = ncap;
-		}
-		if ((sc->e[sc->n].name = strdup(de->d_name)) == NULL)
-			fatalx("out of memory");
-		sc->e[sc->n].in_new = in_new;
-		sc->n++;
+		if (sc->skip == NULL || !sc->skip(sc->skip_arg, de->d_name))
+			maildir_scan_add(sc, de->d_name, in_new);
 		continue;
 skip:
 		if (de->d_type != DT_DIR)

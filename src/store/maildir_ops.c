@@ -90,15 +90,16 @@ maildir_relocate(struct maildir *m, size_t idx)
 			if (maildir_baselen(de->d_name) != bl ||
 			    memcmp(de->d_name, msg->name, bl) != 0)
 				continue;
-			free(msg->name);
-			if ((msg->name = strdup(de->d_name)) == NULL)
-				fatalx("out of memory");
-			if (i == 1)
+			maildir_msg_rename(m, msg, de->d_name);
+			if (i == 1) {
 				msg->state |= MSG_IN_NEW;
-			else
+				if (idx < m->new_from)
+					m->new_from = idx;
+			} else
 				msg->state &= ~MSG_IN_NEW;
 			(void)maildir_name_parse(msg->name, &bl, &msg->flags,
 			    &msg->keywords);
+			maildir_msg_changed(m, idx);
 			closedir(d);
 			return 0;
 		}
@@ -143,10 +144,11 @@ maildir_change_flags(struct maildir *m, size_t idx, uint8_t clear,
 		    flags, keywords);
 		if (renameat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, m->curfd, to) == 0) {
-			free(msg->name);
-			msg->name = to;
+			maildir_msg_rename(m, msg, to);
+			free(to);
 			msg->flags = flags;
 			msg->keywords = keywords;
+			maildir_msg_changed(m, idx);
 			msg->state &= ~MSG_IN_NEW;
 			return 0;
 		}

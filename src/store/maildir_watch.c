@@ -93,26 +93,6 @@ wev_free(struct wev *ev, size_t n)
 	free(ev);
 }
 
-static int
-scan_add(struct scan *sc, const char *name, int in_new)
-{
-	struct entry	*e;
-	size_t		 ncap;
-
-	if (sc->n == sc->cap) {
-		ncap = sc->cap == 0 ? 64 : sc->cap * 2;
-		if ((e = reallocarray(sc->e, ncap, sizeof(*e))) == NULL)
-			fatalx("out of memory");
-		sc->e = e;
-		sc->cap = ncap;
-	}
-	if ((sc->e[sc->n].name = strdup(name)) == NULL)
-		fatalx("out of memory");
-	sc->e[sc->n].in_new = in_new;
-	sc->n++;
-	return 0;
-}
-
 /* A regular file named name in new/ (in_new) or cur/? */
 static int
 present(struct maildir *m, const char *name, int in_new)
@@ -125,12 +105,13 @@ present(struct maildir *m, const char *name, int in_new)
 
 int
 maildir_watch_changes(struct maildir *m, struct scan *sc,
-    unsigned char *seen, int *nothing_r)
+    size_t **gone_r, size_t *ngone_r, int *nothing_r)
 {
 	char			 buf[65536]
 				    __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event *ie;
 	struct wev		*ev = NULL, *e;
+	size_t			*gone;
 	size_t			 nev = 0, cap = 0, i, j, k;
 	ssize_t			 n;
 	long			 idx;
@@ -182,10 +163,8 @@ maildir_watch_changes(struct maildir *m, struct scan *sc,
 	}
 	if (nev == 0) {
 		*nothing_r = 1;
-		memset(seen, 1, m->n);
 		return 1;
 	}
-	memset(seen, 1, m->n);
 	qsort(ev, nev, sizeof(*ev), wev_cmp);
 	for (i = 0; i < nev; i = j) {
 		for (j = i + 1; j < nev && ev[j].baselen == ev[i].baselen &&
@@ -198,7 +177,7 @@ maildir_watch_changes(struct maildir *m, struct scan *sc,
 				break;
 		idx = maildir_hash_find(m, ev[i].name, ev[i].baselen);
 		if (k != (size_t)-1 && k >= i && k < j) {
-			scan_add(sc, ev[k].name, ev[k].in_new);
+			maildir_scan_add(sc, ev[k].name, ev[k].in_new);
 			continue;
 		}
 		/* Else the name the view knows, if still there. */
@@ -212,7 +191,11 @@ maildir_watch_changes(struct maildir *m, struct scan *sc,
 				wev_free(ev, nev);
 				return 0;
 			}
-			seen[idx] = 0;
+			if ((gone = reallocarray(*gone_r, *ngone_r + 1,
+			    sizeof(*gone))) == NULL)
+				fatalx("out of memory");
+			gone[(*ngone_r)++] = (size_t)idx;
+			*gone_r = gone;
 		}
 	}
 	wev_free(ev, nev);

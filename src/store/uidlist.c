@@ -143,9 +143,11 @@ rec_add(struct uidlist *ul, uint32_t uid, const char *base, size_t len)
 	ul->total++;
 }
 
-/* One record line (no newline). Bad lines are counted and skipped. */
+/* One record line (no newline), offered to take() first. Bad lines are
+ * counted and skipped. */
 static void
-parse_record(struct uidlist *ul, const char *line, size_t len)
+parse_record(struct uidlist *ul, const char *line, size_t len,
+    uidlist_take_fn *take, void *arg)
 {
 	const char	*p, *base, *colon;
 	uint32_t	 uid;
@@ -185,15 +187,22 @@ parse_record(struct uidlist *ul, const char *line, size_t len)
 		ul->bad_lines++;
 		return;
 	}
-	rec_add(ul, uid, base, len);
+	if (take == NULL || !take(arg, uid, base, len))
+		rec_add(ul, uid, base, len);
+	else
+		ul->total++;
 	ul->last_uid = uid;
 	if (uid >= ul->next_uid)
 		ul->next_uid = uid + 1;
 }
 
-/* Read from fd at ul->off to the end, parsing complete lines. */
+/*
+ * Read from fd at ul->off to the end, parsing complete lines; with
+ * header_only, just the header line.
+ */
 static int
-read_lines(int fd, struct uidlist *ul, int need_header)
+read_lines(int fd, struct uidlist *ul, int need_header, int header_only,
+    uidlist_take_fn *take, void *arg)
 {
 	struct buf	 b;
 	char		 chunk[READ_CHUNK];
@@ -228,8 +237,12 @@ read_lines(int fd, struct uidlist *ul, int need_header)
 				need_header = 0;
 			} else if (nl > b.data + start)
 				parse_record(ul, b.data + start,
-				    (size_t)(nl - (b.data + start)));
+				    (size_t)(nl - (b.data + start)), take, arg);
 			ul->off += (off_t)(i - start);
+			if (header_only) {
+				buf_free(&b);
+				return 0;
+			}
 		}
 		buf_consume(&b, start);
 	}
@@ -251,11 +264,12 @@ fail:
 }
 
 int
-uidlist_read(int dirfd, struct uidlist *ul)
+uidlist_open(int dirfd, struct uidlist *ul, int *fd_r)
 {
 	struct stat	st;
 	int		fd, saved;
 
+	*fd_r = -1;
 	ul->replaced = 0;
 	fd = openat(dirfd, UIDLIST_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
@@ -283,15 +297,45 @@ uidlist_read(int dirfd, struct uidlist *ul)
 		uidlist_forget(ul);
 		ul->dev = st.st_dev;
 		ul->ino = st.st_ino;
+		if (read_lines(fd, ul, 1, 1, NULL, NULL) == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (ul->uidvalidity == 0) {
+			/* No complete header: as if there were no list (it
+			 * is read from the start again next time). */
+			close(fd);
+			return 0;
+		}
 	}
-	if (read_lines(fd, ul, ul->off == 0) == -1) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	close(fd);
+	*fd_r = fd;
 	return 0;
+}
+
+int
+uidlist_read_fd(int fd, struct uidlist *ul, uidlist_take_fn *take, void *arg)
+{
+	int	r, saved;
+
+	r = read_lines(fd, ul, 0, 0, take, arg);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+int
+uidlist_read(int dirfd, struct uidlist *ul)
+{
+	int	fd;
+
+	if (uidlist_open(dirfd, ul, &fd) == -1)
+		return -1;
+	if (fd == -1)
+		return 0;
+	return uidlist_read_fd(fd, ul, NULL, NULL);
 }
 
 int
@@ -441,7 +485,10 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 	(void)buf_printf(&b, "3 V%u N%u G%s\n", ul->uidvalidity, ul->next_uid,
 	    ul->guid);
 	while (next(arg, &r)) {
-		(void)buf_printf(&b, "%u :%s\n", r.uid, r.base);
+		(void)buf_addu(&b, r.uid);
+		(void)buf_add(&b, " :", 2);
+		(void)buf_adds(&b, r.base);
+		(void)buf_addc(&b, '\n');
 		total++;
 		if (b.len >= 64 * 1024) {
 			if (fd_write_all(lockfd, b.data, b.len) == -1)

@@ -62,6 +62,22 @@ void	uidlist_forget(struct uidlist *);
  */
 int	uidlist_read(int dirfd, struct uidlist *);
 
+/*
+ * uidlist_read() in two steps, so that a caller can match the records
+ * against a listing made in between without holding them all: the
+ * records are those of the file as opened, and what was appended to it
+ * since (a file is only appended to or replaced by a rename, so the open
+ * file keeps what it held). uidlist_open() reads the header of a file
+ * that is new to ul (replaced is then set) and gives *fd_r = -1 if there
+ * is nothing to read. uidlist_read_fd() then offers each record to
+ * take(arg, uid, base, baselen) (base is not NUL-terminated); the records
+ * it does not take (returns 0) go into recs. It closes fd.
+ */
+typedef int uidlist_take_fn(void *, uint32_t, const char *, size_t);
+int	uidlist_open(int dirfd, struct uidlist *, int *fd_r);
+int	uidlist_read_fd(int fd, struct uidlist *, uidlist_take_fn *take,
+	    void *arg);
+
 /* Take the lock (waiting up to UIDLIST_LOCK_WAIT seconds, breaking a
  * stale one). Returns its fd, or -1 (errno EWOULDBLOCK when busy). The
  * caller then calls uidlist_read() to see what the last holder wrote. */

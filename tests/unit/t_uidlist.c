@@ -68,6 +68,83 @@ next(void *arg, struct uidlist_rec *r)
 	return 1;
 }
 
+/* take(): the records of bases starting with "t", counted. */
+static int
+take_t(void *arg, uint32_t uid, const char *base, size_t len)
+{
+	int	*n = arg;
+
+	(void)uid;
+	if (len == 0 || base[0] != 't')
+		return 0;
+	(*n)++;
+	return 1;
+}
+
+/* uidlist_open() + uidlist_read_fd(): records offered to take() first;
+ * the file read is the one opened, even if replaced meanwhile. */
+static void
+test_read_fd(void)
+{
+	struct uidlist	ul;
+	int		fd, taken = 0;
+
+	uidlist_init(&ul);
+	put("dovecot-uidlist.new", "3 V77 N1 Gabc\n1 :t1\n2 :k2:2,S\n3 :t3\n");
+	CHECK(renameat(dfd, "dovecot-uidlist.new", dfd, "dovecot-uidlist") == 0);
+	CHECK_INT(uidlist_open(dfd, &ul, &fd), 0);
+	CHECK(fd != -1);
+	/* The header is read at once, the records not yet. */
+	CHECK_INT(ul.uidvalidity, 77);
+	CHECK_INT(ul.replaced, 1);
+	CHECK_INT(ul.n, 0);
+	/* Replaced by another list before the records are read: the open
+	 * file is read, as it was. */
+	put("dovecot-uidlist.new", "3 V88 N1 Gabc\n9 :other\n");
+	CHECK(renameat(dfd, "dovecot-uidlist.new", dfd, "dovecot-uidlist") == 0);
+	CHECK_INT(uidlist_read_fd(fd, &ul, take_t, &taken), 0);
+	CHECK_INT(taken, 2);
+	CHECK_INT(ul.n, 1);
+	CHECK_STR(ul.recs[0].base, "k2");
+	CHECK_INT(ul.total, 3);
+	CHECK_INT(ul.next_uid, 4);
+	/* Then the new file is new to ul: read from its start. */
+	uidlist_forget(&ul);
+	CHECK_INT(uidlist_open(dfd, &ul, &fd), 0);
+	CHECK(fd != -1);
+	CHECK_INT(ul.uidvalidity, 88);
+	CHECK_INT(uidlist_read_fd(fd, &ul, NULL, NULL), 0);
+	CHECK_INT(ul.n, 1);
+	CHECK_STR(ul.recs[0].base, "other");
+	CHECK_INT(ul.next_uid, 10);
+	/* Unchanged: nothing to read. */
+	CHECK_INT(uidlist_open(dfd, &ul, &fd), 0);
+	CHECK_INT(fd, -1);
+	/* Appended to: only the new lines. */
+	uidlist_forget(&ul);
+	add("dovecot-uidlist", "10 :t10\n11 :x11\n");
+	taken = 0;
+	CHECK_INT(uidlist_open(dfd, &ul, &fd), 0);
+	CHECK(fd != -1);
+	CHECK_INT(ul.replaced, 0);
+	CHECK_INT(uidlist_read_fd(fd, &ul, take_t, &taken), 0);
+	CHECK_INT(taken, 1);
+	CHECK_INT(ul.n, 1);
+	CHECK_STR(ul.recs[0].base, "x11");
+	CHECK_INT(ul.next_uid, 12);
+	uidlist_free(&ul);
+
+	/* A file without its header line yet: as if there were none. */
+	uidlist_init(&ul);
+	put("dovecot-uidlist.new", "3 V99");
+	CHECK(renameat(dfd, "dovecot-uidlist.new", dfd, "dovecot-uidlist") == 0);
+	CHECK_INT(uidlist_open(dfd, &ul, &fd), 0);
+	CHECK_INT(fd, -1);
+	CHECK_INT(ul.uidvalidity, 0);
+	uidlist_free(&ul);
+	CHECK(unlinkat(dfd, "dovecot-uidlist", 0) == 0);
+}
+
 int
 main(void)
 {
@@ -194,6 +271,8 @@ main(void)
 	CHECK(renameat(dfd, "dovecot-uidlist.new", dfd, "dovecot-uidlist") == 0);
 	CHECK_INT(uidlist_read(dfd, &ul), -1);
 	uidlist_free(&ul);
+
+	test_read_fd();
 
 	/* UIDVALIDITY: increasing, remembered at the root. */
 	{
