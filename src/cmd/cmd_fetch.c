@@ -315,9 +315,13 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		if (condstore_seen(s, idx) && fetch_want_modseq(f) == 0)
 			f->want_uid |= (s->enabled & ENABLED_QRESYNC) != 0;
 	}
-	(void)buf_printf(b, "* %zu FETCH (", idx + 1);
+	/* (no printf: this line is written for every message) */
+	(void)buf_adds(b, "* ");
+	(void)buf_addu(b, idx + 1);
+	(void)buf_adds(b, " FETCH (");
 	if (f->want_uid) {
-		(void)buf_printf(b, "UID %u", msg->uid);
+		(void)buf_adds(b, "UID ");
+		(void)buf_addu(b, msg->uid);
 		sp = 1;
 	}
 	for (i = 0; i < f->n; i++) {
