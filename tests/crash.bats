@@ -135,7 +135,10 @@ uidnext_of() {
 			fi
 			last_m[$f]="$v $n"
 			if have_dovecot && [ $((i % 5)) = 0 ]; then
-				dovecot_listing $f -x >"$TESTDIR/ld"
+				dovecot_listing $f -x >"$TESTDIR/ld" || {
+					echo "iteration $i, $f: Dovecot's listing:"
+					cat "$TESTDIR/ld" "$TESTDIR/dovecot.log"
+					false; }
 				read -r v n <<<"$(uidnext_of "$TESTDIR/ld")"
 				[ "$v" = "${last_m[$f]% *}" ] || { echo "$f: Dovecot UIDVALIDITY $v"; false; }
 				if [ -n "${last_d[$f]:-}" ]; then
