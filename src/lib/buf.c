@@ -85,12 +85,27 @@ buf_adds(struct buf *b, const char *s)
 int
 buf_addu(struct buf *b, unsigned long long v)
 {
-	char	d[24], *p = d + sizeof(d);
+	/* Two digits a step: modseqs have 16 of them, and a SELECT writes
+	 * two numbers for each of 100,000 messages. */
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	char		d[24], *p = d + sizeof(d);
+	unsigned	r;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
+	while (v >= 100) {
+		r = (unsigned)(v % 100) * 2;
+		v /= 100;
+		*--p = pairs[r + 1];
+		*--p = pairs[r];
+	}
+	if (v >= 10) {
+		*--p = pairs[v * 2 + 1];
+		*--p = pairs[v * 2];
+	} else
+		*--p = (char)('0' + v);
 	return buf_add(b, p, (size_t)(d + sizeof(d) - p));
 }
 

@@ -103,8 +103,8 @@ info_write(struct buf *b, uint8_t flags, uint32_t kw)
 	for (i = 0; i < 6; i++)
 		if (flags & (1u << i))
 			*p++ = "DFPRST"[i];
-	for (i = 0; i < KEYWORDS_MAX; i++)
-		if (kw & (1u << i))
+	for (i = 0; kw != 0 && i < KEYWORDS_MAX; i++, kw >>= 1)
+		if (kw & 1)
 			*p++ = (char)('a' + i);
 	if (p == info)
 		*p++ = '-';
