@@ -48,3 +48,23 @@ EOF
 	[ "${lines[1]}" = "2501 :1700000001.keep" ]
 	[ "${#lines[@]}" -eq 2 ]
 }
+
+@test "first open of 1,500 files (radix sort path): UIDs in delivery order, equal seconds by name" {
+	setup_maildir
+	# 15 different seconds, 100 names each, created in a scrambled order
+	for i in $(seq 1 1500 | shuf --random-source=<(yes)); do
+		t=$((1700000000 + (i * 7919) % 15 * 1000))
+		printf 'Subject: %s\n\nx\n' "$i" >"$MD/cur/$t.M${i}P1Q1.host:2,"
+	done
+	[ "$(id -u)" != 0 ] || chown -R "$TEST_USER" "$MD"
+	imap_preauth -m "$MD" <<<'a SELECT INBOX' >/dev/null
+	# the records in UID order are the names in (seconds, name) order
+	tail -n +2 "$MD/dovecot-uidlist" | sed 's/.* :\{0,1\}//; s/^://' >"$TESTDIR/by_uid"
+	[ "$(wc -l <"$TESTDIR/by_uid")" = 1500 ]
+	python3 - "$TESTDIR/by_uid" <<'PY'
+import sys
+names = [l.strip() for l in open(sys.argv[1])]
+keys = [(int(n.split('.')[0]), n.encode()) for n in names]
+assert keys == sorted(keys), "UIDs not in (seconds, name) order"
+PY
+}

@@ -306,6 +306,44 @@ entry_uid_cmp(const void *a, const void *b)
 	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
+/*
+ * Entries by UID. The UIDs of a first open (or of many new files) are
+ * close together: then each goes straight to its slot (a counting sort,
+ * linear), which beats qsort's n log n calls on 100,000 of them; UIDs
+ * spread wider, or repeated (the same file listed twice), go to qsort.
+ */
+static void
+sort_by_uid(struct entry **e, size_t n)
+{
+	struct entry	**slot;
+	uint32_t	  lo = UINT32_MAX, hi = 0;
+	size_t		  i, span;
+
+	for (i = 0; i < n; i++) {
+		if (e[i]->uid < lo)
+			lo = e[i]->uid;
+		if (e[i]->uid > hi)
+			hi = e[i]->uid;
+	}
+	span = (size_t)(hi - lo) + 1;
+	if (span > 4 * n || (slot = calloc(span, sizeof(*slot))) == NULL) {
+		qsort(e, n, sizeof(*e), entry_uid_cmp);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (slot[e[i]->uid - lo] != NULL) {
+			free(slot);
+			qsort(e, n, sizeof(*e), entry_uid_cmp);
+			return;
+		}
+		slot[e[i]->uid - lo] = e[i];
+	}
+	for (i = n = 0; i < span; i++)
+		if (slot[i] != NULL)
+			e[n++] = slot[i];
+	free(slot);
+}
+
 struct listed {
 	struct maildir	*m;
 	unsigned char	*seen;
@@ -581,7 +619,7 @@ listed:
 		if (!sc.e[i].known && sc.e[i].uid != 0 && !sc.e[i].ordered)
 			rest[nrest++] = &sc.e[i];
 	if (nrest > 1)
-		qsort(rest, nrest, sizeof(*rest), entry_uid_cmp);
+		sort_by_uid(rest, nrest);
 	view_reserve(m, norder + nrest);
 	for (i = j = 0; i < norder || j < nrest;) {
 		if (j == nrest || (i < norder &&

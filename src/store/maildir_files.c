@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,68 @@ keyed_cmp(const void *a, const void *b)
 	return strcmp(x->e->name, y->e->name);
 }
 
+/*
+ * Sort by time then name. Many entries (a first open): by time with a
+ * radix sort of the seconds (stable, 16 bits a pass, only as many passes
+ * as the times' span needs), then each run of equal times by name; few,
+ * or a failed allocation: qsort.
+ */
+static void
+keyed_sort(struct keyed *k, size_t n)
+{
+	struct keyed		*tmp, *src, *dst, *sw;
+	unsigned long long	 lo = ULLONG_MAX, hi = 0, span;
+	size_t			*count, i, j, sum, c;
+	int			 shift;
+
+	if (n < 1024 || (tmp = reallocarray(NULL, n, sizeof(*k))) == NULL) {
+		qsort(k, n, sizeof(*k), keyed_cmp);
+		return;
+	}
+	if ((count = calloc(65536, sizeof(*count))) == NULL) {
+		free(tmp);
+		qsort(k, n, sizeof(*k), keyed_cmp);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (k[i].t < lo)
+			lo = k[i].t;
+		if (k[i].t > hi)
+			hi = k[i].t;
+	}
+	span = hi - lo;
+	src = k;
+	dst = tmp;
+	for (shift = 0; shift < 64 && (shift == 0 || (span >> shift) != 0);
+	    shift += 16) {
+		memset(count, 0, 65536 * sizeof(*count));
+		for (i = 0; i < n; i++)
+			count[((src[i].t - lo) >> shift) & 0xffff]++;
+		for (i = sum = 0; i < 65536; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[((src[i].t - lo) >> shift) & 0xffff]++] =
+			    src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof(*k));
+	free(count);
+	free(tmp);
+	/* Equal times: by name. */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && k[j].t == k[i].t; j++)
+			;
+		if (j - i > 1)
+			qsort(k + i, j - i, sizeof(*k), keyed_cmp);
+	}
+}
+
 void
 maildir_sort_delivery(struct entry **e, size_t n)
 {
@@ -113,7 +176,7 @@ maildir_sort_delivery(struct entry **e, size_t n)
 		k[i].t = strtoull(e[i]->name, NULL, 10);
 		k[i].e = e[i];
 	}
-	qsort(k, n, sizeof(*k), keyed_cmp);
+	keyed_sort(k, n);
 	for (i = 0; i < n; i++)
 		e[i] = k[i].e;
 	free(k);
