@@ -114,6 +114,61 @@ parse_names(struct fetch *f, struct fetch_item *it, const char *p,
 	return p + 1;
 }
 
+/*
+ * section-part: nz-number *("." nz-number) (RFC 9051 9), into it->part
+ * and the label. Returns what follows the last number (a "." that starts
+ * no number is left there), or NULL.
+ */
+static const char *
+parse_part(struct fetch *f, struct fetch_item *it, const char *p,
+    struct buf *label)
+{
+	const char	*start;
+	uint64_t	 num;
+
+	while (*p >= '1' && *p <= '9') {
+		for (start = p; *p >= '0' && *p <= '9'; p++)
+			;
+		if (it->npart == FETCH_PART_DEPTH ||
+		    imap_number_parse(start, (size_t)(p - start), UINT32_MAX,
+		    &num) == -1)
+			return NULL;
+		if (it->part == NULL)
+			it->part = arena_alloc(f->a,
+			    FETCH_PART_DEPTH * sizeof(*it->part));
+		it->part[it->npart++] = (uint32_t)num;
+		(void)buf_printf(label, "%s%llu", it->npart > 1 ? "." : "",
+		    (unsigned long long)num);
+		if (*p != '.' || p[1] < '1' || p[1] > '9')
+			break;
+		p++;
+	}
+	return p;
+}
+
+/* The optional "<" number "." nz-number ">" ending an item at p (RFC 9051
+ * 9, section-partial). Returns 0, or -1 if p holds something else. */
+static int
+parse_partial(struct fetch_item *it, const char *p)
+{
+	const char	*dot, *end;
+	uint64_t	 off, len;
+
+	if (*p == '\0')
+		return 0;
+	if (*p != '<' || (dot = strchr(p, '.')) == NULL ||
+	    (end = strchr(dot, '>')) == NULL || end[1] != '\0' ||
+	    imap_number_parse(p + 1, (size_t)(dot - p - 1), UINT32_MAX,
+	    &off) == -1 ||
+	    imap_number_parse(dot + 1, (size_t)(end - dot - 1), UINT32_MAX,
+	    &len) == -1 || len == 0)
+		return -1;
+	it->partial = 1;
+	it->off = off;
+	it->len = len;
+	return 0;
+}
+
 /* "BODY[...]" and "BODY.PEEK[...]" with an optional "<offset.length>". */
 static int
 parse_body(struct fetch *f, const char *s)
@@ -121,7 +176,6 @@ parse_body(struct fetch *f, const char *s)
 	struct fetch_item	*it;
 	struct buf		 label;
 	const char		*p;
-	uint64_t		 off, len;
 	enum section		 sec;
 	int			 peek, r = -1;
 
@@ -138,30 +192,13 @@ parse_body(struct fetch *f, const char *s)
 	if (fetch_add(f, F_BODY) == -1)
 		goto out;
 	it = &f->items[f->n - 1];
-	/* section-part: nz-number *("." nz-number) */
-	while (*p >= '1' && *p <= '9') {
-		const char	*start = p;
-		uint64_t	 num;
-
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (it->npart == FETCH_PART_DEPTH ||
-		    imap_number_parse(start, (size_t)(p - start), UINT32_MAX,
-		    &num) == -1)
-			goto out;
-		if (it->part == NULL)
-			it->part = arena_alloc(f->a,
-			    FETCH_PART_DEPTH * sizeof(*it->part));
-		it->part[it->npart++] = (uint32_t)num;
-		(void)buf_printf(&label, "%s%llu", it->npart > 1 ? "." : "",
-		    (unsigned long long)num);
-		if (*p == ']')
-			break;
-		if (*p++ != '.')
-			goto out;
-		if (*p < '1' || *p > '9')
-			(void)buf_addc(&label, '.');
-	}
+	if ((p = parse_part(f, it, p, &label)) == NULL)
+		goto out;
+	if (it->npart > 0 && *p == '.') {	/* section-text follows */
+		p++;
+		(void)buf_addc(&label, '.');
+	} else if (it->npart > 0 && *p != ']')
+		goto out;
 	if (it->npart > 0)
 		f->need_parse = 1;
 	if (*p == ']' && (it->npart == 0 || p[-1] != '.'))
@@ -202,21 +239,8 @@ parse_body(struct fetch *f, const char *s)
 		f->sets_seen = 1;
 	if (sec != SEC_ALL && it->npart == 0)
 		f->need_header = 1;
-	if (*p != '\0') {
-		/* "<" number "." nz-number ">" (RFC 9051 9, section-partial) */
-		const char *dot, *end;
-
-		if (*p != '<' || (dot = strchr(p, '.')) == NULL ||
-		    (end = strchr(dot, '>')) == NULL || end[1] != '\0' ||
-		    imap_number_parse(p + 1, (size_t)(dot - p - 1), UINT32_MAX,
-		    &off) == -1 ||
-		    imap_number_parse(dot + 1, (size_t)(end - dot - 1),
-		    UINT32_MAX, &len) == -1 || len == 0)
-			goto out;
-		it->partial = 1;
-		it->off = off;
-		it->len = len;
-	}
+	if (parse_partial(it, p) == -1)
+		goto out;
 	it->label = arena_strndup(f->a, label.data, label.len);
 	r = 0;
 out:
@@ -234,8 +258,7 @@ parse_binary(struct fetch *f, const char *s)
 {
 	struct fetch_item	*it;
 	struct buf		 label;
-	const char		*p, *start;
-	uint64_t		 num, off, len;
+	const char		*p;
 	int			 size = 0, peek = 0, r = -1;
 
 	if (strncasecmp(s, "BINARY.PEEK[", 12) == 0) {
@@ -253,39 +276,13 @@ parse_binary(struct fetch *f, const char *s)
 	it = &f->items[f->n - 1];
 	buf_init(&label, 4096);
 	(void)buf_adds(&label, size ? "BINARY.SIZE[" : "BINARY[");
-	while (*p >= '1' && *p <= '9') {
-		for (start = p; *p >= '0' && *p <= '9'; p++)
-			;
-		if (it->npart == FETCH_PART_DEPTH ||
-		    imap_number_parse(start, (size_t)(p - start), UINT32_MAX,
-		    &num) == -1)
-			goto out;
-		if (it->part == NULL)
-			it->part = arena_alloc(f->a,
-			    FETCH_PART_DEPTH * sizeof(*it->part));
-		it->part[it->npart++] = (uint32_t)num;
-		(void)buf_printf(&label, "%s%llu", it->npart > 1 ? "." : "",
-		    (unsigned long long)num);
-		if (*p == '.' && p[1] >= '1' && p[1] <= '9')
-			p++;
-	}
+	if ((p = parse_part(f, it, p, &label)) == NULL)
+		goto out;
 	if (*p++ != ']')
 		goto out;
 	(void)buf_addc(&label, ']');
-	if (*p != '\0') {
-		const char *dot, *end;
-
-		if (size || *p != '<' || (dot = strchr(p, '.')) == NULL ||
-		    (end = strchr(dot, '>')) == NULL || end[1] != '\0' ||
-		    imap_number_parse(p + 1, (size_t)(dot - p - 1), UINT32_MAX,
-		    &off) == -1 ||
-		    imap_number_parse(dot + 1, (size_t)(end - dot - 1),
-		    UINT32_MAX, &len) == -1 || len == 0)
-			goto out;
-		it->partial = 1;
-		it->off = off;
-		it->len = len;
-	}
+	if ((size && *p != '\0') || parse_partial(it, p) == -1)
+		goto out;
 	if (!peek && !size)
 		f->sets_seen = 1;
 	f->need_parse = 1;
