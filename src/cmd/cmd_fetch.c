@@ -66,6 +66,30 @@ cache_field_of(enum fetch_type t)
 	    CACHE_BODYSTRUCTURE : CACHE_BODY;
 }
 
+/* Keep a size the name does not carry in the cache (as text). */
+static void
+vsize_put(struct session *s, size_t idx, uint64_t v)
+{
+	char	num[32];
+	int	len;
+
+	if (s->cache == NULL)
+		s->cache = cache_open(s->sel);
+	len = snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	cache_put(s->cache, idx, CACHE_VSIZE, num, (size_t)len);
+}
+
+/* Whether RFC822.SIZE is known without the file or the cache: in memory
+ * already, or ",W=" in the name. */
+static int
+vsize_known(const struct mmsg *msg)
+{
+	uint64_t	v;
+
+	return msg->vsize != 0 ||
+	    maildir_name_size(msg->name, ",W=", &v) == 0;
+}
+
 /* RFC822.SIZE without reading the file when the cache knows it. */
 static int
 vsize_get(struct session *s, size_t idx, uint64_t *r)
@@ -73,11 +97,10 @@ vsize_get(struct session *s, size_t idx, uint64_t *r)
 	struct mmsg	*msg = &s->sel->msgs[idx];
 	const char	*v;
 	char		 num[32], *end;
-	size_t		 len, bl;
+	size_t		 len;
 	int		 known;
 
-	bl = strcspn(msg->name, ":");
-	known = msg->vsize != 0 || memmem(msg->name, bl, ",W=", 3) != NULL;
+	known = vsize_known(msg);
 	if (!known) {
 		if (s->cache == NULL)
 			s->cache = cache_open(s->sel);
@@ -94,11 +117,8 @@ vsize_get(struct session *s, size_t idx, uint64_t *r)
 	}
 	if (maildir_vsize(s->sel, idx, r) == -1)
 		return -1;
-	if (!known && *r != 0) {
-		len = (size_t)snprintf(num, sizeof(num), "%llu",
-		    (unsigned long long)*r);
-		cache_put(s->cache, idx, CACHE_VSIZE, num, len);
-	}
+	if (!known && *r != 0)
+		vsize_put(s, idx, *r);
 	return 0;
 }
 
@@ -285,17 +305,9 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			}
 		}
 		/* The size is known now: no second read for it. */
-		if (need_size && msg->vsize == 0 && memmem(msg->name,
-		    strcspn(msg->name, ":"), ",W=", 3) == NULL) {
-			char	num[32];
-			int	nl;
-
+		if (need_size && !vsize_known(msg)) {
 			msg->vsize = root->hdr_size + root->body_size;
-			if (s->cache == NULL)
-				s->cache = cache_open(m);
-			nl = snprintf(num, sizeof(num), "%llu",
-			    (unsigned long long)msg->vsize);
-			cache_put(s->cache, idx, CACHE_VSIZE, num, (size_t)nl);
+			vsize_put(s, idx, msg->vsize);
 		}
 		if (need_size && vsize_get(s, idx, &vsize) == -1) {
 			log_warn("%s: UID %u", m->name, msg->uid);

@@ -106,13 +106,10 @@ msg_key(struct maildir *m, size_t idx)
 {
 	struct mmsg	*msg = &m->msgs[idx];
 	struct stat	 st;
-	const char	*s;
 	size_t		 bl = maildir_baselen(msg->name);
 	uint64_t	 size = 0, h;
-	char		*end;
 
-	s = memmem(msg->name, bl, ",S=", 3);
-	if (s != NULL && (size = strtoull(s + 3, &end, 10), end != s + 3))
+	if (maildir_name_size(msg->name, ",S=", &size) == 0)
 		;
 	else if (fstatat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 	    msg->name, &st, AT_SYMLINK_NOFOLLOW) == 0)

@@ -203,6 +203,11 @@ int		 maildir_copy(struct maildir *, const size_t *idx, size_t n,
 		    struct maildir *dest, int move, uint32_t *uidvalidity_r,
 		    uint32_t *uids_r);
 
+/* A size in a file name's base: key ",W=" (RFC822.SIZE) or ",S=" (the
+ * file's). Returns 0, or -1 if the name has none. */
+int		 maildir_name_size(const char *name, const char *key,
+		    uint64_t *r);
+
 /* Internal to the store (maildir.c, maildir_ops.c). */
 int		 maildir_name_parse(const char *name, size_t *baselen_r,
 		    uint8_t *flags_r, uint32_t *kw_r);

@@ -189,9 +189,8 @@ maildir_open_msg(struct maildir *m, size_t idx)
 	return -1;
 }
 
-/* ",W=<n>" (or ",S=<n>") in the base name. */
-static int
-name_size(const char *name, const char *key, uint64_t *r)
+int
+maildir_name_size(const char *name, const char *key, uint64_t *r)
 {
 	const char	*p;
 	size_t		 bl = maildir_baselen(name);
@@ -216,7 +215,7 @@ maildir_vsize(struct maildir *m, size_t idx, uint64_t *r)
 	uint64_t	 size = 0;
 	int		 fd, prev_cr = 0;
 
-	if (msg->vsize != 0 || name_size(msg->name, ",W=", &msg->vsize) == 0) {
+	if (msg->vsize != 0 || maildir_name_size(msg->name, ",W=", &msg->vsize) == 0) {
 		*r = msg->vsize;
 		return 0;
 	}
