@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "commands.h"
+#include "decode.h"
 #include "io.h"
 #include "parser.h"
 #include "session.h"
@@ -64,22 +65,6 @@ cmd_login(struct session *s, struct imap_arg *args)
 	arg_wipe(args->next);
 }
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Strict base64 (RFC 4648 4, padded); returns the length or -1. */
 static long
 b64_decode(const char *in, size_t len, char *out, size_t outsize)
@@ -95,7 +80,8 @@ b64_decode(const char *in, size_t len, char *out, size_t outsize)
 			if (in[i + k] == '=' && i + 4 == len && k >= 2) {
 				v[k] = 0;
 				pad++;
-			} else if (pad > 0 || (v[k] = b64val(in[i + k])) < 0)
+			} else if (pad > 0 ||
+			    (v[k] = decode_b64_value(in[i + k])) < 0)
 				return -1;
 		}
 		if (o + 3 - (size_t)pad > outsize)

@@ -42,8 +42,8 @@ hexval(int c)
 	return -1;
 }
 
-static int
-b64val(int c)
+int
+decode_b64_value(int c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -161,7 +161,7 @@ b64_chunk(struct decode_body *d, const char *in, size_t len, char *out)
 	int	v;
 
 	for (i = 0; i < len; i++) {
-		if ((v = b64val((unsigned char)in[i])) < 0) {
+		if ((v = decode_b64_value((unsigned char)in[i])) < 0) {
 			/* Padding ends a group: what is left of it is not
 			 * data. Other bytes are skipped (line ends, junk). */
 			if (in[i] == '=')

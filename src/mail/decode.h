@@ -21,6 +21,9 @@
 
 struct buf;
 
+/* The value of a base64 digit (RFC 4648 4), or -1. */
+int	decode_b64_value(int c);
+
 /* Content-Transfer-Encoding */
 enum decode_cte {
 	CTE_NONE,		/* 7bit, 8bit, binary, missing or unknown */
