@@ -403,6 +403,43 @@ iconv_step(struct decode_conv *c, char **inp, size_t *inleft, char **outp,
 	return 0;
 }
 
+/*
+ * glibc's converters can write what is not UTF-8: code points above
+ * U+10FFFF (its UTF-8 and UCS-4 readers take values up to 2^31) as 4- to
+ * 6-byte sequences. Each such sequence becomes U+FFFD, in place: a
+ * sequence of three bytes or more never grows. iconv writes whole
+ * characters, so out[0..n) holds no cut sequence.
+ */
+static size_t
+iconv_sanitize(char *out, size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)out;
+	size_t			 i = 0, o = 0, k;
+	uint32_t		 cp;
+	int			 r;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			out[o++] = out[i++];
+			continue;
+		}
+		if ((r = casemap_utf8_get(u + i, n - i, &cp)) > 0) {
+			memmove(out + o, out + i, (size_t)r);
+			o += (size_t)r;
+			i += (size_t)r;
+			continue;
+		}
+		for (k = 1; i + k < n && (u[i + k] & 0xc0) == 0x80; k++)
+			;
+		i += k;
+		if (o + 3 <= i) {	/* else dropped: never written */
+			memcpy(out + o, replacement, 3);
+			o += 3;
+		}
+	}
+	return o;
+}
+
 static size_t
 iconv_chunk(struct decode_conv *c, const char *in, size_t len,
     size_t *used_r, char *out, size_t outsize, int final)
@@ -464,7 +501,7 @@ iconv_chunk(struct decode_conv *c, const char *in, size_t len,
 	used = len - inleft;
 out:
 	*used_r = used;
-	return (size_t)(outp - out);
+	return iconv_sanitize(out, (size_t)(outp - out));
 }
 
 size_t

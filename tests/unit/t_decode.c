@@ -126,6 +126,13 @@ main(void)
 	CHECK_STR(conv("shift_jis", "\x82", 1), "\xef\xbf\xbd");
 	CHECK_STR(conv("utf-16le", "a\0b\0", 4), "ab");
 	CHECK_STR(conv("iso-2022-jp", "\x1b$B$\"\x1b(B", 8), "\xe3\x81\x82");
+	/* glibc's own UTF-8 and UCS-4 readers pass values over U+10FFFF:
+	 * each becomes U+FFFD (a fuzzer's find) */
+	CHECK_STR(conv("ut@f8", "a\xf7\xba\xaf\xa9" "b", 6),
+	    "a\xef\xbf\xbd" "b");
+	CHECK_STR(conv("ucs-4be", "\x00\x11\x00\x00\x00\x00\x00\x41", 8),
+	    "\xef\xbf\xbd" "A");
+	CHECK_STR(hdr("=?ut@f8?b?//e6r6k?="), "\xef\xbf\xbd\xef\xbf\xbd");
 	CHECK_STR(conv("x-no-such-charset", "a", 1), "(unknown)");
 	CHECK_INT(decode_charset_known("ISO-8859-15"), 1);
 	CHECK_INT(decode_charset_known("x-no-such-charset"), 0);
