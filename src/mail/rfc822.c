@@ -137,16 +137,41 @@ rfc822_peek(struct rfc822_lex *lx)
 	return lx->p < lx->end ? (unsigned char)*lx->p : -1;
 }
 
+/*
+ * What ends a span, a bit per character class: SPAN_ATOM, the specials
+ * of RFC 5322 3.2.3 but '.'; SPAN_DOT, '.'; SPAN_TOKEN, the tspecials of
+ * RFC 2045 5.1. Controls, space, DEL and 8-bit bytes are handled apart.
+ */
+#define SPAN_ATOM	0x1
+#define SPAN_DOT	0x2
+#define SPAN_TOKEN	0x4
+
+static const unsigned char	stop_class[128] = {
+	['('] = SPAN_ATOM | SPAN_TOKEN, [')'] = SPAN_ATOM | SPAN_TOKEN,
+	['<'] = SPAN_ATOM | SPAN_TOKEN, ['>'] = SPAN_ATOM | SPAN_TOKEN,
+	['['] = SPAN_ATOM | SPAN_TOKEN, [']'] = SPAN_ATOM | SPAN_TOKEN,
+	[':'] = SPAN_ATOM | SPAN_TOKEN, [';'] = SPAN_ATOM | SPAN_TOKEN,
+	['@'] = SPAN_ATOM | SPAN_TOKEN, ['\\'] = SPAN_ATOM | SPAN_TOKEN,
+	[','] = SPAN_ATOM | SPAN_TOKEN, ['"'] = SPAN_ATOM | SPAN_TOKEN,
+	['.'] = SPAN_DOT, ['/'] = SPAN_TOKEN, ['?'] = SPAN_TOKEN,
+	['='] = SPAN_TOKEN,
+};
+
+/* The characters up to one of the classes stops (or a control, space,
+ * DEL); 8-bit bytes are taken. */
 static char *
-span(struct rfc822_lex *lx, const char *stops)
+span(struct rfc822_lex *lx, unsigned stops)
 {
-	const char	*start;
+	const unsigned char	*p, *end = (const unsigned char *)lx->end;
+	const char		*start;
 
 	rfc822_skip_cfws(lx);
 	start = lx->p;
-	while (lx->p < lx->end && (unsigned char)*lx->p > ' ' &&
-	    *lx->p != 0x7f && strchr(stops, *lx->p) == NULL)
-		lx->p++;
+	for (p = (const unsigned char *)lx->p; p < end; p++)
+		if (*p <= ' ' || *p == 0x7f ||
+		    (*p < 0x80 && (stop_class[*p] & stops)))
+			break;
+	lx->p = (const char *)p;
 	if (lx->p == start)
 		return NULL;
 	return arena_strndup(lx->a, start, (size_t)(lx->p - start));
@@ -156,14 +181,14 @@ char *
 rfc822_atom(struct rfc822_lex *lx, int dot)
 {
 	/* RFC 5322 3.2.3: specials */
-	return span(lx, dot ? "()<>[]:;@\\,\"" : "()<>[]:;@\\,.\"");
+	return span(lx, dot ? SPAN_ATOM : SPAN_ATOM | SPAN_DOT);
 }
 
 char *
 rfc822_token(struct rfc822_lex *lx)
 {
 	/* RFC 2045 5.1: tspecials */
-	return span(lx, "()<>@,;:\\\"/[]?=");
+	return span(lx, SPAN_TOKEN);
 }
 
 char *
