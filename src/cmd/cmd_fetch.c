@@ -231,7 +231,13 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 				}
 				hdr_put = 1;
 			}
-			need_size = need_body = 1;
+			/* The size with CRLF line ends is the length of
+			 * BODY[] and BODY[TEXT] only: counting it reads the
+			 * whole file when the name has no ",W=". */
+			if (it->npart == 0 && (it->sec == SEC_ALL ||
+			    it->sec == SEC_TEXT))
+				need_size = 1;
+			need_body = 1;
 			break;
 		default:
 			break;
