@@ -32,7 +32,7 @@ fetch_all() {
 	run fetch_all
 	expect "$ANSWER"
 	[ -s "$MD/mdimapd-cache" ]
-	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 1 V[0-9]*$'
+	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 2 V[0-9]*$'
 	# 2 messages x (E, B, b, W) records
 	[ "$(grep -c '^[12] [EBbW] [0-9a-f]\{16\} [0-9a-f]\{8\} [0-9]*$' "$MD/mdimapd-cache")" = 8 ]
 	size=$(stat -c %s "$MD/mdimapd-cache")
@@ -47,20 +47,7 @@ fetch_all() {
 	# Change the cached subject, keeping the record's length and sum
 	# valid: the server must use it (proof that it reads the cache).
 	perl -0pi -e 's/"one"/"ONE"/' "$MD/mdimapd-cache"
-	python3 - "$MD/mdimapd-cache" <<'PY'
-import sys
-def fnv(b):
-    h = 0x811c9dc5
-    for c in b:
-        h ^= c; h = (h * 0x01000193) & 0xffffffff
-    return h
-p = sys.argv[1]; d = open(p, 'rb').read(); out = b''; i = d.index(b'\n') + 1; out = d[:i]
-while i < len(d):
-    j = d.index(b'\n', i); hdr = d[i:j].split(b' '); n = int(hdr[4])
-    val = d[j + 1:j + 1 + n]; hdr[3] = b'%08x' % fnv(val)
-    out += b' '.join(hdr) + b'\n' + val + b'\n'; i = j + 2 + n
-open(p, 'wb').write(out)
-PY
+	python3 "$BATS_TEST_DIRNAME/cache/resum.py" "$MD/mdimapd-cache"
 	run fetch_all
 	echo "$output" | grep -q '^\* 1 FETCH (ENVELOPE (NIL "ONE"'
 }
@@ -93,7 +80,15 @@ PY
 	fix_owner
 	run fetch_all
 	expect "$ANSWER"
-	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 1 V'
+	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 2 V'
+	# a version 1 file (sums a byte at a time) of this UIDVALIDITY
+	v=$(head -1 "$MD/mdimapd-cache" | sed 's/.* V//')
+	printf 'mdimapd-cache 1 V%s\n1 E 0000000000000001 00000000 3\nabc\n' "$v" >"$MD/mdimapd-cache"
+	fix_owner
+	run fetch_all
+	expect "$ANSWER"
+	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 2 V'
+	[ "$(grep -c '^1 E ' "$MD/mdimapd-cache")" = 1 ]
 }
 
 @test "cache: a symlink or FIFO named mdimapd-cache is never followed or read" {
@@ -151,20 +146,7 @@ PY
 	# Forge the kept subject of message 2 (the sum made right): a
 	# later FETCH and SORT must answer from the cache.
 	perl -0pi -e 's/Subject: two/Subject: aaa/' "$MD/mdimapd-cache"
-	python3 - "$MD/mdimapd-cache" <<'PY'
-import sys
-def fnv(b):
-    h = 0x811c9dc5
-    for c in b:
-        h ^= c; h = (h * 0x01000193) & 0xffffffff
-    return h
-p = sys.argv[1]; d = open(p, 'rb').read(); i = d.index(b'\n') + 1; out = d[:i]
-while i < len(d):
-    j = d.index(b'\n', i); hdr = d[i:j].split(b' '); n = int(hdr[4])
-    val = d[j + 1:j + 1 + n]; hdr[3] = b'%08x' % fnv(val)
-    out += b' '.join(hdr) + b'\n' + val + b'\n'; i = j + 2 + n
-open(p, 'wb').write(out)
-PY
+	python3 "$BATS_TEST_DIRNAME/cache/resum.py" "$MD/mdimapd-cache"
 	run session <<EOF
 a EXAMINE INBOX
 $hf

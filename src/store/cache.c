@@ -1,10 +1,11 @@
 /*
  * cache.c: the per-folder message cache, mdimapd-cache (cache.h).
  *
- * Format: a header line "mdimapd-cache 1 V<uidvalidity>", then records
+ * Format: a header line "mdimapd-cache 2 V<uidvalidity>", then records
  *   <uid> <field> <key> <sum> <len>\n<len bytes>\n
  * key: 16 hex digits hashing the message's base name and file size; sum: 8
- * hex digits hashing the value. Later records win.
+ * hex digits hashing the value (sum32). Later records win. (Version 1
+ * summed a byte at a time; its files are started anew.)
  *
  * Writers append with O_APPEND, all their records in one write(), so
  * records of processes writing at once never interleave on a local file
@@ -17,8 +18,10 @@
  * seconds) and renamed over; a process holding the old file reads the new
  * one from scratch when it notices (another inode).
  *
- * Memory: an index entry of 24 bytes for each record (the values stay in
- * the file, read with pread() when asked for).
+ * Memory: an index entry of 32 bytes for each record; the values stay in
+ * the file, read when asked for through a window of CACHE_WINDOW bytes:
+ * a command asks for its messages in UID order, and records written
+ * together lie together, so one pread() serves many of them.
  */
 #include <sys/stat.h>
 
@@ -46,6 +49,9 @@
 #define CACHE_FIELDS		5
 /* Longest header line of a record. */
 #define CACHE_HEADER_MAX	80
+/* Bytes read at once to serve cache_get(). */
+#define CACHE_WINDOW		(128 * 1024)
+#define CACHE_MAGIC		"mdimapd-cache 2 V"
 
 struct crec {
 	uint64_t	 off;		/* of the value in the file */
@@ -70,8 +76,9 @@ struct cache {
 	struct buf	 pending;
 	struct crec	*pend;		/* records in pending (off: in it) */
 	size_t		 npend, cappend;
-	char		*val;		/* the last value read */
-	size_t		 valcap;
+	char		*win;		/* file bytes [winoff, winoff + winlen) */
+	uint64_t	 winoff;
+	size_t		 winlen, wincap;
 };
 
 static uint64_t
@@ -86,17 +93,35 @@ hash64(const char *p, size_t len, uint64_t h)
 	return h;
 }
 
+/* Bytes p[0..n) (n <= 8) as a little-endian number: the same sums on
+ * every machine. */
+static uint64_t
+le64(const char *p, size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)p;
+	uint64_t		 w = 0;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		w |= (uint64_t)u[i] << (8 * i);
+	return w;
+}
+
+/* The check of a value: eight bytes a step (the file's version 2). */
 static uint32_t
 sum32(const char *p, size_t len)
 {
-	uint32_t	h = 0x811c9dc5;
-	size_t		i;
+	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ len;
+	size_t		i = 0;
 
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x01000193;
+	for (; i + 8 <= len; i += 8) {
+		h = (h ^ le64(p + i, 8)) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h;
+	if (i < len)
+		h = (h ^ le64(p + i, len - i)) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 /* The key of message idx's file: its base name and size (",S=" in the
@@ -155,30 +180,73 @@ recs_add(struct cache *c, const struct crec *r)
 		c->dead++;
 }
 
-/* Parse a record header line; returns its length with the LF, or 0. */
+/* Exactly n lowercase hex digits at *pp, then a space. */
+static int
+hex_field(const char **pp, const char *end, size_t n, uint64_t *v_r)
+{
+	const char	*p = *pp;
+	uint64_t	 v = 0;
+	size_t		 i;
+	int		 d;
+
+	if ((size_t)(end - p) < n + 1 || p[n] != ' ')
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i] >= '0' && p[i] <= '9')
+			d = p[i] - '0';
+		else if (p[i] >= 'a' && p[i] <= 'f')
+			d = p[i] - 'a' + 10;
+		else
+			return -1;
+		v = v << 4 | (uint64_t)d;
+	}
+	*pp = p + n + 1;
+	*v_r = v;
+	return 0;
+}
+
+/* Decimal digits at *pp (no sign, at most 10), up to stop. */
+static int
+dec_field(const char **pp, const char *end, char stop, uint64_t *v_r)
+{
+	const char	*p = *pp;
+	uint64_t	 v = 0;
+	size_t		 n = 0;
+
+	for (; p < end && *p >= '0' && *p <= '9' && n < 10; p++, n++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (n == 0 || p == end || *p != stop)
+		return -1;
+	*pp = p + 1;
+	*v_r = v;
+	return 0;
+}
+
+/*
+ * Parse a record header line "<uid> <field> <key> <sum> <len>\n" as
+ * cache_put() writes it; returns its length with the LF, or 0.
+ */
 static size_t
 header_parse(const char *p, size_t len, struct crec *r)
 {
-	const char		*nl = memchr(p, '\n', len);
-	char			 line[CACHE_HEADER_MAX + 1], field;
-	unsigned long long	 key, vlen;
-	unsigned		 uid, sum;
-	int			 used = 0;
+	const char	*q = p, *end = p + (len < CACHE_HEADER_MAX + 1 ? len :
+			    CACHE_HEADER_MAX + 1);
+	uint64_t	 uid, key, sum, vlen;
 
-	if (nl == NULL || (size_t)(nl - p) > CACHE_HEADER_MAX)
+	if (dec_field(&q, end, ' ', &uid) == -1 || uid == 0 ||
+	    uid > UINT32_MAX || end - q < 2 || q[1] != ' ')
 		return 0;
-	memcpy(line, p, (size_t)(nl - p));
-	line[nl - p] = '\0';
-	if (sscanf(line, "%u %c %16llx %8x %llu%n", &uid, &field, &key, &sum,
-	    &vlen, &used) != 5 || used != nl - p || uid == 0 ||
-	    vlen > CACHE_VALUE_MAX)
+	r->field = (uint8_t)q[0];
+	q += 2;
+	if (hex_field(&q, end, 16, &key) == -1 ||
+	    hex_field(&q, end, 8, &sum) == -1 ||
+	    dec_field(&q, end, '\n', &vlen) == -1 || vlen > CACHE_VALUE_MAX)
 		return 0;
-	r->uid = uid;
-	r->field = (uint8_t)field;
+	r->uid = (uint32_t)uid;
 	r->key = key;
-	r->sum = sum;
+	r->sum = (uint32_t)sum;
 	r->len = (uint32_t)vlen;
-	return (size_t)(nl - p) + 1;
+	return (size_t)(q - p);
 }
 
 /* Read the records from c->off to the end of the file. */
@@ -205,7 +273,7 @@ read_more(struct cache *c)
 
 			if (nl == NULL)
 				continue;
-			(void)snprintf(want, sizeof(want), "mdimapd-cache 1 V%u",
+			(void)snprintf(want, sizeof(want), CACHE_MAGIC "%u",
 			    c->m->uidvalidity);
 			if ((size_t)(nl - b.data) != strlen(want) ||
 			    memcmp(b.data, want, strlen(want)) != 0)
@@ -290,9 +358,33 @@ cache_close(struct cache **cp)
 	free(c->recs);
 	free(c->pend);
 	buf_free(&c->pending);
-	free(c->val);
+	free(c->win);
 	free(c);
 	*cp = NULL;
+}
+
+/* The file's bytes [off, off + len), through the window. */
+static const char *
+window(struct cache *c, uint64_t off, size_t len)
+{
+	size_t	want = len > CACHE_WINDOW ? len : CACHE_WINDOW;
+	ssize_t	got;
+
+	if (c->win != NULL && off >= c->winoff &&
+	    off + len <= c->winoff + c->winlen)
+		return c->win + (off - c->winoff);
+	if (c->wincap < want) {
+		free(c->win);
+		if ((c->win = malloc(want)) == NULL)
+			fatalx("out of memory");
+		c->wincap = want;
+	}
+	c->winlen = 0;
+	if ((got = pread(c->fd, c->win, want, (off_t)off)) < (ssize_t)len)
+		return NULL;
+	c->winoff = off;
+	c->winlen = (size_t)got;
+	return c->win;
 }
 
 const char *
@@ -300,6 +392,7 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
     size_t *len_r)
 {
 	struct crec	*r = NULL;
+	const char	*v;
 	uint32_t	 uid = c->m->msgs[idx].uid;
 	uint64_t	 key;
 	size_t		 lo = 0, hi, mid;
@@ -323,17 +416,11 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 	 * at: a command asks for each message's values once.) */
 	if (r == NULL || (key = msg_key(c->m, idx)) != r->key)
 		return NULL;
-	if (c->valcap < (size_t)r->len + 1) {
-		free(c->val);
-		c->valcap = (size_t)r->len + 1;
-		if ((c->val = malloc(c->valcap)) == NULL)
-			fatalx("out of memory");
-	}
-	if (pread(c->fd, c->val, r->len, (off_t)r->off) != (ssize_t)r->len ||
-	    sum32(c->val, r->len) != r->sum)
+	if ((v = window(c, r->off, r->len)) == NULL ||
+	    sum32(v, r->len) != r->sum)
 		return NULL;
 	*len_r = r->len;
-	return c->val;
+	return v;
 }
 
 void
@@ -397,7 +484,7 @@ compact(struct cache *c)
 		return;		/* another process is at it */
 	buf_init(&out, CACHE_PENDING_MAX + CACHE_VALUE_MAX + 2 *
 	    CACHE_HEADER_MAX);
-	(void)buf_printf(&out, "mdimapd-cache 1 V%u\n", m->uidvalidity);
+	(void)buf_printf(&out, CACHE_MAGIC "%u\n", m->uidvalidity);
 	for (i = 0; i < c->n; i++) {
 		struct crec	*r = &c->recs[i];
 		ssize_t		 got;
@@ -457,8 +544,7 @@ start_file(struct cache *c)
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return -1;
-	hl = snprintf(hdr, sizeof(hdr), "mdimapd-cache 1 V%u\n",
-	    m->uidvalidity);
+	hl = snprintf(hdr, sizeof(hdr), CACHE_MAGIC "%u\n", m->uidvalidity);
 	if (write(fd, hdr, (size_t)hl) != hl ||
 	    renameat(m->dirfd, CACHE_LOCK, m->dirfd, CACHE_FILE) == -1) {
 		(void)unlinkat(m->dirfd, CACHE_LOCK, 0);
@@ -477,6 +563,7 @@ forget(struct cache *c)
 	c->fd = -1;
 	c->loaded = c->valid = 0;
 	c->off = 0;
+	c->winlen = 0;
 	c->n = c->dead = 0;
 }
 
