@@ -28,12 +28,14 @@ fetch_read_header(int fd, struct buf *hdr, uint64_t *raw_r)
 	struct buf	raw;
 	char		chunk[16384];
 	ssize_t		n;
-	size_t		end, from;
+	size_t		end, from, want = 4096;
 	int		found = 0;
 
 	buf_init(&raw, FETCH_HEADER_MAX);
 	end = 0;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+	/* A page first: most headers fit, and the body is not copied. */
+	while ((n = read(fd, chunk, want)) > 0) {
+		want = sizeof(chunk);
 		/* Look again only from the last line end read before. */
 		from = raw.len >= 2 ? raw.len - 2 : 0;
 		if (buf_add(&raw, chunk, (size_t)n) == -1)

@@ -28,8 +28,11 @@ header_end_from(const char *data, size_t len, size_t from, int *found_r)
 	if (from == 0 && len >= 2 && data[0] == '\r' && data[1] == '\n')
 		return 2;
 	for (i = from; i + 1 < len; i++) {
-		if (data[i] != '\n')
-			continue;
+		const char	*nl = memchr(data + i, '\n', len - 1 - i);
+
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - data);
 		if (data[i + 1] == '\n')
 			return i + 2;
 		if (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')
@@ -45,7 +48,12 @@ header_crlf(struct buf *out, const char *data, size_t len)
 	size_t	i, start;
 
 	for (i = start = 0; i < len; i++) {
-		if (data[i] != '\n' || (i > 0 && data[i - 1] == '\r'))
+		const char	*nl = memchr(data + i, '\n', len - i);
+
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - data);
+		if (i > 0 && data[i - 1] == '\r')
 			continue;
 		if (buf_add(out, data + start, i - start) == -1 ||
 		    buf_add(out, "\r\n", 2) == -1)
