@@ -46,7 +46,7 @@
 /* Records waiting for a write are written when they reach this. */
 #define CACHE_PENDING_MAX	(4 * 1024 * 1024)
 /* Fields a message can have records for (cache.h). */
-#define CACHE_FIELDS		5
+#define CACHE_FIELDS		6
 /* Longest header line of a record. */
 #define CACHE_HEADER_MAX	80
 /* Bytes read at once to serve cache_get(). */
@@ -161,23 +161,51 @@ crec_cmp(const void *a, const void *b)
 static void
 recs_add(struct cache *c, const struct crec *r)
 {
-	size_t	i;
-
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 1024;
 		c->recs = reallocarray(c->recs, c->cap, sizeof(*c->recs));
 		if (c->recs == NULL)
 			fatalx("out of memory");
 	}
-	/* Mostly in order (new messages come last): insert from the end. */
-	for (i = c->n; i > 0 && crec_cmp(&c->recs[i - 1], r) > 0; i--)
-		;
-	memmove(&c->recs[i + 1], &c->recs[i], (c->n - i) * sizeof(*r));
-	c->recs[i] = *r;
-	c->n++;
-	if (i > 0 && c->recs[i - 1].uid == r->uid &&
-	    c->recs[i - 1].field == r->field)
-		c->dead++;
+	c->recs[c->n++] = *r;
+}
+
+/*
+ * Put the records read since from back in order: (uid, field, offset).
+ * The file holds runs in order (a command writes its records by UID),
+ * but a run of another field or of older messages can follow: the new
+ * run is sorted if needed and merged, never inserted one by one (that is
+ * quadratic). Then count the superseded records.
+ */
+static void
+recs_order(struct cache *c, size_t from)
+{
+	struct crec	*tmp;
+	size_t		 i, j, k;
+
+	for (i = from + 1; i < c->n; i++)
+		if (crec_cmp(&c->recs[i - 1], &c->recs[i]) > 0)
+			break;
+	if (i < c->n)
+		qsort(c->recs + from, c->n - from, sizeof(*c->recs), crec_cmp);
+	if (from > 0 && from < c->n &&
+	    crec_cmp(&c->recs[from - 1], &c->recs[from]) > 0) {
+		if ((tmp = reallocarray(NULL, c->n, sizeof(*tmp))) == NULL)
+			fatalx("out of memory");
+		for (i = 0, j = from, k = 0; i < from || j < c->n; k++)
+			if (j == c->n || (i < from &&
+			    crec_cmp(&c->recs[i], &c->recs[j]) <= 0))
+				tmp[k] = c->recs[i++];
+			else
+				tmp[k] = c->recs[j++];
+		memcpy(c->recs, tmp, c->n * sizeof(*tmp));
+		free(tmp);
+	}
+	c->dead = 0;
+	for (i = 1; i < c->n; i++)
+		if (c->recs[i - 1].uid == c->recs[i].uid &&
+		    c->recs[i - 1].field == c->recs[i].field)
+			c->dead++;
 }
 
 /* Exactly n lowercase hex digits at *pp, then a space. */
@@ -259,6 +287,7 @@ read_more(struct cache *c)
 	ssize_t		 got;
 	size_t		 pos, hl;
 	uint64_t	 base = c->off;	/* file offset of b.data[0] */
+	size_t		 from = c->n;
 
 	buf_init(&b, CACHE_VALUE_MAX + sizeof(chunk) + CACHE_HEADER_MAX * 2);
 	for (;;) {
@@ -310,6 +339,7 @@ read_more(struct cache *c)
 		base += pos;
 	}
 	buf_free(&b);
+	recs_order(c, from);
 }
 
 static void
