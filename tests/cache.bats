@@ -164,3 +164,36 @@ EOF
 	echo "$output" | grep -qx '\* SEARCH 2'
 	echo "$output" | grep -qx '\* SEARCH'
 }
+
+@test "cache: INTERNALDATE and RFC822.SIZE read once are kept: a later SEARCH, SORT or FETCH does not look at the file again" {
+	f=$(ls "$MD/cur" | grep Q1)
+	touch -d '2023-11-14 22:13:20 UTC' "$MD/cur/$f"
+	fix_owner
+	TZ=UTC run session <<EOF
+a EXAMINE INBOX
+b FETCH 1 (INTERNALDATE RFC822.SIZE)
+EOF
+	echo "$output" | grep -qx '\* 1 FETCH (INTERNALDATE "14-Nov-2023 22:13:20 +0000" RFC822.SIZE 96)'
+	grep -aq '^1 I [0-9a-f]* [0-9a-f]* 10$' "$MD/mdimapd-cache"
+	grep -aq '^1 W [0-9a-f]* [0-9a-f]* 2$' "$MD/mdimapd-cache"
+	# Another mtime (not a change of the message: same name, same
+	# size): the kept date stands, as in Dovecot's index.
+	touch -d '2024-01-02 03:04:05 UTC' "$MD/cur/$f"
+	TZ=UTC run session <<EOF
+a EXAMINE INBOX
+b SEARCH BEFORE 1-Jan-2024
+c SORT (ARRIVAL) US-ASCII ALL
+d FETCH 1 (INTERNALDATE)
+e SEARCH LARGER 90
+EOF
+	[ "$(echo "$output" | grep -cx '\* SEARCH 1')" = 2 ]
+	echo "$output" | grep -qx '\* SORT 1 2'
+	echo "$output" | grep -qx '\* 1 FETCH (INTERNALDATE "14-Nov-2023 22:13:20 +0000")'
+	# Without the cache the file is asked again.
+	rm "$MD/mdimapd-cache"
+	TZ=UTC run session <<EOF
+a EXAMINE INBOX
+d FETCH 1 (INTERNALDATE)
+EOF
+	echo "$output" | grep -qx '\* 1 FETCH (INTERNALDATE " 2-Jan-2024 03:04:05 +0000")'
+}

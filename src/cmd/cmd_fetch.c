@@ -46,6 +46,7 @@
 #include "resp.h"
 #include "savedate.h"
 #include "session.h"
+#include "msginfo.h"
 
 /* Set when out_flush() sent part of a value being written: that value
  * is then not whole in the buffer, and is not cached. */
@@ -64,62 +65,6 @@ cache_field_of(enum fetch_type t)
 {
 	return t == F_ENVELOPE ? CACHE_ENVELOPE : t == F_BODYSTRUCTURE ?
 	    CACHE_BODYSTRUCTURE : CACHE_BODY;
-}
-
-/* Keep a size the name does not carry in the cache (as text). */
-static void
-vsize_put(struct session *s, size_t idx, uint64_t v)
-{
-	char	num[32];
-	int	len;
-
-	if (s->cache == NULL)
-		s->cache = cache_open(s->sel);
-	len = snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	cache_put(s->cache, idx, CACHE_VSIZE, num, (size_t)len);
-}
-
-/* Whether RFC822.SIZE is known without the file or the cache: in memory
- * already, or ",W=" in the name. */
-static int
-vsize_known(const struct mmsg *msg)
-{
-	uint64_t	v;
-
-	return msg->vsize != 0 ||
-	    maildir_name_size(msg->name, ",W=", &v) == 0;
-}
-
-/* RFC822.SIZE without reading the file when the cache knows it. */
-static int
-vsize_get(struct session *s, size_t idx, uint64_t *r)
-{
-	struct mmsg	*msg = &s->sel->msgs[idx];
-	const char	*v;
-	char		 num[32], *end;
-	size_t		 len;
-	int		 known;
-
-	known = vsize_known(msg);
-	if (!known) {
-		if (s->cache == NULL)
-			s->cache = cache_open(s->sel);
-		if ((v = cache_get(s->cache, idx, CACHE_VSIZE, &len)) != NULL &&
-		    len > 0 && len < sizeof(num)) {
-			memcpy(num, v, len);
-			num[len] = '\0';
-			msg->vsize = strtoull(num, &end, 10);
-			if (*end == '\0' && msg->vsize != 0)
-				known = 1;
-			else
-				msg->vsize = 0;
-		}
-	}
-	if (maildir_vsize(s->sel, idx, r) == -1)
-		return -1;
-	if (!known && *r != 0)
-		vsize_put(s, idx, *r);
-	return 0;
 }
 
 /* Messages up to this size are read into one buffer, kept for the next
@@ -265,8 +210,8 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		return 1;	/* RFC 2180 4.1.2: NO for the command */
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
-	if ((need_size && !need_map && vsize_get(s, idx, &vsize) == -1) ||
-	    (need_date && maildir_internaldate(m, idx, &t) == -1) ||
+	if ((need_size && !need_map && msginfo_vsize_get(s, idx, &vsize) == -1) ||
+	    (need_date && msginfo_date_get(s, idx, &t) == -1) ||
 	    (need_emailid && objectid_email(m, idx, emailid) == -1) ||
 	    (need_body && (fd = maildir_open_msg(m, idx)) == -1)) {
 		/* Expunged by another process, or the file replaced by a
@@ -311,11 +256,11 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			}
 		}
 		/* The size is known now: no second read for it. */
-		if (need_size && !vsize_known(msg)) {
+		if (need_size && !msginfo_vsize_known(msg)) {
 			msg->vsize = root->hdr_size + root->body_size;
-			vsize_put(s, idx, msg->vsize);
+			msginfo_vsize_put(s, idx, msg->vsize);
 		}
-		if (need_size && vsize_get(s, idx, &vsize) == -1) {
+		if (need_size && msginfo_vsize_get(s, idx, &vsize) == -1) {
 			log_warn("%s: UID %u", m->name, msg->uid);
 			msg_unmap(map, maplen, mapped);
 			buf_free(&hdr);

@@ -33,6 +33,7 @@
 #include "searchkey.h"
 #include "seqset.h"
 #include "session.h"
+#include "msginfo.h"
 
 #define NO	0
 #define YES	1
@@ -67,7 +68,7 @@ internal_day(struct sctx *c)
 	time_t		t = 0;
 
 	if (!c->have_date) {
-		(void)maildir_internaldate(c->m, c->idx, &t);
+		(void)msginfo_date_get(c->s, c->idx, &t);
 		(void)localtime_r(&t, &tm);
 		c->date_day = day_of(t + tm.tm_gmtoff);
 		c->have_date = 1;
@@ -84,7 +85,7 @@ saved_day(struct sctx *c)
 	time_t		t = 0;
 
 	if (savedate_get(c->sd, c->m->msgs[c->idx].uid, &t) == -1)
-		(void)maildir_internaldate(c->m, c->idx, &t);
+		(void)msginfo_date_get(c->s, c->idx, &t);
 	(void)localtime_r(&t, &tm);
 	return day_of(t + tm.tm_gmtoff);
 }
@@ -166,7 +167,7 @@ eval(struct sctx *c, const struct skey *k)
 		return tri(c->m->msgs[c->idx].modseq >= k->size);
 	case SK_LARGER:
 	case SK_SMALLER:
-		if (maildir_vsize(c->m, c->idx, &size) == -1)
+		if (msginfo_vsize_get(c->s, c->idx, &size) == -1)
 			size = 0;
 		return tri(k->type == SK_LARGER ? size > k->size :
 		    size < k->size);

@@ -37,6 +37,7 @@
 #include "searchkey.h"
 #include "session.h"
 #include "sortkey.h"
+#include "msginfo.h"
 #include "subject.h"
 #include "thread.h"
 
@@ -150,7 +151,7 @@ subject_key(struct arena *a, struct hdr *h, size_t *len_r, int *reply_r)
 
 /* RFC 5256 2.2: the sent date, else INTERNALDATE. */
 static time_t
-sent_date(struct arena *a, struct maildir *m, size_t idx, struct hdr *h)
+sent_date(struct arena *a, struct session *s, size_t idx, struct hdr *h)
 {
 	const char	*v = field(a, h, "date");
 	time_t		 t = 0;
@@ -158,7 +159,7 @@ sent_date(struct arena *a, struct maildir *m, size_t idx, struct hdr *h)
 
 	if (v != NULL && msgdate_parse(v, strlen(v), &t, &tz) == 0)
 		return t;
-	(void)maildir_internaldate(m, idx, &t);
+	(void)msginfo_date_get(s, idx, &t);
 	return t;
 }
 
@@ -246,7 +247,6 @@ matches(struct session *s, struct search_cmd *cmd, size_t *n_r)
 void
 cmd_sort(struct session *s, struct imap_arg *args)
 {
-	struct maildir		*m = s->sel;
 	struct search_cmd	 cmd;
 	struct sortkey_crit	 crit[SORT_CRIT_MAX];
 	enum sort_by		 by[SORT_CRIT_MAX];
@@ -311,15 +311,15 @@ cmd_sort(struct session *s, struct imap_arg *args)
 			switch (by[j]) {
 			case BY_ARRIVAL:
 				t = 0;
-				(void)maildir_internaldate(m, idx, &t);
+				(void)msginfo_date_get(s, idx, &t);
 				v->num = (int64_t)t;
 				break;
 			case BY_DATE:
-				v->num = (int64_t)sent_date(sa, m, idx, &h);
+				v->num = (int64_t)sent_date(sa, s, idx, &h);
 				break;
 			case BY_SIZE:
 				size = 0;
-				(void)maildir_vsize(m, idx, &size);
+				(void)msginfo_vsize_get(s, idx, &size);
 				v->num = (int64_t)size;
 				break;
 			case BY_SUBJECT:
@@ -365,7 +365,6 @@ bad:
 void
 cmd_thread(struct session *s, struct imap_arg *args)
 {
-	struct maildir		*m = s->sel;
 	struct search_cmd	 cmd;
 	struct thread_msg	*tm;
 	struct thread_node	*root;
@@ -401,7 +400,7 @@ cmd_thread(struct session *s, struct imap_arg *args)
 
 		(void)hdr_read(s, idx, &h);	/* gone: no fields */
 		tm[i].id = number(s, idx);
-		tm[i].date = sent_date(sa, m, idx, &h);
+		tm[i].date = sent_date(sa, s, idx, &h);
 		tm[i].subject = subject_key(sa, &h, &tm[i].subject_len,
 		    &tm[i].reply);
 		if (!references)

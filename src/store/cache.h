@@ -26,6 +26,7 @@ enum cache_field {
 	CACHE_BODY = 'b',		/* BODY (no extension data) */
 	CACHE_VSIZE = 'W',		/* RFC822.SIZE, decimal */
 	CACHE_HEADER = 'H',		/* the fields CACHE_HEADER_FIELDS */
+	CACHE_INTERNALDATE = 'I',	/* the file's mtime, decimal */
 };
 
 /*

@@ -1,0 +1,28 @@
+/*
+ * msginfo.h: a message's RFC822.SIZE and INTERNALDATE without its file
+ * when the name or the folder's cache knows them (msginfo.c).
+ */
+#ifndef MDIMAPD_MSGINFO_H
+#define MDIMAPD_MSGINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct mmsg;
+struct session;
+
+/* Whether the size is known without the file or the cache: in memory
+ * already, or ",W=" in the name. */
+int	msginfo_vsize_known(const struct mmsg *);
+/* The size of message idx of the selected folder; -1 if its file could
+ * not be read. Counted from the file, it is kept in the cache. */
+int	msginfo_vsize_get(struct session *, size_t idx, uint64_t *);
+/* Keep a size the name does not carry in the cache. */
+void	msginfo_vsize_put(struct session *, size_t idx, uint64_t);
+
+/* The INTERNALDATE of message idx; -1 if its file could not be found
+ * (errno as maildir_internaldate()). */
+int	msginfo_date_get(struct session *, size_t idx, time_t *);
+
+#endif
