@@ -19,9 +19,10 @@
  * one from scratch when it notices (another inode).
  *
  * Memory: an index entry of 32 bytes for each record; the values stay in
- * the file, read when asked for through a window of CACHE_WINDOW bytes:
- * a command asks for its messages in UID order, and records written
- * together lie together, so one pread() serves many of them.
+ * the file, read when asked for through a window of CACHE_WINDOW bytes
+ * per field: a command asks for its messages in UID order, and records of
+ * a field written together lie together, so one pread() serves many of
+ * them (while the records of another field it asks for lie elsewhere).
  */
 #include <sys/stat.h>
 
@@ -76,9 +77,11 @@ struct cache {
 	struct buf	 pending;
 	struct crec	*pend;		/* records in pending (off: in it) */
 	size_t		 npend, cappend;
-	char		*win;		/* file bytes [winoff, winoff + winlen) */
-	uint64_t	 winoff;
-	size_t		 winlen, wincap;
+	struct window {
+		char		*data;	/* file bytes [off, off + len) */
+		uint64_t	 off;
+		size_t		 len, cap;
+	}		 win[CACHE_FIELDS];	/* one per field */
 };
 
 static uint64_t
@@ -379,6 +382,7 @@ void
 cache_close(struct cache **cp)
 {
 	struct cache	*c = *cp;
+	size_t		 i;
 
 	if (c == NULL)
 		return;
@@ -388,33 +392,37 @@ cache_close(struct cache **cp)
 	free(c->recs);
 	free(c->pend);
 	buf_free(&c->pending);
-	free(c->win);
+	for (i = 0; i < CACHE_FIELDS; i++)
+		free(c->win[i].data);
 	free(c);
 	*cp = NULL;
 }
 
-/* The file's bytes [off, off + len), through the window. */
+/* The file's bytes [off, off + len), a value of field, through the
+ * field's window. */
 static const char *
-window(struct cache *c, uint64_t off, size_t len)
+window(struct cache *c, uint8_t field, uint64_t off, size_t len)
 {
-	size_t	want = len > CACHE_WINDOW ? len : CACHE_WINDOW;
-	ssize_t	got;
+	static const char	 fields[] = "EBbWHI";
+	const char		*f = memchr(fields, field, CACHE_FIELDS);
+	struct window		*w = &c->win[f != NULL ? f - fields : 0];
+	size_t			 want = len > CACHE_WINDOW ? len : CACHE_WINDOW;
+	ssize_t			 got;
 
-	if (c->win != NULL && off >= c->winoff &&
-	    off + len <= c->winoff + c->winlen)
-		return c->win + (off - c->winoff);
-	if (c->wincap < want) {
-		free(c->win);
-		if ((c->win = malloc(want)) == NULL)
+	if (w->data != NULL && off >= w->off && off + len <= w->off + w->len)
+		return w->data + (off - w->off);
+	if (w->cap < want) {
+		free(w->data);
+		if ((w->data = malloc(want)) == NULL)
 			fatalx("out of memory");
-		c->wincap = want;
+		w->cap = want;
 	}
-	c->winlen = 0;
-	if ((got = pread(c->fd, c->win, want, (off_t)off)) < (ssize_t)len)
+	w->len = 0;
+	if ((got = pread(c->fd, w->data, want, (off_t)off)) < (ssize_t)len)
 		return NULL;
-	c->winoff = off;
-	c->winlen = (size_t)got;
-	return c->win;
+	w->off = off;
+	w->len = (size_t)got;
+	return w->data;
 }
 
 const char *
@@ -446,7 +454,7 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 	 * at: a command asks for each message's values once.) */
 	if (r == NULL || (key = msg_key(c->m, idx)) != r->key)
 		return NULL;
-	if ((v = window(c, r->off, r->len)) == NULL ||
+	if ((v = window(c, r->field, r->off, r->len)) == NULL ||
 	    sum32(v, r->len) != r->sum)
 		return NULL;
 	*len_r = r->len;
@@ -588,12 +596,15 @@ start_file(struct cache *c)
 static void
 forget(struct cache *c)
 {
+	size_t	i;
+
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
 	c->loaded = c->valid = 0;
 	c->off = 0;
-	c->winlen = 0;
+	for (i = 0; i < CACHE_FIELDS; i++)
+		c->win[i].len = 0;
 	c->n = c->dead = 0;
 }
 
