@@ -44,155 +44,6 @@
 #include "maildir.h"
 #include "maildir_int.h"
 
-/* --- the base name -> view index hash ------------------------------- */
-
-static void
-hash_insert(struct maildir *m, size_t idx)
-{
-	const char	*name = m->msgs[idx].name;
-	size_t		 len = maildir_baselen(name);
-	size_t		 i = maildir_hash_base(name, len) & (m->hashsize - 1);
-
-	while (m->hash[i] != 0)
-		i = (i + 1) & (m->hashsize - 1);
-	m->hash[i] = (uint32_t)idx + 1;
-}
-
-/* A hash for n messages, holding the view's. */
-static void
-hash_size(struct maildir *m, size_t n)
-{
-	size_t	i, want = 1024;
-
-	while (want < n * 2 + 2)
-		want *= 2;
-	if (want != m->hashsize) {
-		free(m->hash);
-		m->hashsize = want;
-		if ((m->hash = calloc(want, sizeof(*m->hash))) == NULL)
-			fatalx("out of memory");
-	} else
-		memset(m->hash, 0, want * sizeof(*m->hash));
-	for (i = 0; i < m->n; i++)
-		hash_insert(m, i);
-}
-
-static void
-hash_rebuild(struct maildir *m)
-{
-	hash_size(m, m->n);
-}
-
-static long
-hash_find(const struct maildir *m, const char *base, size_t len)
-{
-	size_t		 i, idx;
-	const char	*name;
-
-	if (m->hashsize == 0)
-		return -1;
-	i = maildir_hash_base(base, len) & (m->hashsize - 1);
-	while ((idx = m->hash[i]) != 0) {
-		name = m->msgs[idx - 1].name;
-		if (strncmp(name, base, len) == 0 &&
-		    (name[len] == '\0' || name[len] == ':'))
-			return (long)(idx - 1);
-		i = (i + 1) & (m->hashsize - 1);
-	}
-	return -1;
-}
-
-long
-maildir_hash_find(const struct maildir *m, const char *base, size_t len)
-{
-	return hash_find(m, base, len);
-}
-
-/* Room for more messages: exactly on a first sync, doubling after. */
-static void
-view_reserve(struct maildir *m, size_t more)
-{
-	struct mmsg	*msg;
-	size_t		 ncap;
-
-	if (m->cap - m->n >= more)
-		return;
-	if (more > SIZE_MAX / 2 - m->n)
-		fatalx("out of memory");
-	ncap = m->cap * 2;
-	if (ncap < m->n + more)
-		ncap = m->n + more;
-	if ((msg = reallocarray(m->msgs, ncap, sizeof(*msg))) == NULL)
-		fatalx("out of memory");
-	m->msgs = msg;
-	m->cap = ncap;
-	/* The hash too, once, not doubling as they come. */
-	if ((m->n + more) * 2 + 2 > m->hashsize)
-		hash_size(m, m->n + more);
-}
-
-/* Add a listed file; adopt: its name is in the view's pool already. */
-static void
-view_add(struct maildir *m, struct entry *e, int adopt)
-{
-	struct mmsg	*msg;
-	size_t		 bl;
-
-	view_reserve(m, 1);
-	if (m->n >= UINT32_MAX - 1)
-		fatalx("too many messages");
-	msg = &m->msgs[m->n];
-	memset(msg, 0, sizeof(*msg));
-	msg->uid = e->uid;
-	if (adopt) {
-		msg->name = e->name;
-		e->taken = 1;
-	} else
-		msg->name = namepool_add(&m->names, e->name, strlen(e->name));
-	(void)maildir_name_parse(msg->name, &bl, &msg->flags, &msg->keywords);
-	if (e->in_new) {
-		msg->state |= MSG_IN_NEW;
-		if (m->n < m->new_from)
-			m->new_from = m->n;
-	}
-	maildir_msg_changed(m, m->n);
-	m->n++;
-	if (m->n * 2 + 2 > m->hashsize)
-		hash_rebuild(m);
-	else
-		hash_insert(m, m->n - 1);
-}
-
-void
-maildir_msg_changed(struct maildir *m, size_t idx)
-{
-	if (idx < m->ms_from)
-		m->ms_from = idx;
-}
-
-void
-maildir_msg_rename(struct maildir *m, struct mmsg *msg, const char *name)
-{
-	msg->name = namepool_replace(&m->names, msg->name, name);
-}
-
-/* Renames and expunges left dead names behind: copy the live ones. */
-static void
-view_names_compact(struct maildir *m)
-{
-	struct namepool	np;
-	size_t		i;
-
-	if (!namepool_wasteful(&m->names))
-		return;
-	namepool_init(&np);
-	for (i = 0; i < m->n; i++)
-		m->msgs[i].name = namepool_add(&np, m->msgs[i].name,
-		    strlen(m->msgs[i].name));
-	namepool_free(&m->names);
-	m->names = np;
-}
-
 /* --- sync ----------------------------------------------------------- */
 
 /* Move a message from new/ to cur/; 1 if we moved it (it is \Recent). */
@@ -356,7 +207,7 @@ listed_known(void *arg, const char *name)
 	struct listed	*lk = arg;
 	long		 idx;
 
-	idx = hash_find(lk->m, name, maildir_baselen(name));
+	idx = maildir_hash_find(lk->m, name, maildir_baselen(name));
 	if (idx < 0 || strcmp(lk->m->msgs[idx].name, name) != 0)
 		return 0;
 	lk->seen[idx] = 1;
@@ -431,7 +282,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 				goto out;
 			}
 			for (i = 0; i < sc.n; i++)
-				sc.e[i].known = hash_find(m, sc.e[i].name,
+				sc.e[i].known = maildir_hash_find(m, sc.e[i].name,
 				    maildir_baselen(sc.e[i].name)) >= 0;
 			goto listed;
 		}
@@ -480,7 +331,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 			goto out;
 		for (i = 0; i < sc.n; i++) {
 			bl = maildir_baselen(sc.e[i].name);
-			if ((idx = hash_find(m, sc.e[i].name, bl)) >= 0) {
+			if ((idx = maildir_hash_find(m, sc.e[i].name, bl)) >= 0) {
 				sc.e[i].known = 1;
 				seen[idx] = 1;
 			}
@@ -499,7 +350,7 @@ listed:
 		if (!sc.e[i].known)
 			continue;
 		bl = maildir_baselen(sc.e[i].name);
-		if ((idx = hash_find(m, sc.e[i].name, bl)) < 0)
+		if ((idx = maildir_hash_find(m, sc.e[i].name, bl)) < 0)
 			continue;
 		struct mmsg *msg = &m->msgs[idx];
 		if (strcmp(msg->name, sc.e[i].name) == 0)
@@ -595,7 +446,7 @@ listed:
 		for (i = 0; i < sc2.n; i++) {
 			if ((rec = maildir_recs_find(recs, nrecs,
 			    sc2.e[i].name)) == NULL || rec->uid <= maxuid ||
-			    hash_find(m, sc2.e[i].name,
+			    maildir_hash_find(m, sc2.e[i].name,
 			    maildir_baselen(sc2.e[i].name)) >= 0)
 				continue;
 			maildir_scan_add(&sc, sc2.e[i].name, sc2.e[i].in_new);
@@ -620,7 +471,7 @@ listed:
 			rest[nrest++] = &sc.e[i];
 	if (nrest > 1)
 		sort_by_uid(rest, nrest);
-	view_reserve(m, norder + nrest);
+	maildir_view_reserve(m, norder + nrest);
 	for (i = j = 0; i < norder || j < nrest;) {
 		if (j == nrest || (i < norder &&
 		    sc.e[order[i]].uid < rest[j]->uid))
@@ -636,7 +487,7 @@ listed:
 				    e->name, e->uid);
 			continue;
 		}
-		view_add(m, e, sc.pool == &m->names);
+		maildir_view_add(m, e, sc.pool == &m->names);
 		ch->added++;
 	}
 	free(order);
@@ -679,7 +530,7 @@ out:
 	free(fresh);
 	free(order);
 	free(rest);
-	view_names_compact(m);
+	maildir_view_compact(m);
 	errno = saved;
 	return r;
 }
@@ -711,8 +562,8 @@ maildir_purge_gone(struct maildir *m)
 		m->new_from = 0;
 	if (m->ms_from != SIZE_MAX)
 		m->ms_from = 0;
-	hash_rebuild(m);
-	view_names_compact(m);
+	maildir_hash_rebuild(m);
+	maildir_view_compact(m);
 }
 
 void

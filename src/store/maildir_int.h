@@ -54,8 +54,16 @@ void	maildir_scan_add(struct scan *, const char *name, int in_new);
 /* List new/ then cur/ (regular files only) into sc. */
 int	maildir_scan_all(struct maildir *, struct scan *);
 void	maildir_scan_free(struct scan *);
-/* The view index of a base name, or -1. */
+/* The view (maildir_view.c): the index of a base name, or -1. */
 long	maildir_hash_find(const struct maildir *, const char *, size_t);
+/* Size the hash for the view's messages again. */
+void	maildir_hash_rebuild(struct maildir *);
+/* Room for more messages: exactly on a first sync, doubling after. */
+void	maildir_view_reserve(struct maildir *, size_t more);
+/* Add a listed file; adopt: its name is in the view's pool already. */
+void	maildir_view_add(struct maildir *, struct entry *, int adopt);
+/* Renames and expunges left dead names behind: copy the live ones. */
+void	maildir_view_compact(struct maildir *);
 /* inotify on cur/ and new/ (maildir_watch.c). */
 void	maildir_watch_start(struct maildir *);
 void	maildir_watch_stop(struct maildir *);
