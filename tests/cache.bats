@@ -197,3 +197,32 @@ d FETCH 1 (INTERNALDATE)
 EOF
 	echo "$output" | grep -qx '\* 1 FETCH (INTERNALDATE " 2-Jan-2024 03:04:05 +0000")'
 }
+
+@test "cache: runs of records written out of UID order (fields and messages, in one session and several) are all found" {
+	for i in 3 4 5 6 7 8; do
+		putmsg "cur/17000003$i.M1P1Q$i.host:2," \
+		    "From: m$i@example.org\nSubject: s$i\n\nbody $i\n"
+	done
+	fix_owner
+	all='a EXAMINE INBOX
+b FETCH 1:* (ENVELOPE RFC822.SIZE INTERNALDATE)'
+	run session <<<"$all"
+	want=$output
+	rm "$MD/mdimapd-cache"
+	# W and I first, then E for the last messages, then for the first:
+	# each command's records are appended and read back (merged) by the
+	# same process; the last FETCH finds them all.
+	run session <<EOF
+a EXAMINE INBOX
+b FETCH 1:* (RFC822.SIZE INTERNALDATE)
+c FETCH 5:* (ENVELOPE)
+d FETCH 1:4 (ENVELOPE)
+e FETCH 1:* (ENVELOPE)
+EOF
+	[ "$(grep -ac '^[0-9]* E ' "$MD/mdimapd-cache")" = 8 ]
+	size=$(stat -c %s "$MD/mdimapd-cache")
+	run session <<<"$all"
+	expect "$want"
+	# every value came from the cache: nothing appended
+	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
+}

@@ -184,7 +184,7 @@ static void
 recs_order(struct cache *c, size_t from)
 {
 	struct crec	*tmp;
-	size_t		 i, j, k;
+	size_t		 i, j, k, m;
 
 	for (i = from + 1; i < c->n; i++)
 		if (crec_cmp(&c->recs[i - 1], &c->recs[i]) > 0)
@@ -193,15 +193,16 @@ recs_order(struct cache *c, size_t from)
 		qsort(c->recs + from, c->n - from, sizeof(*c->recs), crec_cmp);
 	if (from > 0 && from < c->n &&
 	    crec_cmp(&c->recs[from - 1], &c->recs[from]) > 0) {
-		if ((tmp = reallocarray(NULL, c->n, sizeof(*tmp))) == NULL)
+		/* Merge from the back: only the new run is copied aside. */
+		m = c->n - from;
+		if ((tmp = reallocarray(NULL, m, sizeof(*tmp))) == NULL)
 			fatalx("out of memory");
-		for (i = 0, j = from, k = 0; i < from || j < c->n; k++)
-			if (j == c->n || (i < from &&
-			    crec_cmp(&c->recs[i], &c->recs[j]) <= 0))
-				tmp[k] = c->recs[i++];
+		memcpy(tmp, c->recs + from, m * sizeof(*tmp));
+		for (i = from, j = m, k = c->n; j > 0; )
+			if (i > 0 && crec_cmp(&c->recs[i - 1], &tmp[j - 1]) > 0)
+				c->recs[--k] = c->recs[--i];
 			else
-				tmp[k] = c->recs[j++];
-		memcpy(c->recs, tmp, c->n * sizeof(*tmp));
+				c->recs[--k] = tmp[--j];
 		free(tmp);
 	}
 	c->dead = 0;
