@@ -18,7 +18,11 @@
  * seconds) and renamed over; a process holding the old file reads the new
  * one from scratch when it notices (another inode).
  *
- * Memory: an index entry of 32 bytes for each record; the values stay in
+ * Index: the records in file order (32 bytes each), chained newest first
+ * per UID, and a hash from UID to its chain: reading never sorts, whatever
+ * order commands wrote their records in (a client fetching the newest
+ * messages first writes them backwards), and a lookup walks one message's
+ * few records. Memory: 32 bytes a record, 8 a hash slot; the values stay in
  * the file, read when asked for through a window of CACHE_WINDOW bytes
  * per field: a command asks for its messages in UID order, and records of
  * a field written together lie together, so one pread() serves many of
@@ -45,22 +49,49 @@
 /* Values larger than this are not cached. */
 #define CACHE_VALUE_MAX		(1024 * 1024)
 /* Records waiting for a write are written when they reach this. */
-#define CACHE_PENDING_MAX	(4 * 1024 * 1024)
+#define CACHE_PENDING_MAX	(1024 * 1024)
 /* Fields a message can have records for (cache.h). */
 #define CACHE_FIELDS		6
+/* Records indexed at most (chain links are 24 bits): 16 million, far
+ * more than a folder's live records (compaction comes long before);
+ * past it, values are parsed again instead of read. */
+#define CACHE_RECORDS_MAX	((1u << 24) - 1)
+/* Offsets indexed (a larger file's later records are parsed again). */
+#define CACHE_OFF_BITS		40
+#define CACHE_KEY_MASK		((1ULL << 40) - 1)
 /* Longest header line of a record. */
 #define CACHE_HEADER_MAX	80
 /* Bytes read at once to serve cache_get(). */
 #define CACHE_WINDOW		(128 * 1024)
 #define CACHE_MAGIC		"mdimapd-cache 2 V"
 
-struct crec {
-	uint64_t	 off;		/* of the value in the file */
+/* A record line as read or written. */
+struct rechdr {
 	uint64_t	 key;
 	uint32_t	 uid;
-	uint32_t	 len;
+	uint32_t	 len;		/* <= CACHE_VALUE_MAX */
 	uint32_t	 sum;
-	uint8_t		 field;
+	char		 field;
+};
+
+/* A record in the index: 24 bytes. */
+struct crec {
+	uint64_t	 off : CACHE_OFF_BITS;	/* of the value in the file */
+	uint64_t	 len : 21;
+	uint64_t	 fi : 3;		/* index in field_chars */
+	uint64_t	 key : 40;		/* the key's low 40 bits */
+	uint64_t	 next : 24;		/* older record of the UID, + 1 */
+	uint32_t	 uid;
+	uint32_t	 sum;
+};
+
+/* The fields, by index (cache.h). */
+static const char	field_chars[CACHE_FIELDS] = "EBbWHI";
+
+/* A UID's newest record (+ 1; 0: an empty slot). */
+struct cslot {
+	uint32_t	 uid;
+	uint32_t	 head;
 };
 
 struct cache {
@@ -71,12 +102,13 @@ struct cache {
 	ino_t		 ino;
 	uint64_t	 off;		/* read up to here */
 	int		 valid;		/* its header matches UIDVALIDITY */
-	struct crec	*recs;		/* by uid, field, then offset */
+	struct crec	*recs;		/* in file order */
 	size_t		 n, cap;
-	size_t		 dead;
+	size_t		 dead;		/* superseded records */
+	struct cslot	*slots;		/* UID -> chain; hsize a power of 2 */
+	size_t		 hsize, nuids;
 	struct buf	 pending;
-	struct crec	*pend;		/* records in pending (off: in it) */
-	size_t		 npend, cappend;
+	size_t		 npend;		/* records in pending */
 	struct window {
 		char		*data;	/* file bytes [off, off + len) */
 		uint64_t	 off;
@@ -149,67 +181,93 @@ msg_key(struct maildir *m, size_t idx)
 	return h != 0 ? h : 1;
 }
 
-static int
-crec_cmp(const void *a, const void *b)
+static struct cslot *
+slot_of(struct cache *c, uint32_t uid)
 {
-	const struct crec	*x = a, *y = b;
+	size_t	i = (uid * 0x9e3779b1u) & (c->hsize - 1);
 
-	if (x->uid != y->uid)
-		return x->uid < y->uid ? -1 : 1;
-	if (x->field != y->field)
-		return x->field < y->field ? -1 : 1;
-	return x->off < y->off ? -1 : x->off > y->off;
+	while (c->slots[i].head != 0 && c->slots[i].uid != uid)
+		i = (i + 1) & (c->hsize - 1);
+	return &c->slots[i];
 }
 
 static void
-recs_add(struct cache *c, const struct crec *r)
+slots_grow(struct cache *c)
 {
+	struct cslot	*old = c->slots;
+	size_t		 oldsize = c->hsize, i;
+
+	c->hsize = c->hsize ? c->hsize * 2 : 4096;
+	if ((c->slots = calloc(c->hsize, sizeof(*c->slots))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < oldsize; i++)
+		if (old[i].head != 0)
+			*slot_of(c, old[i].uid) = old[i];
+	free(old);
+}
+
+/* The index of a field's letter, or -1 (another version's field). */
+static int
+field_index(char field)
+{
+	const char	*f = memchr(field_chars, field, CACHE_FIELDS);
+
+	return f != NULL && field != '\0' ? (int)(f - field_chars) : -1;
+}
+
+/* The newest record of (uid, field index), or NULL. */
+static struct crec *
+recs_find(struct cache *c, uint32_t uid, unsigned fi)
+{
+	struct cslot	*sl;
+	uint32_t	 i;
+
+	if (c->hsize == 0)
+		return NULL;
+	sl = slot_of(c, uid);
+	for (i = sl->head; i != 0; i = c->recs[i - 1].next)
+		if (c->recs[i - 1].fi == fi)
+			return &c->recs[i - 1];
+	return NULL;
+}
+
+/* Index the record whose value is at off in the file. */
+static void
+recs_add(struct cache *c, const struct rechdr *h, uint64_t off)
+{
+	struct cslot	*sl;
+	struct crec	*r;
+	int		 fi = field_index(h->field);
+
+	if (fi == -1 || c->n >= CACHE_RECORDS_MAX ||
+	    off + h->len >= 1ULL << CACHE_OFF_BITS)
+		return;		/* not indexed: parsed again if asked */
 	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 1024;
+		/* 1.5 times: at 100,000 messages this is most of the
+		 * cache's memory */
+		c->cap = c->cap ? c->cap + c->cap / 2 : 1024;
 		c->recs = reallocarray(c->recs, c->cap, sizeof(*c->recs));
 		if (c->recs == NULL)
 			fatalx("out of memory");
 	}
-	c->recs[c->n++] = *r;
-}
-
-/*
- * Put the records read since from back in order: (uid, field, offset).
- * The file holds runs in order (a command writes its records by UID),
- * but a run of another field or of older messages can follow: the new
- * run is sorted if needed and merged, never inserted one by one (that is
- * quadratic). Then count the superseded records.
- */
-static void
-recs_order(struct cache *c, size_t from)
-{
-	struct crec	*tmp;
-	size_t		 i, j, k, m;
-
-	for (i = from + 1; i < c->n; i++)
-		if (crec_cmp(&c->recs[i - 1], &c->recs[i]) > 0)
-			break;
-	if (i < c->n)
-		qsort(c->recs + from, c->n - from, sizeof(*c->recs), crec_cmp);
-	if (from > 0 && from < c->n &&
-	    crec_cmp(&c->recs[from - 1], &c->recs[from]) > 0) {
-		/* Merge from the back: only the new run is copied aside. */
-		m = c->n - from;
-		if ((tmp = reallocarray(NULL, m, sizeof(*tmp))) == NULL)
-			fatalx("out of memory");
-		memcpy(tmp, c->recs + from, m * sizeof(*tmp));
-		for (i = from, j = m, k = c->n; j > 0; )
-			if (i > 0 && crec_cmp(&c->recs[i - 1], &tmp[j - 1]) > 0)
-				c->recs[--k] = c->recs[--i];
-			else
-				c->recs[--k] = tmp[--j];
-		free(tmp);
+	if ((c->nuids + 1) * 2 > c->hsize)
+		slots_grow(c);
+	if (recs_find(c, h->uid, (unsigned)fi) != NULL)
+		c->dead++;
+	sl = slot_of(c, h->uid);
+	if (sl->head == 0) {
+		sl->uid = h->uid;
+		c->nuids++;
 	}
-	c->dead = 0;
-	for (i = 1; i < c->n; i++)
-		if (c->recs[i - 1].uid == c->recs[i].uid &&
-		    c->recs[i - 1].field == c->recs[i].field)
-			c->dead++;
+	r = &c->recs[c->n];
+	r->off = off;
+	r->len = h->len;
+	r->fi = (unsigned)fi;
+	r->key = h->key & CACHE_KEY_MASK;
+	r->next = sl->head;
+	r->uid = h->uid;
+	r->sum = h->sum;
+	sl->head = (uint32_t)++c->n;
 }
 
 /* Exactly n lowercase hex digits at *pp, then a space. */
@@ -259,7 +317,7 @@ dec_field(const char **pp, const char *end, char stop, uint64_t *v_r)
  * cache_put() writes it; returns its length with the LF, or 0.
  */
 static size_t
-header_parse(const char *p, size_t len, struct crec *r)
+header_parse(const char *p, size_t len, struct rechdr *r)
 {
 	const char	*q = p, *end = p + (len < CACHE_HEADER_MAX + 1 ? len :
 			    CACHE_HEADER_MAX + 1);
@@ -268,7 +326,7 @@ header_parse(const char *p, size_t len, struct crec *r)
 	if (dec_field(&q, end, ' ', &uid) == -1 || uid == 0 ||
 	    uid > UINT32_MAX || end - q < 2 || q[1] != ' ')
 		return 0;
-	r->field = (uint8_t)q[0];
+	r->field = q[0];
 	q += 2;
 	if (hex_field(&q, end, 16, &key) == -1 ||
 	    hex_field(&q, end, 8, &sum) == -1 ||
@@ -287,11 +345,10 @@ read_more(struct cache *c)
 {
 	struct buf	 b;
 	char		 chunk[65536];
-	struct crec	 r;
+	struct rechdr	 r;
 	ssize_t		 got;
 	size_t		 pos, hl;
 	uint64_t	 base = c->off;	/* file offset of b.data[0] */
-	size_t		 from = c->n;
 
 	buf_init(&b, CACHE_VALUE_MAX + sizeof(chunk) + CACHE_HEADER_MAX * 2);
 	for (;;) {
@@ -334,8 +391,7 @@ read_more(struct cache *c)
 				pos += hl;	/* damaged: resynchronise */
 				continue;
 			}
-			r.off = base + pos + hl;
-			recs_add(c, &r);
+			recs_add(c, &r, base + pos + hl);
 			pos += hl + r.len + 1;
 		}
 		c->off = base + pos;
@@ -343,7 +399,6 @@ read_more(struct cache *c)
 		base += pos;
 	}
 	buf_free(&b);
-	recs_order(c, from);
 }
 
 static void
@@ -391,7 +446,7 @@ cache_close(struct cache **cp)
 	if (c->fd != -1)
 		close(c->fd);
 	free(c->recs);
-	free(c->pend);
+	free(c->slots);
 	buf_free(&c->pending);
 	for (i = 0; i < CACHE_FIELDS; i++)
 		free(c->win[i].data);
@@ -399,16 +454,14 @@ cache_close(struct cache **cp)
 	*cp = NULL;
 }
 
-/* The file's bytes [off, off + len), a value of field, through the
- * field's window. */
+/* The file's bytes [off, off + len), a value of the field of index fi,
+ * through the field's window. */
 static const char *
-window(struct cache *c, uint8_t field, uint64_t off, size_t len)
+window(struct cache *c, unsigned fi, uint64_t off, size_t len)
 {
-	static const char	 fields[] = "EBbWHI";
-	const char		*f = memchr(fields, field, CACHE_FIELDS);
-	struct window		*w = &c->win[f != NULL ? f - fields : 0];
-	size_t			 want = len > CACHE_WINDOW ? len : CACHE_WINDOW;
-	ssize_t			 got;
+	struct window	*w = &c->win[fi];
+	size_t		 want = len > CACHE_WINDOW ? len : CACHE_WINDOW;
+	ssize_t		 got;
 
 	if (w->data != NULL && off >= w->off && off + len <= w->off + w->len)
 		return w->data + (off - w->off);
@@ -430,32 +483,22 @@ const char *
 cache_get(struct cache *c, size_t idx, enum cache_field field,
     size_t *len_r)
 {
-	struct crec	*r = NULL;
+	struct crec	*r;
 	const char	*v;
-	uint32_t	 uid = c->m->msgs[idx].uid;
 	uint64_t	 key;
-	size_t		 lo = 0, hi, mid;
+	int		 fi = field_index((char)field);
 
 	if (!c->loaded)
 		load(c);
-	/* The last record of (uid, field): binary search. */
-	hi = c->n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c->recs[mid].uid < uid || (c->recs[mid].uid == uid &&
-		    c->recs[mid].field <= (uint8_t)field))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0 && c->recs[lo - 1].uid == uid &&
-	    c->recs[lo - 1].field == (uint8_t)field)
-		r = &c->recs[lo - 1];
+	if (fi == -1)
+		return NULL;
+	r = recs_find(c, c->m->msgs[idx].uid, (unsigned)fi);
 	/* (What this process put and has not written yet is not looked
 	 * at: a command asks for each message's values once.) */
-	if (r == NULL || (key = msg_key(c->m, idx)) != r->key)
+	if (r == NULL ||
+	    ((key = msg_key(c->m, idx)) & CACHE_KEY_MASK) != r->key)
 		return NULL;
-	if ((v = window(c, r->field, r->off, r->len)) == NULL ||
+	if ((v = window(c, r->fi, r->off, r->len)) == NULL ||
 	    sum32(v, r->len) != r->sum)
 		return NULL;
 	*len_r = r->len;
@@ -466,8 +509,9 @@ void
 cache_put(struct cache *c, size_t idx, enum cache_field field,
     const char *data, size_t len)
 {
-	struct crec	 r;
+	struct rechdr	 r;
 	char		 hdr[CACHE_HEADER_MAX + 1];
+	size_t		 at;
 	int		 hl;
 
 	if (len > CACHE_VALUE_MAX || (r.key = msg_key(c->m, idx)) == 0)
@@ -475,7 +519,6 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	if (c->pending.len + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
 		cache_flush(c);
 	r.uid = c->m->msgs[idx].uid;
-	r.field = (uint8_t)field;
 	r.len = (uint32_t)len;
 	r.sum = sum32(data, len);
 	hl = snprintf(hdr, sizeof(hdr), "%u %c %016llx %08x %zu\n", r.uid,
@@ -483,19 +526,13 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	if (hl < 0 || (size_t)hl >= sizeof(hdr) ||
 	    buf_add(&c->pending, hdr, (size_t)hl) == -1)
 		return;
-	r.off = c->pending.len;
+	at = c->pending.len;
 	if (buf_add(&c->pending, data, len) == -1 ||
 	    buf_addc(&c->pending, '\n') == -1) {
-		c->pending.len = r.off - (size_t)hl;
+		c->pending.len = at - (size_t)hl;
 		return;
 	}
-	if (c->npend == c->cappend) {
-		c->cappend = c->cappend ? c->cappend * 2 : 256;
-		c->pend = reallocarray(c->pend, c->cappend, sizeof(*c->pend));
-		if (c->pend == NULL)
-			fatalx("out of memory");
-	}
-	c->pend[c->npend++] = r;
+	c->npend++;
 }
 
 /* Rewrite the file with the live records only. */
@@ -528,15 +565,20 @@ compact(struct cache *c)
 		struct crec	*r = &c->recs[i];
 		ssize_t		 got;
 		size_t		 at;
+		uint64_t	 key;
+		long		 idx;
 
-		/* The last of its (uid, field), for a message we have. */
-		if ((i + 1 < c->n && c->recs[i + 1].uid == r->uid &&
-		    c->recs[i + 1].field == r->field) ||
-		    maildir_find_uid(m, r->uid) < 0)
+		/* The newest of its (uid, field), for a message we have,
+		 * that fits its file (the index keeps part of the key: the
+		 * whole one is the file's now). */
+		if (recs_find(c, r->uid, r->fi) != r ||
+		    (idx = maildir_find_uid(m, r->uid)) < 0 ||
+		    ((key = msg_key(m, (size_t)idx)) & CACHE_KEY_MASK) !=
+		    r->key)
 			continue;
 		hl = snprintf(hdr, sizeof(hdr), "%u %c %016llx %08x %u\n",
-		    r->uid, (char)r->field, (unsigned long long)r->key,
-		    r->sum, r->len);
+		    r->uid, field_chars[r->fi], (unsigned long long)key,
+		    r->sum, (unsigned)r->len);
 		if (out.len + r->len + (size_t)hl + 1 > CACHE_PENDING_MAX) {
 			if (write(fd, out.data, out.len) != (ssize_t)out.len)
 				goto fail;
@@ -606,6 +648,9 @@ forget(struct cache *c)
 	c->off = 0;
 	for (i = 0; i < CACHE_FIELDS; i++)
 		c->win[i].len = 0;
+	c->nuids = 0;
+	if (c->slots != NULL)
+		memset(c->slots, 0, c->hsize * sizeof(*c->slots));
 	c->n = c->dead = 0;
 }
 
