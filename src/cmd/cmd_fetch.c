@@ -40,13 +40,13 @@
 #include "fetch.h"
 #include "maildir.h"
 #include "mime.h"
+#include "msginfo.h"
 #include "msgset.h"
 #include "objectid.h"
 #include "parser.h"
 #include "resp.h"
 #include "savedate.h"
 #include "session.h"
-#include "msginfo.h"
 
 /* Set when out_flush() sent part of a value being written: that value
  * is then not whole in the buffer, and is not cached. */

@@ -14,16 +14,19 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "cache.h"
 #include "commands.h"
 #include "condstore.h"
+#include "fetch.h"
 #include "hdrcache.h"
 #include "io.h"
 #include "log.h"
 #include "maildir.h"
+#include "msginfo.h"
 #include "msgset.h"
 #include "objectid.h"
 #include "parser.h"
@@ -33,7 +36,6 @@
 #include "searchkey.h"
 #include "seqset.h"
 #include "session.h"
-#include "msginfo.h"
 
 #define NO	0
 #define YES	1
@@ -48,6 +50,7 @@ struct sctx {
 	size_t			 idx;
 	struct search_msg	*sm;	/* NULL: the file is not read */
 	int			 hdr_only;	/* cached header fields do */
+	struct buf		 hdr;		/* a header read (hdr_only) */
 	struct savedates	*sd;		/* for SAVED* (RFC 8514) */
 	int			 have_date;
 	long			 date_day;
@@ -203,6 +206,21 @@ eval(struct sctx *c, const struct skey *k)
 	return NO;
 }
 
+/* Message idx's header into c->hdr (CRLF). */
+static int
+header_read(struct sctx *c, size_t idx)
+{
+	uint64_t	raw;
+	int		fd, r;
+
+	buf_reset(&c->hdr);
+	if ((fd = maildir_open_msg(c->m, idx)) == -1)
+		return -1;
+	r = fetch_read_header(fd, &c->hdr, &raw);
+	close(fd);
+	return r;
+}
+
 /* Whether message idx matches root; -1 if its file could not be read
  * (gone: errno ENOENT). */
 static int
@@ -221,13 +239,15 @@ match(struct sctx *c, const struct skey *root, struct search_text *t,
 		return r;
 	if (c->hdr_only && (v = hdrcache_get(c->s, idx, &len)) != NULL)
 		search_msg_header_only(t, &sm, v, len);
-	else {
-		if (search_msg_open(t, c->m, idx, &sm) == -1)
+	else if (c->hdr_only) {
+		/* The header only, not the whole file; kept for next time. */
+		if (header_read(c, idx) == -1)
 			return -1;
-		if (c->hdr_only)
-			hdrcache_put(c->s, idx, sm.data != NULL ? sm.data : "",
-			    sm.hdrlen);
-	}
+		v = c->hdr.data != NULL ? c->hdr.data : "";
+		hdrcache_put(c->s, idx, v, c->hdr.len);
+		search_msg_header_only(t, &sm, v, c->hdr.len);
+	} else if (search_msg_open(t, c->m, idx, &sm) == -1)
+		return -1;
 	c->sm = &sm;
 	search_msg_header(t, &sm);
 	if ((r = eval(c, root)) == UNK) {
@@ -405,6 +425,7 @@ search_run(struct session *s, struct search_cmd *cmd, size_t **found_r,
 	c.m = m;
 	t = search_text_new(s->cmd_arena, cmd);
 	c.hdr_only = search_text_header_only(t, hdrcache_covers);
+	buf_init(&c.hdr, FETCH_HEADER_MAX * 2);
 	if (cmd->uses_savedate)
 		c.sd = savedate_load(m->dirfd, m->uidvalidity);
 	found = arena_reallocarray(s->cmd_arena, NULL, 0, m->n + 1,
@@ -420,6 +441,7 @@ search_run(struct session *s, struct search_cmd *cmd, size_t **found_r,
 		}
 	}
 	search_text_free(t);
+	buf_free(&c.hdr);
 	savedate_free(&c.sd);
 	if (s->cache != NULL)
 		cache_flush(s->cache);
