@@ -226,3 +226,28 @@ EOF
 	# every value came from the cache: nothing appended
 	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
 }
+
+@test "cache: SORT (DATE) keeps each message's Date: time (or its absence) and a later SORT reads only that" {
+	putmsg 'cur/1700000300.M1P1Q3.host:2,S' \
+	    'From: c@example.org\nDate: Tue, 14 Nov 2023 22:13:20 +0100\nSubject: three\n\nbody three\n'
+	fix_owner
+	run session <<EOF
+a EXAMINE INBOX
+b SORT (DATE) US-ASCII ALL
+EOF
+	want=$(echo "$output" | grep '^\* SORT')
+	grep -aq '^3 D [0-9a-f]* [0-9a-f]* 10$' "$MD/mdimapd-cache"
+	[ "$(grep -a -A1 '^3 D ' "$MD/mdimapd-cache" | tail -1)" = 1699996400 ]
+	# no Date: field: "-", and INTERNALDATE sorts it
+	[ "$(grep -a -A1 '^1 D ' "$MD/mdimapd-cache" | tail -1)" = - ]
+	size=$(stat -c %s "$MD/mdimapd-cache")
+	# the headers' records are no longer needed for it
+	perl -0pi -e 's/Date: Tue/Date: Wed/' "$MD/mdimapd-cache"
+	run session <<EOF
+a EXAMINE INBOX
+b SORT (DATE) US-ASCII ALL
+c SORT (REVERSE DATE) US-ASCII ALL
+EOF
+	echo "$output" | grep -qxF "$want"
+	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
+}

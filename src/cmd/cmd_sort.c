@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -64,10 +66,11 @@ static const struct {
 	{ "DISPLAYTO", BY_DISPLAYTO },
 };
 
-/* A message's header, read once. */
+/* A message's header, read once, when a key needs it. */
 struct hdr {
 	struct buf	 b;		/* CRLF */
 	int		 ok;
+	int		 tried;
 };
 
 /* The fields SORT and THREAD read are all among those the cache keeps:
@@ -98,6 +101,16 @@ hdr_read(struct session *s, size_t idx, struct hdr *h)
 	hdrcache_put(s, idx, h->b.data != NULL ? h->b.data : "", h->b.len);
 	h->ok = 1;
 	return 0;
+}
+
+/* Read it the first time a key asks (gone: no fields). */
+static void
+hdr_need(struct session *s, size_t idx, struct hdr *h)
+{
+	if (!h->tried) {
+		h->tried = 1;
+		(void)hdr_read(s, idx, h);
+	}
 }
 
 static char *
@@ -149,16 +162,60 @@ subject_key(struct arena *a, struct hdr *h, size_t *len_r, int *reply_r)
 	return key_text(a, base, bl, 0, len_r);
 }
 
-/* RFC 5256 2.2: the sent date, else INTERNALDATE. */
+/* A cached decimal number, a '-' allowed: 0, or -1 if it is not one. */
+static int
+number_parse(const char *p, size_t len, long long *v_r)
+{
+	long long	v = 0;
+	size_t		i = len > 0 && p[0] == '-';
+
+	if (i == len || len - i > 18)	/* no overflow */
+		return -1;
+	for (; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*v_r = p[0] == '-' ? -v : v;
+	return 0;
+}
+
+/* RFC 5256 2.2: the sent date, else INTERNALDATE. The Date: field's
+ * time (or its absence) is kept in the cache: a later SORT (DATE) needs
+ * neither the header nor the date parser. */
 static time_t
 sent_date(struct arena *a, struct session *s, size_t idx, struct hdr *h)
 {
-	const char	*v = field(a, h, "date");
+	const char	*v;
+	char		 num[32];
 	time_t		 t = 0;
-	int		 tz;
+	size_t		 len;
+	int		 tz, n;
+	long long	 c;
 
-	if (v != NULL && msgdate_parse(v, strlen(v), &t, &tz) == 0)
+	if (s->cache == NULL)
+		s->cache = cache_open(s->sel);
+	if ((v = cache_get(s->cache, idx, CACHE_SENTDATE, &len)) != NULL &&
+	    len > 0 && len < sizeof(num)) {
+		if (len == 1 && v[0] == '-') {
+			(void)msginfo_date_get(s, idx, &t);
+			return t;
+		}
+		if (number_parse(v, len, &c) == 0)
+			return (time_t)c;
+	}
+	hdr_need(s, idx, h);
+	if (!h->ok) {
+		(void)msginfo_date_get(s, idx, &t);	/* gone */
 		return t;
+	}
+	v = field(a, h, "date");
+	if (v != NULL && msgdate_parse(v, strlen(v), &t, &tz) == 0) {
+		n = snprintf(num, sizeof(num), "%lld", (long long)t);
+		cache_put(s->cache, idx, CACHE_SENTDATE, num, (size_t)n);
+		return t;
+	}
+	cache_put(s->cache, idx, CACHE_SENTDATE, "-", 1);
 	(void)msginfo_date_get(s, idx, &t);
 	return t;
 }
@@ -295,19 +352,16 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	buf_init(&h.b, 4 * 1024 * 1024);
 	for (i = 0; i < n; i++) {
 		size_t		 idx = found[i];
-		int		 need_hdr = 0;
 		uint64_t	 size;
 		time_t		 t;
 
-		for (j = 0; j < nc; j++)
-			if (by[j] != BY_ARRIVAL && by[j] != BY_SIZE)
-				need_hdr = 1;
-		h.ok = 0;
-		if (need_hdr)
-			(void)hdr_read(s, idx, &h);	/* gone: keys empty */
+		h.ok = h.tried = 0;	/* read when a key needs it */
 		for (j = 0; j < nc; j++) {
 			struct sortkey_val *v = &vals[i * nc + j];
 
+			if (by[j] != BY_ARRIVAL && by[j] != BY_SIZE &&
+			    by[j] != BY_DATE)
+				hdr_need(s, idx, &h);	/* gone: keys empty */
 			switch (by[j]) {
 			case BY_ARRIVAL:
 				t = 0;
@@ -346,7 +400,8 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	b = session_out(s);
 	(void)buf_adds(b, "* SORT");
 	for (i = 0; i < n; i++) {
-		(void)buf_printf(b, " %u", number(s, found[order[i]]));
+		(void)buf_addc(b, ' ');
+		(void)buf_addu(b, number(s, found[order[i]]));
 		if (b->len > SORT_FLUSH) {
 			io_write(b->data, b->len);
 			buf_reset(b);
@@ -398,7 +453,8 @@ cmd_thread(struct session *s, struct imap_arg *args)
 	for (i = 0; i < n; i++) {
 		size_t	idx = found[i];
 
-		(void)hdr_read(s, idx, &h);	/* gone: no fields */
+		h.ok = h.tried = 0;
+		hdr_need(s, idx, &h);	/* gone: no fields */
 		tm[i].id = number(s, idx);
 		tm[i].date = sent_date(sa, s, idx, &h);
 		tm[i].subject = subject_key(sa, &h, &tm[i].subject_len,

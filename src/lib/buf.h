@@ -18,6 +18,9 @@ struct buf {
 void	buf_init(struct buf *, size_t max);
 void	buf_free(struct buf *);
 void	buf_reset(struct buf *);
+/* Room for n more bytes (and a NUL) at data + len, to fill in place:
+ * 0, or -1 past the maximum. */
+int	buf_reserve(struct buf *, size_t n);
 int	buf_add(struct buf *, const void *, size_t);
 int	buf_addc(struct buf *, int);
 int	buf_adds(struct buf *, const char *);

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "imapdate.h"
 #include "msgdate.h"
 
 struct rd {
@@ -110,7 +111,6 @@ int
 msgdate_parse(const char *s, size_t len, time_t *t_r, int *tzoff_r)
 {
 	struct rd	 r = { s, len, 0 };
-	struct tm	 tm;
 	char		 w[16];
 	long		 day, year, hh, mm, ss = 0, z;
 	int		 n, mon, off = 0, sign;
@@ -167,18 +167,13 @@ msgdate_parse(const char *s, size_t len, time_t *t_r, int *tzoff_r)
 		off = sign * (int)(z / 100 * 60 + z % 100);
 	} else if (word(&r, w, sizeof(w)) == 0)
 		(void)zone_of(w, &off);
-	/* day 31 of a 30-day month and such: no date */
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = (int)year - 1900;
-	tm.tm_mon = mon;
-	tm.tm_mday = (int)day;
-	tm.tm_hour = (int)hh;
-	tm.tm_min = (int)mm;
-	tm.tm_sec = ss == 60 ? 59 : (int)ss;
-	if ((t = timegm(&tm)) == (time_t)-1 && year != 1969)
+	/* day 31 of a 30-day month and such: no date; the arithmetic of
+	 * imapdate.c, not timegm() (a tenth of the time, and no time zone
+	 * state) */
+	if (year < 1 || day > imapdate_month_days((int)year, mon))
 		return -1;
-	if (tm.tm_mday != (int)day || tm.tm_mon != mon)
-		return -1;
+	t = (time_t)(imapdate_days_from_civil((int)year, mon, (int)day) *
+	    86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss));
 	*t_r = t - (time_t)off * 60;
 	*tzoff_r = off;
 	return 0;

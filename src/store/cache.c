@@ -30,6 +30,7 @@
  */
 #include <sys/stat.h>
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -51,7 +52,7 @@
 /* Records waiting for a write are written when they reach this. */
 #define CACHE_PENDING_MAX	(1024 * 1024)
 /* Fields a message can have records for (cache.h). */
-#define CACHE_FIELDS		6
+#define CACHE_FIELDS		7
 /* Records indexed at most (chain links are 24 bits): 16 million, far
  * more than a folder's live records (compaction comes long before);
  * past it, values are parsed again instead of read. */
@@ -61,6 +62,8 @@
 #define CACHE_KEY_MASK		((1ULL << 40) - 1)
 /* Longest header line of a record. */
 #define CACHE_HEADER_MAX	80
+/* Bytes read at once to load the index. */
+#define CACHE_CHUNK		(64 * 1024)
 /* Bytes read at once to serve cache_get(). */
 #define CACHE_WINDOW		(128 * 1024)
 #define CACHE_MAGIC		"mdimapd-cache 2 V"
@@ -86,7 +89,7 @@ struct crec {
 };
 
 /* The fields, by index (cache.h). */
-static const char	field_chars[CACHE_FIELDS] = "EBbWHI";
+static const char	field_chars[CACHE_FIELDS] = "EBbWHID";
 
 /* A UID's newest record (+ 1; 0: an empty slot). */
 struct cslot {
@@ -116,30 +119,15 @@ struct cache {
 	}		 win[CACHE_FIELDS];	/* one per field */
 };
 
-static uint64_t
-hash64(const char *p, size_t len, uint64_t h)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* Bytes p[0..n) (n <= 8) as a little-endian number: the same sums on
  * every machine. */
 static uint64_t
 le64(const char *p, size_t n)
 {
-	const unsigned char	*u = (const unsigned char *)p;
-	uint64_t		 w = 0;
-	size_t			 i;
+	uint64_t	w = 0;
 
-	for (i = 0; i < n; i++)
-		w |= (uint64_t)u[i] << (8 * i);
-	return w;
+	memcpy(&w, p, n);
+	return le64toh(w);
 }
 
 /* The check of a value: eight bytes a step (the file's version 2). */
@@ -159,6 +147,24 @@ sum32(const char *p, size_t len)
 	return (uint32_t)h;
 }
 
+/* The key's hash: the base name's bytes, eight a step, and the size. */
+static uint64_t
+hash64(const char *p, size_t len, uint64_t size)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL ^ size * 0x9e3779b97f4a7c15ULL;
+	size_t		i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		h = (h ^ le64(p + i, 8)) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (i < len)
+		h = (h ^ le64(p + i, len - i)) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= len;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ h >> 33;
+}
+
 /* The key of message idx's file: its base name and size (",S=" in the
  * name, else the file's). 0 when the file cannot be found. */
 static uint64_t
@@ -176,8 +182,7 @@ msg_key(struct maildir *m, size_t idx)
 		size = (uint64_t)st.st_size;
 	else
 		return 0;
-	h = hash64(msg->name, bl, 0xcbf29ce484222325ULL);
-	h = hash64((const char *)&size, sizeof(size), h);
+	h = hash64(msg->name, bl, size);
 	return h != 0 ? h : 1;
 }
 
@@ -270,27 +275,32 @@ recs_add(struct cache *c, const struct rechdr *h, uint64_t off)
 	sl->head = (uint32_t)++c->n;
 }
 
+/* The value of each lowercase hex digit, 16 for any other byte. */
+static const unsigned char hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};	/* (stored plus one: 0 is "not a digit") */
+
 /* Exactly n lowercase hex digits at *pp, then a space. */
 static int
 hex_field(const char **pp, const char *end, size_t n, uint64_t *v_r)
 {
-	const char	*p = *pp;
-	uint64_t	 v = 0;
-	size_t		 i;
-	int		 d;
+	const unsigned char	*p = (const unsigned char *)*pp;
+	uint64_t		 v = 0;
+	unsigned		 bad = 0, d;
+	size_t			 i;
 
-	if ((size_t)(end - p) < n + 1 || p[n] != ' ')
+	if ((size_t)(end - *pp) < n + 1 || p[n] != ' ')
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (p[i] >= '0' && p[i] <= '9')
-			d = p[i] - '0';
-		else if (p[i] >= 'a' && p[i] <= 'f')
-			d = p[i] - 'a' + 10;
-		else
-			return -1;
-		v = v << 4 | (uint64_t)d;
+		d = hexval[p[i]];
+		bad |= d == 0;
+		v = v << 4 | (d - 1);
 	}
-	*pp = p + n + 1;
+	if (bad)
+		return -1;
+	*pp += n + 1;
 	*v_r = v;
 	return 0;
 }
@@ -344,17 +354,18 @@ static void
 read_more(struct cache *c)
 {
 	struct buf	 b;
-	char		 chunk[65536];
 	struct rechdr	 r;
 	ssize_t		 got;
 	size_t		 pos, hl;
 	uint64_t	 base = c->off;	/* file offset of b.data[0] */
 
-	buf_init(&b, CACHE_VALUE_MAX + sizeof(chunk) + CACHE_HEADER_MAX * 2);
+	buf_init(&b, CACHE_VALUE_MAX + CACHE_CHUNK + CACHE_HEADER_MAX * 2);
 	for (;;) {
-		got = pread(c->fd, chunk, sizeof(chunk), (off_t)(base + b.len));
-		if (got <= 0 || buf_add(&b, chunk, (size_t)got) == -1)
+		/* read in place, after what is left of the last chunk */
+		if (buf_reserve(&b, CACHE_CHUNK) == -1 || (got = pread(c->fd,
+		    b.data + b.len, CACHE_CHUNK, (off_t)(base + b.len))) <= 0)
 			break;
+		b.len += (size_t)got;
 		pos = 0;
 		if (base == 0 && !c->valid) {
 			/* The header line. */

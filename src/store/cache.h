@@ -27,6 +27,8 @@ enum cache_field {
 	CACHE_VSIZE = 'W',		/* RFC822.SIZE, decimal */
 	CACHE_HEADER = 'H',		/* the fields CACHE_HEADER_FIELDS */
 	CACHE_INTERNALDATE = 'I',	/* the file's mtime, decimal */
+	CACHE_SENTDATE = 'D',		/* the Date: field's time, decimal,
+					 * "-" if none is valid (RFC 5256) */
 };
 
 /*
