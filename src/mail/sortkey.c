@@ -64,27 +64,43 @@ size_t *
 sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
     const struct sortkey_val *vals, size_t n)
 {
-	size_t	*v, *w, *t, i, width, lo, mid, hi, l, r, k;
+	size_t	*v, *w, *t, *rb, *nb, i, nr, k, l, r, mid, hi, j;
 
 	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
 	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
+	rb = arena_reallocarray(a, NULL, 0, n + 2, sizeof(*rb));
 	for (i = 0; i < n; i++)
 		v[i] = i;
-	/* Bottom-up: runs of width, merged in pairs; on a tie the left run
-	 * (lower indexes) goes first, which keeps it stable. */
-	for (width = 1; width < n; width *= 2) {
-		for (lo = 0; lo < n; lo += 2 * width) {
-			mid = lo + width < n ? lo + width : n;
-			hi = mid + width < n ? mid + width : n;
-			for (l = lo, r = mid, k = lo; k < hi; k++) {
+	/*
+	 * A natural merge sort: the runs already in order (messages mostly
+	 * arrive in date order: one run, one pass) are merged in pairs
+	 * until one is left; on a tie the left run (lower indexes) goes
+	 * first, which keeps it stable. rb holds the runs' starts, then n.
+	 */
+	nr = 0;
+	rb[nr++] = 0;
+	for (i = 1; i < n; i++)
+		if (sortkey_cmp(crit, ncrit, &vals[(i - 1) * ncrit],
+		    &vals[i * ncrit]) > 0)
+			rb[nr++] = i;
+	rb[nr] = n;
+	while (nr > 1) {
+		for (j = 0, nb = rb, k = 0; j < nr; j += 2) {
+			l = rb[j];
+			mid = rb[j + 1];
+			hi = j + 2 <= nr ? rb[j + 2] : mid;
+			nb[k++] = l;
+			for (i = l, r = mid; i < hi; i++) {
 				if (l < mid && (r == hi || sortkey_cmp(crit,
 				    ncrit, &vals[v[l] * ncrit],
 				    &vals[v[r] * ncrit]) <= 0))
-					w[k] = v[l++];
+					w[i] = v[l++];
 				else
-					w[k] = v[r++];
+					w[i] = v[r++];
 			}
 		}
+		nb[k] = n;
+		nr = k;
 		t = v;
 		v = w;
 		w = t;

@@ -440,6 +440,27 @@ test_sort(void)
 				ok = 0;
 		CHECK(ok);
 	}
+	/* Long runs in order (as dates mostly are), one of them backwards,
+	 * with equal keys across runs: sorted and stable. */
+	for (i = 0; i < n; i++)
+		big[i].num = i < n / 3 ? (int64_t)(i / 2) : i < n / 2 ?
+		    (int64_t)(n - i) : (int64_t)(i - n / 3) / 2;
+	{
+		struct sortkey_crit	 num[] = { { SORTKEY_NUM, 0 } };
+		size_t			 k;
+
+		for (k = 0; k < 2; k++) {
+			o = sortkey_sort(a, num, 1, big, k == 0 ? n : 1);
+			for (ok = 1, i = 1; i < (k == 0 ? n : 1); i++)
+				if (big[o[i - 1]].num > big[o[i]].num ||
+				    (big[o[i - 1]].num == big[o[i]].num &&
+				    o[i - 1] >= o[i]))
+					ok = 0;
+			CHECK(ok && (k == 0 || o[0] == 0));
+		}
+		o = sortkey_sort(a, num, 1, big, 0);
+		CHECK(o != NULL);
+	}
 	free(big);
 	arena_reset(a);
 }
