@@ -22,7 +22,7 @@
  * per UID, and a hash from UID to its chain: reading never sorts, whatever
  * order commands wrote their records in (a client fetching the newest
  * messages first writes them backwards), and a lookup walks one message's
- * few records. Memory: 32 bytes a record, 8 a hash slot; the values stay in
+ * few records. Memory: 16 bytes a record, 8 a hash slot; the values stay in
  * the file, read when asked for through a window of CACHE_WINDOW bytes
  * per field: a command asks for its messages in UID order, and records of
  * a field written together lie together, so one pread() serves many of
@@ -59,7 +59,6 @@
 #define CACHE_RECORDS_MAX	((1u << 24) - 1)
 /* Offsets indexed (a larger file's later records are parsed again). */
 #define CACHE_OFF_BITS		40
-#define CACHE_KEY_MASK		((1ULL << 40) - 1)
 /* Longest header line of a record. */
 #define CACHE_HEADER_MAX	80
 /* Bytes read at once to load the index. */
@@ -77,15 +76,18 @@ struct rechdr {
 	char		 field;
 };
 
-/* A record in the index: 24 bytes. */
+/*
+ * A record in the index: 16 bytes. Its key and sum are read from its
+ * header line when the record is asked for, not when the file is read:
+ * loading the index parses only what places the records.
+ */
 struct crec {
-	uint64_t	 off : CACHE_OFF_BITS;	/* of the value in the file */
-	uint64_t	 len : 21;
+	uint64_t	 off : CACHE_OFF_BITS;	/* of its header line */
+	uint64_t	 len : 21;		/* of the value */
 	uint64_t	 fi : 3;		/* index in field_chars */
-	uint64_t	 key : 40;		/* the key's low 40 bits */
-	uint64_t	 next : 24;		/* older record of the UID, + 1 */
 	uint32_t	 uid;
-	uint32_t	 sum;
+	uint32_t	 next : 24;		/* older record of the UID, + 1 */
+	uint32_t	 hl : 8;		/* header line, LF included */
 };
 
 /* The fields, by index (cache.h). */
@@ -236,16 +238,16 @@ recs_find(struct cache *c, uint32_t uid, unsigned fi)
 	return NULL;
 }
 
-/* Index the record whose value is at off in the file. */
+/* Index the record whose header line (hl bytes) is at off in the file. */
 static void
-recs_add(struct cache *c, const struct rechdr *h, uint64_t off)
+recs_add(struct cache *c, const struct rechdr *h, uint64_t off, size_t hl)
 {
 	struct cslot	*sl;
 	struct crec	*r;
 	int		 fi = field_index(h->field);
 
-	if (fi == -1 || c->n >= CACHE_RECORDS_MAX ||
-	    off + h->len >= 1ULL << CACHE_OFF_BITS)
+	if (fi == -1 || c->n >= CACHE_RECORDS_MAX || hl > CACHE_HEADER_MAX ||
+	    off + hl + h->len >= 1ULL << CACHE_OFF_BITS)
 		return;		/* not indexed: parsed again if asked */
 	if (c->n == c->cap) {
 		/* 1.5 times: at 100,000 messages this is most of the
@@ -268,10 +270,9 @@ recs_add(struct cache *c, const struct rechdr *h, uint64_t off)
 	r->off = off;
 	r->len = h->len;
 	r->fi = (unsigned)fi;
-	r->key = h->key & CACHE_KEY_MASK;
 	r->next = sl->head;
+	r->hl = (unsigned)hl;
 	r->uid = h->uid;
-	r->sum = h->sum;
 	sl->head = (uint32_t)++c->n;
 }
 
@@ -313,8 +314,13 @@ dec_field(const char **pp, const char *end, char stop, uint64_t *v_r)
 	uint64_t	 v = 0;
 	size_t		 n = 0;
 
-	for (; p < end && *p >= '0' && *p <= '9' && n < 10; p++, n++)
-		v = v * 10 + (uint64_t)(*p - '0');
+	for (; p < end && n < 10; p++, n++) {
+		unsigned	d = (unsigned)(unsigned char)*p - '0';
+
+		if (d > 9)
+			break;
+		v = v * 10 + d;
+	}
 	if (n == 0 || p == end || *p != stop)
 		return -1;
 	*pp = p + 1;
@@ -324,23 +330,31 @@ dec_field(const char **pp, const char *end, char stop, uint64_t *v_r)
 
 /*
  * Parse a record header line "<uid> <field> <key> <sum> <len>\n" as
- * cache_put() writes it; returns its length with the LF, or 0.
+ * cache_put() writes it; returns its length with the LF, or 0. Without
+ * full, the key and the sum are only skipped (their places checked).
  */
 static size_t
-header_parse(const char *p, size_t len, struct rechdr *r)
+header_parse(const char *p, size_t len, struct rechdr *r, int full)
 {
 	const char	*q = p, *end = p + (len < CACHE_HEADER_MAX + 1 ? len :
 			    CACHE_HEADER_MAX + 1);
-	uint64_t	 uid, key, sum, vlen;
+	uint64_t	 uid, key = 0, sum = 0, vlen;
 
 	if (dec_field(&q, end, ' ', &uid) == -1 || uid == 0 ||
 	    uid > UINT32_MAX || end - q < 2 || q[1] != ' ')
 		return 0;
 	r->field = q[0];
 	q += 2;
-	if (hex_field(&q, end, 16, &key) == -1 ||
-	    hex_field(&q, end, 8, &sum) == -1 ||
-	    dec_field(&q, end, '\n', &vlen) == -1 || vlen > CACHE_VALUE_MAX)
+	if (full) {
+		if (hex_field(&q, end, 16, &key) == -1 ||
+		    hex_field(&q, end, 8, &sum) == -1)
+			return 0;
+	} else {
+		if (end - q < 26 || q[16] != ' ' || q[25] != ' ')
+			return 0;
+		q += 26;
+	}
+	if (dec_field(&q, end, '\n', &vlen) == -1 || vlen > CACHE_VALUE_MAX)
 		return 0;
 	r->uid = (uint32_t)uid;
 	r->key = key;
@@ -383,7 +397,7 @@ read_more(struct cache *c)
 			pos = (size_t)(nl - b.data) + 1;
 		}
 		while (pos < b.len) {
-			hl = header_parse(b.data + pos, b.len - pos, &r);
+			hl = header_parse(b.data + pos, b.len - pos, &r, 0);
 			if (hl == 0) {
 				const char *nl = memchr(b.data + pos, '\n',
 				    b.len - pos);
@@ -402,7 +416,7 @@ read_more(struct cache *c)
 				pos += hl;	/* damaged: resynchronise */
 				continue;
 			}
-			recs_add(c, &r, base + pos + hl);
+			recs_add(c, &r, base + pos, hl);
 			pos += hl + r.len + 1;
 		}
 		c->off = base + pos;
@@ -495,6 +509,7 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
     size_t *len_r)
 {
 	struct crec	*r;
+	struct rechdr	 h;
 	const char	*v;
 	uint64_t	 key;
 	int		 fi = field_index((char)field);
@@ -506,14 +521,14 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 	r = recs_find(c, c->m->msgs[idx].uid, (unsigned)fi);
 	/* (What this process put and has not written yet is not looked
 	 * at: a command asks for each message's values once.) */
-	if (r == NULL ||
-	    ((key = msg_key(c->m, idx)) & CACHE_KEY_MASK) != r->key)
-		return NULL;
-	if ((v = window(c, r->fi, r->off, r->len)) == NULL ||
-	    sum32(v, r->len) != r->sum)
+	if (r == NULL || (v = window(c, r->fi, r->off, r->hl + r->len)) ==
+	    NULL || header_parse(v, r->hl, &h, 1) != r->hl ||
+	    h.uid != r->uid || h.len != r->len ||
+	    (key = msg_key(c->m, idx)) != h.key ||
+	    sum32(v + r->hl, r->len) != h.sum)
 		return NULL;
 	*len_r = r->len;
-	return v;
+	return v + r->hl;
 }
 
 void
@@ -555,9 +570,8 @@ compact(struct cache *c)
 	struct maildir	*m = c->m;
 	struct stat	 st;
 	struct buf	 out;
-	char		 hdr[CACHE_HEADER_MAX + 1];
 	size_t		 i;
-	int		 fd, hl;
+	int		 fd;
 
 	fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -574,40 +588,28 @@ compact(struct cache *c)
 	(void)buf_printf(&out, CACHE_MAGIC "%u\n", m->uidvalidity);
 	for (i = 0; i < c->n; i++) {
 		struct crec	*r = &c->recs[i];
-		ssize_t		 got;
-		size_t		 at;
-		uint64_t	 key;
+		struct rechdr	 h;
+		size_t		 rl = r->hl + r->len + 1;
 		long		 idx;
 
 		/* The newest of its (uid, field), for a message we have,
-		 * that fits its file (the index keeps part of the key: the
-		 * whole one is the file's now). */
+		 * that fits its file as it is now: copied as it is. */
 		if (recs_find(c, r->uid, r->fi) != r ||
-		    (idx = maildir_find_uid(m, r->uid)) < 0 ||
-		    ((key = msg_key(m, (size_t)idx)) & CACHE_KEY_MASK) !=
-		    r->key)
+		    (idx = maildir_find_uid(m, r->uid)) < 0)
 			continue;
-		hl = snprintf(hdr, sizeof(hdr), "%u %c %016llx %08x %u\n",
-		    r->uid, field_chars[r->fi], (unsigned long long)key,
-		    r->sum, (unsigned)r->len);
-		if (out.len + r->len + (size_t)hl + 1 > CACHE_PENDING_MAX) {
+		if (out.len + rl > CACHE_PENDING_MAX) {
 			if (write(fd, out.data, out.len) != (ssize_t)out.len)
 				goto fail;
 			buf_reset(&out);
 		}
-		(void)buf_add(&out, hdr, (size_t)hl);
-		at = out.len;
-		while (out.cap < at + r->len + 1)
-			if (buf_addc(&out, 0) == -1)
-				goto fail;
-		out.len = at;
-		got = pread(c->fd, out.data + at, r->len, (off_t)r->off);
-		if (got != (ssize_t)r->len) {
-			out.len = at - (size_t)hl;
+		if (buf_reserve(&out, rl) == -1 || pread(c->fd, out.data +
+		    out.len, rl, (off_t)r->off) != (ssize_t)rl ||
+		    header_parse(out.data + out.len, r->hl, &h, 1) != r->hl ||
+		    h.key != msg_key(m, (size_t)idx) ||
+		    sum32(out.data + out.len + r->hl, r->len) != h.sum ||
+		    out.data[out.len + rl - 1] != '\n')
 			continue;
-		}
-		out.len = at + r->len;
-		(void)buf_addc(&out, '\n');
+		out.len += rl;
 	}
 	if (write(fd, out.data, out.len) != (ssize_t)out.len ||
 	    renameat(m->dirfd, CACHE_LOCK, m->dirfd, CACHE_FILE) == -1)
