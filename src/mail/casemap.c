@@ -146,16 +146,72 @@ utf8_put(uint32_t c, char *o)
 	return 4;
 }
 
+#define HIGH_BITS	0x8080808080808080ULL
+#define EACH_BYTE(b)	(0x0101010101010101ULL * (b))
+
+size_t
+casemap_ascii_span(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint64_t		 w[4];
+	size_t			 i = 0;
+
+	/* eight bytes at a time, 32 per test */
+	while (len - i >= sizeof(w)) {
+		memcpy(w, p + i, sizeof(w));
+		if (((w[0] | w[1] | w[2] | w[3]) & HIGH_BITS) != 0)
+			break;
+		i += sizeof(w);
+	}
+	while (len - i >= sizeof(w[0])) {
+		memcpy(w, p + i, sizeof(w[0]));
+		if ((w[0] & HIGH_BITS) != 0)
+			break;
+		i += sizeof(w[0]);
+	}
+	while (i < len && p[i] < 0x80)
+		i++;
+	return i;
+}
+
+/*
+ * Eight ASCII bytes with a-z made A-Z: a byte plus 0x1f reaches 0x80 from
+ * 'a' up, plus 0x05 from '{' up; no byte carries into the next, as all
+ * are below 0x80.
+ */
+static uint64_t
+ascii_upper8(uint64_t w)
+{
+	uint64_t	lower;
+
+	lower = (w + EACH_BYTE(0x80 - 'a')) & ~(w + EACH_BYTE(0x80 - 'z' - 1)) &
+	    HIGH_BITS;
+	return w ^ lower >> 2;
+}
+
 size_t
 casemap_chunk(const char *in, size_t len, size_t *used_r, char *out,
     size_t outsize)
 {
 	const unsigned char	*p = (const unsigned char *)in;
 	uint32_t		 cp, cps[CASEMAP_MAX_CPS];
+	uint64_t		 w;
 	size_t			 i = 0, o = 0, n, k;
 	int			 r;
 
 	while (i < len) {
+		/* ASCII eight bytes at a time while they are ASCII */
+		while (len - i >= sizeof(w) && outsize - o >= sizeof(w)) {
+			memcpy(&w, p + i, sizeof(w));
+			if ((w & HIGH_BITS) != 0)
+				break;
+			w = ascii_upper8(w);
+			memcpy(out + o, &w, sizeof(w));
+			i += sizeof(w);
+			o += sizeof(w);
+		}
+		if (i == len)
+			break;
 		if (p[i] < 0x80) {
 			/* ASCII: only a-z change */
 			if (o == outsize)

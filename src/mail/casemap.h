@@ -44,6 +44,9 @@ size_t	casemap_cp(uint32_t cp, uint32_t *out);
 size_t	casemap_chunk(const char *in, size_t len, size_t *used_r, char *out,
 	    size_t outsize);
 
+/* The length of the run of ASCII bytes (below 0x80) s starts with. */
+size_t	casemap_ascii_span(const char *s, size_t len);
+
 /* Append the mapping of s[0..len) to out. Returns 0, or -1 if full. */
 int	casemap_buf(struct buf *out, const char *s, size_t len);
 

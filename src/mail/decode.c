@@ -338,9 +338,8 @@ check_chunk(struct decode_conv *c, const char *in, size_t len,
 			break;
 		if (*p < 0x80) {
 			/* ASCII runs, the common case */
-			for (k = 0; k < n && k < outsize - o && p[k] < 0x80;
-			    k++)
-				;
+			k = casemap_ascii_span((const char *)p,
+			    n < outsize - o ? n : outsize - o);
 			memcpy(out + o, p, k);
 			o += k;
 			i += k;
@@ -535,7 +534,11 @@ decode_utf8_valid(struct buf *out, const char *s, size_t len)
 {
 	struct decode_conv	c;
 
-	(void)decode_conv_init(&c, "utf-8");
+	/* ASCII is valid as it is (if out is short of room, conv_all
+	 * fills what it can, as before) */
+	if (casemap_ascii_span(s, len) == len && buf_add(out, s, len) == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));	/* UTF-8 checked, no charset name */
 	return conv_all(&c, out, s, len);
 }
 
