@@ -221,6 +221,15 @@ charset_ascii(const char *cs)
 	    charset_is(cs, "ascii") || charset_is(cs, "ansi_x3.4-1968");
 }
 
+/* ISO-8859-1 by its commonest names: byte b is U+00bb (ISO/IEC 8859-1),
+ * as glibc's iconv has it, without iconv's cost. */
+static int
+charset_latin1(const char *cs)
+{
+	return charset_is(cs, "iso-8859-1") || charset_is(cs, "latin1") ||
+	    charset_is(cs, "iso8859-1");
+}
+
 static iconv_t
 conv_open(const char *cs)
 {
@@ -290,6 +299,10 @@ decode_conv_init(struct decode_conv *c, const char *cs)
 	}
 	if (charset_utf8(cs))
 		return 0;
+	if (charset_latin1(cs)) {
+		c->latin1 = 1;
+		return 0;
+	}
 	if ((cd = conv_open(cs)) == (iconv_t)-1)
 		return -1;
 	c->cd = cd;
@@ -373,6 +386,35 @@ check_chunk(struct decode_conv *c, const char *in, size_t len,
 		*used_r = 0;
 	} else
 		*used_r = i;
+	return o;
+}
+
+/* ISO-8859-1: every byte is a character, so nothing is ever pending. */
+static size_t
+latin1_chunk(const char *in, size_t len, size_t *used_r, char *out,
+    size_t outsize)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 i = 0, o = 0, k;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			k = casemap_ascii_span(in + i, len - i < outsize - o ?
+			    len - i : outsize - o);
+			if (k == 0)
+				break;		/* out is full */
+			memcpy(out + o, in + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		if (outsize - o < 2)
+			break;
+		out[o++] = (char)(0xc0 | p[i] >> 6);
+		out[o++] = (char)(0x80 | (p[i] & 0x3f));
+		i++;
+	}
+	*used_r = i;
 	return o;
 }
 
@@ -507,6 +549,8 @@ size_t
 decode_conv_chunk(struct decode_conv *c, const char *in, size_t len,
     size_t *used_r, char *out, size_t outsize, int final)
 {
+	if (c->latin1)
+		return latin1_chunk(in, len, used_r, out, outsize);
 	if (c->cd == NULL)
 		return check_chunk(c, in, len, used_r, out, outsize, final);
 	return iconv_chunk(c, in, len, used_r, out, outsize, final);

@@ -2,6 +2,7 @@
  * t_decode.c: quoted-printable and base64 (whole and a byte at a time),
  * RFC 2047 encoded words, charsets to UTF-8.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
@@ -99,6 +100,7 @@ main(void)
 	};
 	struct buf	b;
 	size_t		i;
+	char		all[255], want[1024];
 
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
 		CHECK_STR(body(bodies[i].cte, bodies[i].in), bodies[i].out);
@@ -110,6 +112,17 @@ main(void)
 
 	/* charsets */
 	CHECK_STR(conv("iso-8859-1", "caf\xe9", 4), "caf\xc3\xa9");
+	/* ISO-8859-1, converted without iconv, as iconv converts it (a
+	 * name that goes to iconv) */
+	for (i = 0; i < sizeof(all); i++)
+		all[i] = (char)(i + 1);
+	(void)snprintf(want, sizeof(want), "%s",
+	    conv("ISO_8859-1:1987", all, sizeof(all)));
+	CHECK_INT(strlen(want), 127 + 128 * 2);
+	CHECK_STR(conv("iso-8859-1", all, sizeof(all)), want);
+	CHECK_STR(conv("Latin1", all, sizeof(all)), want);
+	CHECK_STR(conv("ISO8859-1", all, sizeof(all)), want);
+	CHECK_STR(hdr("=?latin1?q?=FF=80?="), "\xc3\xbf\xc2\x80");
 	CHECK_STR(conv("ISO-8859-7", "\xe1\xe2", 2), "\xce\xb1\xce\xb2");
 	CHECK_STR(conv("koi8-r", "\xc1", 1), "\xd0\xb0");
 	CHECK_STR(conv("windows-1252", "\x80", 1), "\xe2\x82\xac");
