@@ -678,6 +678,41 @@ run_flush(struct buf *out, struct buf *raw, const char *cs)
 	return r;
 }
 
+/*
+ * A value in ASCII with no "=?", as most are, appended as the loop of
+ * decode_header would append it, without its steps: a line end is dropped
+ * where it starts a run of white space (unfolding) and kept after a space
+ * or tab of the run, as that loop keeps a run from its first space or tab.
+ * Returns 0, or -1 (nothing appended) if the value is not such a one or out
+ * could be short of room.
+ */
+static int
+header_plain(struct buf *out, const char *s, size_t len)
+{
+	const char	*eq = s;
+	size_t		 i, start = 0;
+	int		 after_ws = 0;
+
+	if (len > out->max - out->len || casemap_ascii_span(s, len) != len)
+		return -1;
+	while ((eq = memchr(eq, '=', len - (size_t)(eq - s))) != NULL)
+		if (++eq < s + len && *eq == '?')
+			return -1;
+	if (memchr(s, '\n', len) == NULL && memchr(s, '\r', len) == NULL)
+		return buf_add(out, s, len);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\r' || s[i] == '\n') {
+			if (!after_ws) {
+				(void)buf_add(out, s + start, i - start);
+				start = i + 1;
+			}
+			continue;
+		}
+		after_ws = s[i] == ' ' || s[i] == '\t';
+	}
+	return buf_add(out, s + start, len - start);
+}
+
 int
 decode_header(struct buf *out, const char *s, size_t len)
 {
@@ -687,6 +722,8 @@ decode_header(struct buf *out, const char *s, size_t len)
 	size_t		 i = 0, j, wl, tl, ws = 0, wslen = 0;
 	int		 enc, last_word = 0, r = -1;
 
+	if (header_plain(out, s, len) == 0)
+		return 0;
 	buf_init(&raw, out->max);
 	while (i < len) {
 		if (s[i] == '\r' || s[i] == '\n') {

@@ -74,6 +74,22 @@ hdr(const char *s)
 	return b.data != NULL ? b.data : "";
 }
 
+/* s through decode_header's fast way (hdr) and its slow one (an empty
+ * encoded word after s, which adds nothing, takes s the long way): both
+ * must agree. */
+static const char *
+hdr2(const char *s)
+{
+	static char	slow[1024];
+	char		tmp[1024];
+
+	(void)snprintf(tmp, sizeof(tmp), "%s=?utf-8?q?" "?=", s);
+	(void)snprintf(slow, sizeof(slow), "%s", hdr(tmp));
+	if (strcmp(hdr(s), slow) != 0)
+		return "(fast and slow differ)";
+	return slow;
+}
+
 int
 main(void)
 {
@@ -170,6 +186,17 @@ main(void)
 	    "raw 8bit caf\xc3\xa9 \xef\xbf\xbd");
 	CHECK_STR(hdr("x=?utf-8?q?y?=z"), "xyz");
 	CHECK_STR(hdr(""), "");
+	/* ASCII without encoded words goes the fast way: as the slow one */
+	CHECK_STR(hdr2("plain value"), "plain value");
+	CHECK_STR(hdr2("folded\r\n\tline"), "folded\tline");
+	CHECK_STR(hdr2("a \r\n\tb"), "a \r\n\tb");
+	CHECK_STR(hdr2("a\r\n \r\nb\rc\nd"), "a \r\nbcd");
+	CHECK_STR(hdr2("\r\n lead and trail \r\n"), " lead and trail \r\n");
+	CHECK_STR(hdr2("x\n\n\t\t\r\r y"), "x\t\t\r\r y");
+	CHECK_STR(hdr2("a= b ?= c=\r\n =x"), "a= b ?= c= =x");
+	CHECK_STR(hdr2("ends with ="), "ends with =");
+	CHECK_STR(hdr2("\t"), "\t");
+	CHECK_STR(hdr2("\r\n"), "");
 
 	buf_init(&b, 4);
 	CHECK_INT(decode_header(&b, "toolong", 7), -1);
