@@ -42,20 +42,30 @@ hexval(int c)
 	return -1;
 }
 
+/* The digit values of base64 (RFC 4648 4) by byte; -1: not a digit. */
+static const signed char b64_value[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
 int
 decode_b64_value(int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	return c >= 0 && c < 256 ? b64_value[c] : -1;
 }
 
 void
@@ -157,11 +167,29 @@ qp_chunk(struct decode_body *d, const char *in, size_t len, char *out,
 static size_t
 b64_chunk(struct decode_body *d, const char *in, size_t len, char *out)
 {
-	size_t	i, o = 0;
-	int	v;
+	const unsigned char	*u = (const unsigned char *)in;
+	size_t			 i, o = 0;
+	unsigned		 q;
+	int			 v;
 
 	for (i = 0; i < len; i++) {
-		if ((v = decode_b64_value((unsigned char)in[i])) < 0) {
+		/* four digits on a group boundary: three bytes at once */
+		while (d->nbits == 0 && len - i >= 4 && (v = b64_value[u[i]] |
+		    b64_value[u[i + 1]] | b64_value[u[i + 2]] |
+		    b64_value[u[i + 3]]) >= 0) {
+			q = (unsigned)b64_value[u[i]] << 18 |
+			    (unsigned)b64_value[u[i + 1]] << 12 |
+			    (unsigned)b64_value[u[i + 2]] << 6 |
+			    (unsigned)b64_value[u[i + 3]];
+			out[o++] = (char)(q >> 16);
+			out[o++] = (char)(q >> 8);
+			out[o++] = (char)q;
+			d->bits = q;
+			i += 4;
+		}
+		if (i == len)
+			break;
+		if ((v = b64_value[u[i]]) < 0) {
 			/* Padding ends a group: what is left of it is not
 			 * data. Other bytes are skipped (line ends, junk). */
 			if (in[i] == '=')
