@@ -573,6 +573,6 @@ search_msg_body(struct search_text *t, struct search_msg *sm)
 			t->maxlen = t->nlen[t->active[j]];
 	if (t->nactive == 0 || sm->data == NULL)
 		return;
-	root = mime_parse(sm->data, sm->size, t->msg_arena);
+	root = mime_parse_parts(sm->data, sm->size, t->msg_arena);
 	(void)scan_part(t, root, 0);
 }
