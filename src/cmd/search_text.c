@@ -59,6 +59,7 @@ struct search_text {
 	const struct skey	**keys;		/* by id */
 	const char		**needle;	/* mapped */
 	size_t			*nlen;
+	struct casemap_needle	*nd;		/* the needles, to look for */
 	unsigned		 n;
 	int			 want_date;
 	/* the scan */
@@ -111,6 +112,7 @@ search_text_new(struct arena *a, const struct search_cmd *cmd)
 	t->needle = arena_reallocarray(a, NULL, 0, t->n + 1,
 	    sizeof(*t->needle));
 	t->nlen = arena_reallocarray(a, NULL, 0, t->n + 1, sizeof(*t->nlen));
+	t->nd = arena_reallocarray(a, NULL, 0, t->n + 1, sizeof(*t->nd));
 	t->active = arena_reallocarray(a, NULL, 0, t->n + 1,
 	    sizeof(*t->active));
 	keys_collect(t, cmd->root);
@@ -129,6 +131,7 @@ search_text_new(struct arena *a, const struct search_cmd *cmd)
 			buf_free(&m);
 		}
 		buf_free(&b);
+		casemap_needle_init(&t->nd[i], t->needle[i], t->nlen[i]);
 		if (t->nlen[i] > max)
 			max = t->nlen[i];
 	}
@@ -321,8 +324,8 @@ mapped_has(struct search_text *t, unsigned id)
 {
 	if (t->nlen[id] == 0)
 		return 1;
-	return t->mapped.len >= t->nlen[id] && memmem(t->mapped.data,
-	    t->mapped.len, t->needle[id], t->nlen[id]) != NULL;
+	return t->mapped.len >= t->nlen[id] && casemap_find(t->mapped.data,
+	    t->mapped.len, &t->nd[id]) != NULL;
 }
 
 static long
@@ -394,8 +397,7 @@ scan_win(struct search_text *t, size_t len)
 			continue;
 		}
 		if (t->nlen[id] == 0 || (total >= t->nlen[id] &&
-		    memmem(t->win, total, t->needle[id], t->nlen[id]) !=
-		    NULL)) {
+		    casemap_find(t->win, total, &t->nd[id]) != NULL)) {
 			t->msg->res[id] = 1;
 			t->active[i] = t->active[--t->nactive];
 			continue;

@@ -13,7 +13,8 @@
  * at a time, and ISO-8859-1's (converted without iconv) as iconv's; the
  * header decoder's and the mapper's output is valid UTF-8, and the same
  * by its fast way (ASCII without encoded words) and its slow one; mapping
- * is idempotent.
+ * is idempotent and the same with its ASCII blocks as a character at a
+ * time; casemap_find finds what memmem finds.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -229,6 +230,55 @@ header_slow(const uint8_t *data, size_t size, const struct buf *fast)
 	buf_free(&out);
 }
 
+/* in mapped a character (or invalid byte) at a time, each alone, so no
+ * ASCII run reaches casemap_chunk's blocks: the slow way. */
+static void
+map_slow(const struct buf *in, struct buf *out)
+{
+	char		tmp[CASEMAP_MAX_BYTES];
+	size_t		i, n, used;
+	uint32_t	cp;
+	int		r;
+
+	for (i = 0; i < in->len; i += (size_t)r) {
+		r = casemap_utf8_get((const unsigned char *)in->data + i,
+		    in->len - i, &cp);
+		if (r <= 0)
+			r = 1;
+		n = casemap_chunk(in->data + i, (size_t)r, &used, tmp,
+		    sizeof(tmp));
+		FUZZ_ASSERT(used == (size_t)r);
+		FUZZ_ASSERT(buf_add(out, tmp, n) == 0);
+	}
+}
+
+/* casemap_find as memmem in the mapped text m, for needles cut from m
+ * and from the input. */
+static void
+find_check(const struct buf *m, const uint8_t *data, size_t size)
+{
+	struct casemap_needle	 nd;
+	const char		*h = m->len > 0 ? m->data : "";
+	size_t			 k, n;
+
+	for (k = 0; k < 4 && k < size; k++) {
+		n = 1 + data[k] % 8;
+		if (m->len >= n) {
+			const char *s = h + (data[size - 1 - k] * 131u + k) %
+			    (m->len - n + 1);
+
+			casemap_needle_init(&nd, s, n);
+			FUZZ_ASSERT(casemap_find(h, m->len, &nd) ==
+			    memmem(h, m->len, s, n));
+		}
+		if (size - k >= n) {
+			casemap_needle_init(&nd, (const char *)data + k, n);
+			FUZZ_ASSERT(casemap_find(h, m->len, &nd) ==
+			    memmem(h, m->len, data + k, n));
+		}
+	}
+}
+
 static void
 fuzz_map(const uint8_t *data, size_t size, int header)
 {
@@ -245,6 +295,11 @@ fuzz_map(const uint8_t *data, size_t size, int header)
 		FUZZ_ASSERT(buf_add(&in, data, size) == 0);
 	FUZZ_ASSERT(casemap_buf(&m1, in.data, in.len) == 0);
 	FUZZ_ASSERT(valid_utf8(m1.data, m1.len));
+	map_slow(&in, &m2);
+	FUZZ_ASSERT(m1.len == m2.len && (m1.len == 0 ||
+	    memcmp(m1.data, m2.data, m1.len) == 0));
+	buf_reset(&m2);
+	find_check(&m1, data, size);
 	FUZZ_ASSERT(casemap_buf(&m2, m1.data, m1.len) == 0);
 	FUZZ_ASSERT(m1.len == m2.len && (m1.len == 0 ||
 	    memcmp(m1.data, m2.data, m1.len) == 0));
