@@ -326,6 +326,81 @@ w OK Search completed.
 x OK Search completed."
 }
 
+# bigmsg NAME SIZE WORD: cur/NAME, a message of exactly SIZE bytes whose
+# body is lines of "f" ending with WORD; "straddle" sits across byte
+# 16384, where search_text.c's first read ends, when the body gets there.
+bigmsg() {
+	"$PYTHON3" - "$MD/cur/$1" "$2" "$3" <<'PY'
+import sys
+path, size, word = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+b = bytearray(b"From: big@example.com\nSubject: big " + word + b"\n\n")
+tail = word + b"\n"
+while len(b) + len(tail) < size:
+    k = min(64, size - len(b) - len(tail))
+    b += b"f" * (k - 1) + b"\n"
+b += tail
+if size > 16400:
+    b[16380:16388] = b"straddle"
+assert len(b) == size
+open(path, "wb").write(b)
+PY
+}
+
+@test "BODY, TEXT and HEADER in large files: at and past 16 KiB (read in two steps) and 256 KiB (mapped), a header longer than the first read" {
+	store_setup
+	local s
+	for s in 1000 16384 16385 262144 262145 300000; do
+		bigmsg "$((1700000000 + s)).M1P1Q1.host:2,S" $s "w$s"
+	done
+	# a header field past the first read, then a short body
+	putmsg 'cur/1800000001.M1P1Q1.host:2,S' "From: long@example.com
+X-Long: $(for i in $(seq 300); do printf 'v%068d\n\t' "$i"; done)last-of-long
+X-After: needle after the first read
+
+short tailword
+"
+	fix_owner
+	run search_lines <<'EOF'
+s SELECT INBOX
+a SEARCH BODY w1000
+b SEARCH BODY w16384
+c SEARCH BODY w16385
+d SEARCH BODY w262144
+e SEARCH BODY w262145
+f SEARCH BODY w300000
+g SEARCH BODY straddle
+h SEARCH TEXT "needle after the"
+i SEARCH HEADER X-After needle
+j SEARCH BODY tailword
+k SEARCH TEXT "last-of-long"
+l SEARCH FROM big@ NOT BODY fff
+EOF
+	expect "* SEARCH 1
+a OK Search completed.
+* SEARCH 2
+b OK Search completed.
+* SEARCH 3
+c OK Search completed.
+* SEARCH 4
+d OK Search completed.
+* SEARCH 5
+e OK Search completed.
+* SEARCH 6
+f OK Search completed.
+* SEARCH 4 5 6
+g OK Search completed.
+* SEARCH 7
+h OK Search completed.
+* SEARCH 7
+i OK Search completed.
+* SEARCH 7
+j OK Search completed.
+* SEARCH 7
+k OK Search completed.
+* SEARCH
+l OK Search completed."
+}
+
 @test "ESEARCH: RETURN (MIN MAX COUNT ALL), RETURN (), UID, no match" {
 	fixture
 	run search_lines <<'EOF'

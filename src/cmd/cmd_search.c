@@ -6,7 +6,7 @@
  * Each message is tried in three steps, each only when the one before
  * left the answer open: first the keys that need no file (flags,
  * keywords, numbers, sizes and dates the store has), then the header keys
- * with the file mapped, then the body and text keys (search_text.c). The
+ * with the file open, then the body and text keys (search_text.c). The
  * keys are evaluated in three-valued logic: a key that needs what is not
  * read yet is "unknown", and AND, OR, NOT settle without it when they can
  * ("FLAGGED BODY x" never opens an unflagged message).

@@ -22,8 +22,11 @@ int		 search_run(struct session *, struct search_cmd *,
 
 /* One message's text, as far as it was needed. */
 struct search_msg {
-	const char	*data;		/* the file, mapped; NULL if empty */
+	const char	*data;		/* the file, read or mapped; NULL if
+					 * empty */
 	size_t		 size;
+	size_t		 avail;		/* data[0..avail) read so far */
+	int		 fd;		/* open while the rest is unread */
 	size_t		 hdrlen;	/* the header, empty line included */
 	int		 hdr_done;	/* header keys and date known */
 	int		 body_done;	/* body and text keys known */
@@ -36,7 +39,7 @@ struct search_msg {
 struct search_text *search_text_new(struct arena *,
 		    const struct search_cmd *);
 void		 search_text_free(struct search_text *);
-/* Start on message idx: map its file. Returns 0, or -1 (errno: ENOENT
+/* Start on message idx: read (the start of) its file. Returns 0, or -1 (errno: ENOENT
  * when it is gone). */
 int		 search_msg_open(struct search_text *, struct maildir *,
 		    size_t idx, struct search_msg *);

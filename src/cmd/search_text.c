@@ -8,8 +8,10 @@
  * searched, nor are MIME part headers). Text is
  * compared with i;unicode-casemap as a substring (RFC 5051).
  *
- * The file is mapped, read-only, once per message and only when a key
- * needs it; all body and text keys are looked for in one pass over the
+ * The file is read once per message and only when a key needs it: one
+ * up to READ_MAX bytes into a buffer kept for the whole command (its
+ * first READ_FIRST bytes, then the rest if a body key needs it), a larger
+ * one mapped read-only. All body and text keys are looked for in one pass over the
  * text, which goes through fixed buffers (decode, convert, map, search):
  * nothing is allocated per byte or per part, and the pass stops as soon as
  * every key has been found. A match does not span two parts or two header
@@ -19,6 +21,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -41,6 +45,12 @@
 #define FOLD_OUT	(CHUNK * 2)
 /* Header fields longer than this are searched in their first part. */
 #define FIELD_MAX	(256 * 1024)
+/* Files up to this size are read rather than mapped (no page faults, no
+ * unmapping per message), as FETCH does. */
+#define READ_MAX	(256 * 1024)
+/* What is read first: the header of nearly every message, and all of
+ * most; the rest is read when a body key needs it. */
+#define READ_FIRST	(16 * 1024)
 
 struct search_text {
 	struct arena		*a;
@@ -49,6 +59,7 @@ struct search_text {
 	const struct skey	**keys;		/* by id */
 	const char		**needle;	/* mapped */
 	size_t			*nlen;
+	struct casemap_needle	*nd;		/* the needles, to look for */
 	unsigned		 n;
 	int			 want_date;
 	/* the scan */
@@ -61,6 +72,7 @@ struct search_text {
 	char			*dec, *utf;
 	struct buf		 field, mapped;
 	struct search_msg	*msg;
+	char			*file;		/* READ_MAX bytes, or NULL */
 };
 
 static void
@@ -100,6 +112,7 @@ search_text_new(struct arena *a, const struct search_cmd *cmd)
 	t->needle = arena_reallocarray(a, NULL, 0, t->n + 1,
 	    sizeof(*t->needle));
 	t->nlen = arena_reallocarray(a, NULL, 0, t->n + 1, sizeof(*t->nlen));
+	t->nd = arena_reallocarray(a, NULL, 0, t->n + 1, sizeof(*t->nd));
 	t->active = arena_reallocarray(a, NULL, 0, t->n + 1,
 	    sizeof(*t->active));
 	keys_collect(t, cmd->root);
@@ -118,6 +131,7 @@ search_text_new(struct arena *a, const struct search_cmd *cmd)
 			buf_free(&m);
 		}
 		buf_free(&b);
+		casemap_needle_init(&t->nd[i], t->needle[i], t->nlen[i]);
 		if (t->nlen[i] > max)
 			max = t->nlen[i];
 	}
@@ -137,6 +151,22 @@ search_text_free(struct search_text *t)
 	buf_free(&t->field);
 	buf_free(&t->mapped);
 	arena_free(&t->msg_arena);
+	free(t->file);
+	t->file = NULL;
+}
+
+/* Read the file's bytes from sm->avail up to want into sm->data; a file
+ * that ends sooner (it shrank) or cannot be read is what was read. */
+static void
+msg_read(struct search_msg *sm, size_t want)
+{
+	ssize_t	n;
+
+	while (sm->avail < want && (n = pread(sm->fd, (char *)(uintptr_t)
+	    sm->data + sm->avail, want - sm->avail, (off_t)sm->avail)) > 0)
+		sm->avail += (size_t)n;
+	if (sm->avail < want)
+		sm->size = sm->avail;
 }
 
 int
@@ -148,6 +178,7 @@ search_msg_open(struct search_text *t, struct maildir *m, size_t idx,
 	int		fd, found;
 
 	memset(sm, 0, sizeof(*sm));
+	sm->fd = -1;
 	sm->res = t->res;
 	memset(sm->res, -1, t->n + 1);
 	arena_reset(t->msg_arena);
@@ -157,6 +188,26 @@ search_msg_open(struct search_text *t, struct maildir *m, size_t idx,
 		close(fd);
 		return -1;
 	}
+	if (st.st_size > 0 && st.st_size <= READ_MAX && t->file == NULL)
+		t->file = malloc(READ_MAX);	/* if not, mapped */
+	if (st.st_size > 0 && st.st_size <= READ_MAX && t->file != NULL) {
+		sm->data = t->file;
+		sm->size = (size_t)st.st_size;
+		sm->fd = fd;
+		msg_read(sm, sm->size < READ_FIRST ? sm->size : READ_FIRST);
+		sm->hdrlen = header_end(sm->data, sm->avail, &found);
+		if (!found && sm->avail < sm->size) {
+			msg_read(sm, sm->size);
+			sm->hdrlen = header_end(sm->data, sm->avail, &found);
+		}
+		if (sm->size == 0)
+			sm->data = NULL;
+		if (sm->avail == sm->size) {
+			close(fd);
+			sm->fd = -1;
+		}
+		return 0;
+	}
 	if (st.st_size > 0) {
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
 		    0);
@@ -165,7 +216,7 @@ search_msg_open(struct search_text *t, struct maildir *m, size_t idx,
 			return -1;
 		}
 		sm->data = p;
-		sm->size = (size_t)st.st_size;
+		sm->size = sm->avail = (size_t)st.st_size;
 		sm->mapped = 1;
 	}
 	close(fd);
@@ -179,6 +230,9 @@ search_msg_close(struct search_msg *sm)
 {
 	if (sm->data != NULL && sm->mapped)
 		(void)munmap((void *)(uintptr_t)sm->data, sm->size);
+	if (sm->fd != -1)
+		close(sm->fd);
+	sm->fd = -1;
 	sm->data = NULL;
 	sm->mapped = 0;
 }
@@ -204,11 +258,12 @@ search_msg_header_only(struct search_text *t, struct search_msg *sm,
     const char *hdr, size_t len)
 {
 	memset(sm, 0, sizeof(*sm));
+	sm->fd = -1;
 	sm->res = t->res;
 	memset(sm->res, -1, t->n + 1);
 	arena_reset(t->msg_arena);
 	sm->data = len > 0 ? hdr : NULL;
-	sm->size = sm->hdrlen = len;
+	sm->size = sm->avail = sm->hdrlen = len;
 }
 
 /*
@@ -269,8 +324,8 @@ mapped_has(struct search_text *t, unsigned id)
 {
 	if (t->nlen[id] == 0)
 		return 1;
-	return t->mapped.len >= t->nlen[id] && memmem(t->mapped.data,
-	    t->mapped.len, t->needle[id], t->nlen[id]) != NULL;
+	return t->mapped.len >= t->nlen[id] && casemap_find(t->mapped.data,
+	    t->mapped.len, &t->nd[id]) != NULL;
 }
 
 static long
@@ -342,8 +397,7 @@ scan_win(struct search_text *t, size_t len)
 			continue;
 		}
 		if (t->nlen[id] == 0 || (total >= t->nlen[id] &&
-		    memmem(t->win, total, t->needle[id], t->nlen[id]) !=
-		    NULL)) {
+		    casemap_find(t->win, total, &t->nd[id]) != NULL)) {
 			t->msg->res[id] = 1;
 			t->active[i] = t->active[--t->nactive];
 			continue;
@@ -489,6 +543,14 @@ search_msg_body(struct search_text *t, struct search_msg *sm)
 	if (sm->body_done)
 		return;
 	sm->body_done = 1;
+	if (sm->fd != -1) {
+		/* the rest of the file */
+		msg_read(sm, sm->size);
+		if (sm->size == 0)
+			sm->data = NULL;
+		close(sm->fd);
+		sm->fd = -1;
+	}
 	t->msg = sm;
 	t->nactive = 0;
 	t->maxlen = 0;
@@ -513,6 +575,6 @@ search_msg_body(struct search_text *t, struct search_msg *sm)
 			t->maxlen = t->nlen[t->active[j]];
 	if (t->nactive == 0 || sm->data == NULL)
 		return;
-	root = mime_parse(sm->data, sm->size, t->msg_arena);
+	root = mime_parse_parts(sm->data, sm->size, t->msg_arena);
 	(void)scan_part(t, root, 0);
 }

@@ -146,16 +146,98 @@ utf8_put(uint32_t c, char *o)
 	return 4;
 }
 
+#define HIGH_BITS	0x8080808080808080ULL
+#define EACH_BYTE(b)	(0x0101010101010101ULL * (b))
+
+size_t
+casemap_ascii_span(const char *s, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint64_t		 w[4];
+	size_t			 i = 0;
+
+	/* eight bytes at a time, 32 per test */
+	while (len - i >= sizeof(w)) {
+		memcpy(w, p + i, sizeof(w));
+		if (((w[0] | w[1] | w[2] | w[3]) & HIGH_BITS) != 0)
+			break;
+		i += sizeof(w);
+	}
+	while (len - i >= sizeof(w[0])) {
+		memcpy(w, p + i, sizeof(w[0]));
+		if ((w[0] & HIGH_BITS) != 0)
+			break;
+		i += sizeof(w[0]);
+	}
+	while (i < len && p[i] < 0x80)
+		i++;
+	return i;
+}
+
+/*
+ * Eight ASCII bytes with a-z made A-Z: a byte plus 0x1f reaches 0x80 from
+ * 'a' up, plus 0x05 from '{' up; no byte carries into the next, as all
+ * are below 0x80.
+ */
+static uint64_t
+ascii_upper8(uint64_t w)
+{
+	uint64_t	lower;
+
+	lower = (w + EACH_BYTE(0x80 - 'a')) & ~(w + EACH_BYTE(0x80 - 'z' - 1)) &
+	    HIGH_BITS;
+	return w ^ lower >> 2;
+}
+
+/*
+ * 32 bytes mapped if they are ASCII (returns 1), in a loop compilers
+ * vectorize.
+ */
+static int
+ascii_upper32(const unsigned char *in, char *out)
+{
+	uint64_t	w[4];
+	unsigned char	tmp[32];
+	size_t		k;
+
+	memcpy(w, in, sizeof(w));
+	if (((w[0] | w[1] | w[2] | w[3]) & HIGH_BITS) != 0)
+		return 0;
+	for (k = 0; k < sizeof(tmp); k++)
+		tmp[k] = (unsigned char)(in[k] -
+		    ((unsigned char)(in[k] - 'a') < 26 ? 32 : 0));
+	memcpy(out, tmp, sizeof(tmp));
+	return 1;
+}
+
 size_t
 casemap_chunk(const char *in, size_t len, size_t *used_r, char *out,
     size_t outsize)
 {
 	const unsigned char	*p = (const unsigned char *)in;
 	uint32_t		 cp, cps[CASEMAP_MAX_CPS];
+	uint64_t		 w;
 	size_t			 i = 0, o = 0, n, k;
 	int			 r;
 
 	while (i < len) {
+		/* ASCII 32, then eight bytes at a time while it lasts */
+		while (len - i >= 32 && outsize - o >= 32 &&
+		    ascii_upper32(p + i, out + o)) {
+			i += 32;
+			o += 32;
+		}
+		while (len - i >= sizeof(w) && outsize - o >= sizeof(w)) {
+			memcpy(&w, p + i, sizeof(w));
+			if ((w & HIGH_BITS) != 0)
+				break;
+			w = ascii_upper8(w);
+			memcpy(out + o, &w, sizeof(w));
+			i += sizeof(w);
+			o += sizeof(w);
+		}
+		if (i == len)
+			break;
 		if (p[i] < 0x80) {
 			/* ASCII: only a-z change */
 			if (o == outsize)
@@ -179,6 +261,60 @@ casemap_chunk(const char *in, size_t len, size_t *used_r, char *out,
 	}
 	*used_r = i;
 	return o;
+}
+
+/*
+ * Bytes of mapped text, commonest first (English mail, upper case after
+ * mapping): a needle is looked for by its rarest byte. Only speed depends
+ * on this order.
+ */
+static const char	common[] = " ETAOINSRHLDCUMFPGWYB,.\nVK\r-0123456789";
+
+void
+casemap_needle_init(struct casemap_needle *nd, const char *s, size_t len)
+{
+	const char	*c;
+	size_t		 i, rank, best = 0;
+
+	nd->s = s;
+	nd->len = len;
+	nd->rare = 0;
+	for (i = 0; i < len; i++) {
+		c = s[i] != '\0' ? strchr(common, s[i]) : NULL;
+		rank = c != NULL ? (size_t)(c - common) : sizeof(common);
+		if (rank > best || i == 0) {
+			best = rank;
+			nd->rare = i;
+		}
+	}
+}
+
+const char *
+casemap_find(const char *h, size_t hlen, const struct casemap_needle *nd)
+{
+	const char	*p, *end, *start;
+	size_t		 r = nd->rare, misses = 0;
+
+	if (nd->len == 0)
+		return h;
+	if (hlen < nd->len)
+		return NULL;
+	/* where the rare byte of a match can be */
+	p = h + r;
+	end = h + (hlen - nd->len) + r + 1;
+	while (p < end && (p = memchr(p, nd->s[r], (size_t)(end - p))) !=
+	    NULL) {
+		start = p - r;
+		if (memcmp(start, nd->s, nd->len) == 0)
+			return start;
+		/* no match starts before start + 1: when the rare byte is
+		 * not rare here, memmem does the rest */
+		if (++misses > 16 && (size_t)(start - h) < misses * 32)
+			return memmem(start + 1, hlen - (size_t)(start + 1 - h),
+			    nd->s, nd->len);
+		p++;
+	}
+	return NULL;
 }
 
 int

@@ -44,6 +44,26 @@ size_t	casemap_cp(uint32_t cp, uint32_t *out);
 size_t	casemap_chunk(const char *in, size_t len, size_t *used_r, char *out,
 	    size_t outsize);
 
+/* The length of the run of ASCII bytes (below 0x80) s starts with. */
+size_t	casemap_ascii_span(const char *s, size_t len);
+
+/*
+ * Substring search in mapped text, by the needle's rarest byte (memchr)
+ * rather than byte by byte; falls back to memmem(3) where that byte is
+ * common. The same answers as memmem.
+ */
+struct casemap_needle {
+	const char	*s;
+	size_t		 len;
+	size_t		 rare;		/* index of the byte looked for */
+};
+/* nd looks for s[0..len) (kept, not copied). */
+void	casemap_needle_init(struct casemap_needle *nd, const char *s,
+	    size_t len);
+/* The first occurrence of nd in h[0..hlen), or NULL (h if nd is empty). */
+const char *casemap_find(const char *h, size_t hlen,
+	    const struct casemap_needle *nd);
+
 /* Append the mapping of s[0..len) to out. Returns 0, or -1 if full. */
 int	casemap_buf(struct buf *out, const char *s, size_t len);
 

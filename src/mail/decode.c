@@ -42,20 +42,30 @@ hexval(int c)
 	return -1;
 }
 
+/* The digit values of base64 (RFC 4648 4) by byte; -1: not a digit. */
+static const signed char b64_value[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
 int
 decode_b64_value(int c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	return c >= 0 && c < 256 ? b64_value[c] : -1;
 }
 
 void
@@ -157,11 +167,29 @@ qp_chunk(struct decode_body *d, const char *in, size_t len, char *out,
 static size_t
 b64_chunk(struct decode_body *d, const char *in, size_t len, char *out)
 {
-	size_t	i, o = 0;
-	int	v;
+	const unsigned char	*u = (const unsigned char *)in;
+	size_t			 i, o = 0;
+	unsigned		 q;
+	int			 v;
 
 	for (i = 0; i < len; i++) {
-		if ((v = decode_b64_value((unsigned char)in[i])) < 0) {
+		/* four digits on a group boundary: three bytes at once */
+		while (d->nbits == 0 && len - i >= 4 && (v = b64_value[u[i]] |
+		    b64_value[u[i + 1]] | b64_value[u[i + 2]] |
+		    b64_value[u[i + 3]]) >= 0) {
+			q = (unsigned)b64_value[u[i]] << 18 |
+			    (unsigned)b64_value[u[i + 1]] << 12 |
+			    (unsigned)b64_value[u[i + 2]] << 6 |
+			    (unsigned)b64_value[u[i + 3]];
+			out[o++] = (char)(q >> 16);
+			out[o++] = (char)(q >> 8);
+			out[o++] = (char)q;
+			d->bits = q;
+			i += 4;
+		}
+		if (i == len)
+			break;
+		if ((v = b64_value[u[i]]) < 0) {
 			/* Padding ends a group: what is left of it is not
 			 * data. Other bytes are skipped (line ends, junk). */
 			if (in[i] == '=')
@@ -219,6 +247,15 @@ charset_ascii(const char *cs)
 {
 	return *cs == '\0' || charset_is(cs, "us-ascii") ||
 	    charset_is(cs, "ascii") || charset_is(cs, "ansi_x3.4-1968");
+}
+
+/* ISO-8859-1 by its commonest names: byte b is U+00bb (ISO/IEC 8859-1),
+ * as glibc's iconv has it, without iconv's cost. */
+static int
+charset_latin1(const char *cs)
+{
+	return charset_is(cs, "iso-8859-1") || charset_is(cs, "latin1") ||
+	    charset_is(cs, "iso8859-1");
 }
 
 static iconv_t
@@ -290,6 +327,10 @@ decode_conv_init(struct decode_conv *c, const char *cs)
 	}
 	if (charset_utf8(cs))
 		return 0;
+	if (charset_latin1(cs)) {
+		c->latin1 = 1;
+		return 0;
+	}
 	if ((cd = conv_open(cs)) == (iconv_t)-1)
 		return -1;
 	c->cd = cd;
@@ -338,9 +379,8 @@ check_chunk(struct decode_conv *c, const char *in, size_t len,
 			break;
 		if (*p < 0x80) {
 			/* ASCII runs, the common case */
-			for (k = 0; k < n && k < outsize - o && p[k] < 0x80;
-			    k++)
-				;
+			k = casemap_ascii_span((const char *)p,
+			    n < outsize - o ? n : outsize - o);
 			memcpy(out + o, p, k);
 			o += k;
 			i += k;
@@ -374,6 +414,35 @@ check_chunk(struct decode_conv *c, const char *in, size_t len,
 		*used_r = 0;
 	} else
 		*used_r = i;
+	return o;
+}
+
+/* ISO-8859-1: every byte is a character, so nothing is ever pending. */
+static size_t
+latin1_chunk(const char *in, size_t len, size_t *used_r, char *out,
+    size_t outsize)
+{
+	const unsigned char	*p = (const unsigned char *)in;
+	size_t			 i = 0, o = 0, k;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			k = casemap_ascii_span(in + i, len - i < outsize - o ?
+			    len - i : outsize - o);
+			if (k == 0)
+				break;		/* out is full */
+			memcpy(out + o, in + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		if (outsize - o < 2)
+			break;
+		out[o++] = (char)(0xc0 | p[i] >> 6);
+		out[o++] = (char)(0x80 | (p[i] & 0x3f));
+		i++;
+	}
+	*used_r = i;
 	return o;
 }
 
@@ -508,6 +577,8 @@ size_t
 decode_conv_chunk(struct decode_conv *c, const char *in, size_t len,
     size_t *used_r, char *out, size_t outsize, int final)
 {
+	if (c->latin1)
+		return latin1_chunk(in, len, used_r, out, outsize);
 	if (c->cd == NULL)
 		return check_chunk(c, in, len, used_r, out, outsize, final);
 	return iconv_chunk(c, in, len, used_r, out, outsize, final);
@@ -535,7 +606,11 @@ decode_utf8_valid(struct buf *out, const char *s, size_t len)
 {
 	struct decode_conv	c;
 
-	(void)decode_conv_init(&c, "utf-8");
+	/* ASCII is valid as it is (if out is short of room, conv_all
+	 * fills what it can, as before) */
+	if (casemap_ascii_span(s, len) == len && buf_add(out, s, len) == 0)
+		return 0;
+	memset(&c, 0, sizeof(c));	/* UTF-8 checked, no charset name */
 	return conv_all(&c, out, s, len);
 }
 
@@ -631,6 +706,41 @@ run_flush(struct buf *out, struct buf *raw, const char *cs)
 	return r;
 }
 
+/*
+ * A value in ASCII with no "=?", as most are, appended as the loop of
+ * decode_header would append it, without its steps: a line end is dropped
+ * where it starts a run of white space (unfolding) and kept after a space
+ * or tab of the run, as that loop keeps a run from its first space or tab.
+ * Returns 0, or -1 (nothing appended) if the value is not such a one or out
+ * could be short of room.
+ */
+static int
+header_plain(struct buf *out, const char *s, size_t len)
+{
+	const char	*eq = s;
+	size_t		 i, start = 0;
+	int		 after_ws = 0;
+
+	if (len > out->max - out->len || casemap_ascii_span(s, len) != len)
+		return -1;
+	while ((eq = memchr(eq, '=', len - (size_t)(eq - s))) != NULL)
+		if (++eq < s + len && *eq == '?')
+			return -1;
+	if (memchr(s, '\n', len) == NULL && memchr(s, '\r', len) == NULL)
+		return buf_add(out, s, len);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\r' || s[i] == '\n') {
+			if (!after_ws) {
+				(void)buf_add(out, s + start, i - start);
+				start = i + 1;
+			}
+			continue;
+		}
+		after_ws = s[i] == ' ' || s[i] == '\t';
+	}
+	return buf_add(out, s + start, len - start);
+}
+
 int
 decode_header(struct buf *out, const char *s, size_t len)
 {
@@ -640,6 +750,8 @@ decode_header(struct buf *out, const char *s, size_t len)
 	size_t		 i = 0, j, wl, tl, ws = 0, wslen = 0;
 	int		 enc, last_word = 0, r = -1;
 
+	if (header_plain(out, s, len) == 0)
+		return 0;
 	buf_init(&raw, out->max);
 	while (i < len) {
 		if (s[i] == '\r' || s[i] == '\n') {

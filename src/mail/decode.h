@@ -59,6 +59,7 @@ size_t	decode_body_chunk(struct decode_body *, const char *in, size_t len,
 struct decode_conv {
 	void		*cd;		/* iconv_t, or NULL: UTF-8 check */
 	int		 ascii;		/* US-ASCII: 8-bit bytes invalid */
+	int		 latin1;	/* ISO-8859-1, converted here */
 	char		 pend[16];	/* an incomplete sequence */
 	size_t		 npend;
 };

@@ -19,7 +19,8 @@ header_end(const char *data, size_t len, int *found_r)
 size_t
 header_end_from(const char *data, size_t len, size_t from, int *found_r)
 {
-	size_t	i;
+	const char	*nl;
+	size_t		 i;
 
 	*found_r = 1;
 	/* An empty first line: no header at all. */
@@ -28,9 +29,7 @@ header_end_from(const char *data, size_t len, size_t from, int *found_r)
 	if (from == 0 && len >= 2 && data[0] == '\r' && data[1] == '\n')
 		return 2;
 	for (i = from; i + 1 < len; i++) {
-		const char	*nl = memchr(data + i, '\n', len - 1 - i);
-
-		if (nl == NULL)
+		if ((nl = memchr(data + i, '\n', len - 1 - i)) == NULL)
 			break;
 		i = (size_t)(nl - data);
 		if (data[i + 1] == '\n')

@@ -34,6 +34,7 @@ struct mparse {
 	const char	*bnd[LIMIT_MIME_DEPTH + 1];
 	size_t		 bndlen[LIMIT_MIME_DEPTH + 1];
 	int		 nbnd;
+	int		 parts_only;	/* no sizes, lines, envelopes */
 };
 
 static size_t
@@ -98,17 +99,26 @@ body_end(const struct mparse *mp, size_t start, size_t pos)
 	return pos;
 }
 
-/* The first line at or after pos that is a boundary, or the end. */
+/* The first line at or after pos that is a boundary, or the end. Only
+ * lines that start with "--" can be: they are found by their first "-"
+ * (never in base64, rare in text), not line by line. */
 static size_t
 find_boundary(const struct mparse *mp, size_t pos)
 {
-	int	close;
+	const char	*d = mp->d, *dash;
+	size_t		 x;
+	int		 close;
 
 	if (mp->nbnd == 0)
 		return mp->len;
-	for (; pos < mp->len; pos = next_line(mp, pos))
-		if (boundary_at(mp, pos, &close) != -1)
-			return pos;
+	for (x = pos; x + 1 < mp->len; x++) {
+		if ((dash = memchr(d + x, '-', mp->len - 1 - x)) == NULL)
+			break;
+		x = (size_t)(dash - d);
+		if (d[x + 1] == '-' && (x == pos || d[x - 1] == '\n') &&
+		    boundary_at(mp, x, &close) != -1)
+			return x;
+	}
 	return mp->len;
 }
 
@@ -475,7 +485,8 @@ parse_part(struct mparse *mp, struct mime_part *part, size_t pos, int depth,
 	    !(strcasecmp(part->type, "multipart") == 0 && bnd != NULL &&
 	    own_boundary_at(mp, hend, bnd) >= mp->bndlen[i]))
 		part->hdr_len = body_end(mp, pos, hend) - pos;
-	count(mp->d + pos, part->hdr_len, &part->hdr_size, NULL);
+	if (!mp->parts_only)
+		count(mp->d + pos, part->hdr_len, &part->hdr_size, NULL);
 	if (strcasecmp(part->type, "multipart") == 0) {
 		part->is_multipart = 1;
 		if (bnd != NULL && *bnd != '\0' && depth < LIMIT_MIME_DEPTH &&
@@ -503,8 +514,9 @@ parse_part(struct mparse *mp, struct mime_part *part, size_t pos, int depth,
 		child = part_new(mp, part);
 		end = parse_part(mp, child, hend, depth + 1, 0);
 		floor = child->body_off + child->body_len;
-		part->env = envelope_parse(mp->d + child->hdr_off,
-		    child->hdr_len, mp->a);
+		if (!mp->parts_only)
+			part->env = envelope_parse(mp->d + child->hdr_off,
+			    child->hdr_len, mp->a);
 	} else {
 		/* A message/rfc822 past the limits is not split: as a
 		 * leaf it would need an envelope, so it is labelled as
@@ -523,13 +535,14 @@ parse_part(struct mparse *mp, struct mime_part *part, size_t pos, int depth,
 	if (bend < floor)
 		bend = floor;
 	part->body_len = bend - hend;
-	count(mp->d + hend, part->body_len, &part->body_size,
-	    &part->body_lines);
+	if (!mp->parts_only)
+		count(mp->d + hend, part->body_len, &part->body_size,
+		    &part->body_lines);
 	return end;
 }
 
-struct mime_part *
-mime_parse(const char *data, size_t len, struct arena *a)
+static struct mime_part *
+parse(const char *data, size_t len, struct arena *a, int parts_only)
 {
 	struct mparse		 mp;
 	struct mime_part	*root;
@@ -538,9 +551,22 @@ mime_parse(const char *data, size_t len, struct arena *a)
 	mp.d = data;
 	mp.len = len;
 	mp.a = a;
+	mp.parts_only = parts_only;
 	root = part_new(&mp, NULL);
 	(void)parse_part(&mp, root, 0, 0, 0);
 	return root;
+}
+
+struct mime_part *
+mime_parse(const char *data, size_t len, struct arena *a)
+{
+	return parse(data, len, a, 0);
+}
+
+struct mime_part *
+mime_parse_parts(const char *data, size_t len, struct arena *a)
+{
+	return parse(data, len, a, 1);
 }
 
 const struct mime_part *

@@ -10,6 +10,7 @@
  * after their elder sibling, nchildren right, at most LIMIT_MIME_PARTS + 1
  * parts. mime_part_find must return a part of the tree for every section
  * number built from it (where only multiparts lead to the part).
+ * mime_parse_parts must give the same tree without sizes and envelopes.
  *
  * Round trip: BODYSTRUCTURE, BODY and ENVELOPE are written with the
  * writers and parsed back as the argument of a command ("x Y <value>")
@@ -226,6 +227,42 @@ round_trip(int depth)
 	arena_reset(parena);
 }
 
+static int
+same_str(const char *x, const char *y)
+{
+	return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/* Whether mime_parse_parts's part q is mime_parse's p without the sizes,
+ * line counts and envelopes. */
+static int
+same_parts(const struct mime_part *p, const struct mime_part *q)
+{
+	const struct mime_param	*x, *y;
+
+	if (q->hdr_size != 0 || q->body_size != 0 || q->body_lines != 0 ||
+	    q->env != NULL || p->hdr_off != q->hdr_off ||
+	    p->hdr_len != q->hdr_len || p->body_off != q->body_off ||
+	    p->body_len != q->body_len || !same_str(p->type, q->type) ||
+	    !same_str(p->subtype, q->subtype) ||
+	    !same_str(p->encoding, q->encoding) ||
+	    !same_str(p->disposition, q->disposition) ||
+	    p->is_multipart != q->is_multipart ||
+	    p->is_message != q->is_message || p->nchildren != q->nchildren)
+		return 0;
+	for (x = p->params, y = q->params; x != NULL && y != NULL;
+	    x = x->next, y = y->next)
+		if (!same_str(x->name, y->name) || !same_str(x->value, y->value))
+			return 0;
+	if (x != NULL || y != NULL)
+		return 0;
+	for (p = p->children, q = q->children; p != NULL && q != NULL;
+	    p = p->next, q = q->next)
+		if (!same_parts(p, q))
+			return 0;
+	return p == NULL && q == NULL;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -246,6 +283,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	root = mime_parse(copy, size, arena);
 	FUZZ_ASSERT(check_part(root, root, size, 0, &depth, nums, 0) <=
 	    LIMIT_MIME_PARTS + 1);
+	FUZZ_ASSERT(same_parts(root, mime_parse_parts(copy, size, arena)));
 
 	for (ext = 0; ext < 2; ext++) {
 		buf_reset(&out);

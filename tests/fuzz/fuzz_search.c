@@ -10,8 +10,11 @@
  * text keys are numbered 0..ntext-1 once each; the body decoders give the
  * same bytes whole and in chunks of any size and never more than their
  * bound; charset conversion gives valid UTF-8, the same whole and a byte
- * at a time; the header decoder's and the mapper's output is valid UTF-8;
- * mapping is idempotent.
+ * at a time, and ISO-8859-1's (converted without iconv) as iconv's; the
+ * header decoder's and the mapper's output is valid UTF-8, and the same
+ * by its fast way (ASCII without encoded words) and its slow one; mapping
+ * is idempotent and the same with its ASCII blocks as a character at a
+ * time; casemap_find finds what memmem finds.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -139,6 +142,24 @@ fuzz_body(enum decode_cte cte, const uint8_t *data, size_t size)
 	free(parts);
 }
 
+/* Convert data whole from cs into a. */
+static void
+conv_whole(const char *cs, const uint8_t *data, size_t size, struct buf *a)
+{
+	struct decode_conv	 c;
+	char			 out[DECODE_CONV_MINOUT];
+	size_t			 used, n, pos = 0;
+
+	(void)decode_conv_init(&c, cs);
+	do {
+		n = decode_conv_chunk(&c, (const char *)data + pos, size - pos,
+		    &used, out, sizeof(out), 1);
+		pos += used;
+		FUZZ_ASSERT(buf_add(a, out, n) == 0);
+	} while (pos < size || n > 0);
+	decode_conv_end(&c);
+}
+
 static void
 fuzz_conv(const char *cs, const uint8_t *data, size_t size)
 {
@@ -149,15 +170,16 @@ fuzz_conv(const char *cs, const uint8_t *data, size_t size)
 
 	buf_init(&a, 64 * size + 1024);
 	buf_init(&b, 64 * size + 1024);
-	(void)decode_conv_init(&c, cs);
-	do {
-		n = decode_conv_chunk(&c, (const char *)data + pos, size - pos,
-		    &used, out, sizeof(out), 1);
-		pos += used;
-		FUZZ_ASSERT(buf_add(&a, out, n) == 0);
-	} while (pos < size || n > 0);
-	decode_conv_end(&c);
+	conv_whole(cs, data, size, &a);
 	FUZZ_ASSERT(valid_utf8(a.data, a.len));
+	if (strcmp(cs, "iso-8859-1") == 0) {
+		/* converted without iconv: as iconv converts it (a name
+		 * decode.c leaves to iconv) */
+		conv_whole("ISO_8859-1:1987", data, size, &b);
+		FUZZ_ASSERT(a.len == b.len && (a.len == 0 ||
+		    memcmp(a.data, b.data, a.len) == 0));
+		buf_reset(&b);
+	}
 	(void)decode_conv_init(&c, cs);
 	for (i = 0; i < size; i++) {
 		pos = 0;
@@ -181,6 +203,82 @@ fuzz_conv(const char *cs, const uint8_t *data, size_t size)
 	buf_free(&b);
 }
 
+/*
+ * A value in ASCII with no "=?" takes decode_header's fast way: the same
+ * value with an empty encoded word after it (which adds nothing) takes the
+ * slow one, and must give what the fast one gave (fast).
+ */
+static void
+header_slow(const uint8_t *data, size_t size, const struct buf *fast)
+{
+	static const char	 word[] = "=?utf-8?q?" "?=";
+	struct buf		 in, out;
+	size_t			 i;
+
+	for (i = 0; i < size; i++)
+		if (data[i] >= 0x80 || (data[i] == '=' && i + 1 < size &&
+		    data[i + 1] == '?'))
+			return;
+	buf_init(&in, size + sizeof(word));
+	buf_init(&out, 16 * size + 1024);
+	FUZZ_ASSERT(buf_add(&in, data, size) == 0);
+	FUZZ_ASSERT(buf_adds(&in, word) == 0);
+	FUZZ_ASSERT(decode_header(&out, in.data, in.len) == 0);
+	FUZZ_ASSERT(out.len == fast->len && (out.len == 0 ||
+	    memcmp(out.data, fast->data, out.len) == 0));
+	buf_free(&in);
+	buf_free(&out);
+}
+
+/* in mapped a character (or invalid byte) at a time, each alone, so no
+ * ASCII run reaches casemap_chunk's blocks: the slow way. */
+static void
+map_slow(const struct buf *in, struct buf *out)
+{
+	char		tmp[CASEMAP_MAX_BYTES];
+	size_t		i, n, used;
+	uint32_t	cp;
+	int		r;
+
+	for (i = 0; i < in->len; i += (size_t)r) {
+		r = casemap_utf8_get((const unsigned char *)in->data + i,
+		    in->len - i, &cp);
+		if (r <= 0)
+			r = 1;
+		n = casemap_chunk(in->data + i, (size_t)r, &used, tmp,
+		    sizeof(tmp));
+		FUZZ_ASSERT(used == (size_t)r);
+		FUZZ_ASSERT(buf_add(out, tmp, n) == 0);
+	}
+}
+
+/* casemap_find as memmem in the mapped text m, for needles cut from m
+ * and from the input. */
+static void
+find_check(const struct buf *m, const uint8_t *data, size_t size)
+{
+	struct casemap_needle	 nd;
+	const char		*h = m->len > 0 ? m->data : "";
+	size_t			 k, n;
+
+	for (k = 0; k < 4 && k < size; k++) {
+		n = 1 + data[k] % 8;
+		if (m->len >= n) {
+			const char *s = h + (data[size - 1 - k] * 131u + k) %
+			    (m->len - n + 1);
+
+			casemap_needle_init(&nd, s, n);
+			FUZZ_ASSERT(casemap_find(h, m->len, &nd) ==
+			    memmem(h, m->len, s, n));
+		}
+		if (size - k >= n) {
+			casemap_needle_init(&nd, (const char *)data + k, n);
+			FUZZ_ASSERT(casemap_find(h, m->len, &nd) ==
+			    memmem(h, m->len, data + k, n));
+		}
+	}
+}
+
 static void
 fuzz_map(const uint8_t *data, size_t size, int header)
 {
@@ -192,10 +290,16 @@ fuzz_map(const uint8_t *data, size_t size, int header)
 	if (header) {
 		FUZZ_ASSERT(decode_header(&in, (const char *)data, size) == 0);
 		FUZZ_ASSERT(valid_utf8(in.data, in.len));
+		header_slow(data, size, &in);
 	} else
 		FUZZ_ASSERT(buf_add(&in, data, size) == 0);
 	FUZZ_ASSERT(casemap_buf(&m1, in.data, in.len) == 0);
 	FUZZ_ASSERT(valid_utf8(m1.data, m1.len));
+	map_slow(&in, &m2);
+	FUZZ_ASSERT(m1.len == m2.len && (m1.len == 0 ||
+	    memcmp(m1.data, m2.data, m1.len) == 0));
+	buf_reset(&m2);
+	find_check(&m1, data, size);
 	FUZZ_ASSERT(casemap_buf(&m2, m1.data, m1.len) == 0);
 	FUZZ_ASSERT(m1.len == m2.len && (m1.len == 0 ||
 	    memcmp(m1.data, m2.data, m1.len) == 0));

@@ -2,6 +2,7 @@
  * t_decode.c: quoted-printable and base64 (whole and a byte at a time),
  * RFC 2047 encoded words, charsets to UTF-8.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
@@ -73,6 +74,22 @@ hdr(const char *s)
 	return b.data != NULL ? b.data : "";
 }
 
+/* s through decode_header's fast way (hdr) and its slow one (an empty
+ * encoded word after s, which adds nothing, takes s the long way): both
+ * must agree. */
+static const char *
+hdr2(const char *s)
+{
+	static char	slow[1024];
+	char		tmp[1024];
+
+	(void)snprintf(tmp, sizeof(tmp), "%s=?utf-8?q?" "?=", s);
+	(void)snprintf(slow, sizeof(slow), "%s", hdr(tmp));
+	if (strcmp(hdr(s), slow) != 0)
+		return "(fast and slow differ)";
+	return slow;
+}
+
 int
 main(void)
 {
@@ -99,6 +116,7 @@ main(void)
 	};
 	struct buf	b;
 	size_t		i;
+	char		all[255], want[1024];
 
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++)
 		CHECK_STR(body(bodies[i].cte, bodies[i].in), bodies[i].out);
@@ -110,6 +128,17 @@ main(void)
 
 	/* charsets */
 	CHECK_STR(conv("iso-8859-1", "caf\xe9", 4), "caf\xc3\xa9");
+	/* ISO-8859-1, converted without iconv, as iconv converts it (a
+	 * name that goes to iconv) */
+	for (i = 0; i < sizeof(all); i++)
+		all[i] = (char)(i + 1);
+	(void)snprintf(want, sizeof(want), "%s",
+	    conv("ISO_8859-1:1987", all, sizeof(all)));
+	CHECK_INT(strlen(want), 127 + 128 * 2);
+	CHECK_STR(conv("iso-8859-1", all, sizeof(all)), want);
+	CHECK_STR(conv("Latin1", all, sizeof(all)), want);
+	CHECK_STR(conv("ISO8859-1", all, sizeof(all)), want);
+	CHECK_STR(hdr("=?latin1?q?=FF=80?="), "\xc3\xbf\xc2\x80");
 	CHECK_STR(conv("ISO-8859-7", "\xe1\xe2", 2), "\xce\xb1\xce\xb2");
 	CHECK_STR(conv("koi8-r", "\xc1", 1), "\xd0\xb0");
 	CHECK_STR(conv("windows-1252", "\x80", 1), "\xe2\x82\xac");
@@ -157,6 +186,17 @@ main(void)
 	    "raw 8bit caf\xc3\xa9 \xef\xbf\xbd");
 	CHECK_STR(hdr("x=?utf-8?q?y?=z"), "xyz");
 	CHECK_STR(hdr(""), "");
+	/* ASCII without encoded words goes the fast way: as the slow one */
+	CHECK_STR(hdr2("plain value"), "plain value");
+	CHECK_STR(hdr2("folded\r\n\tline"), "folded\tline");
+	CHECK_STR(hdr2("a \r\n\tb"), "a \r\n\tb");
+	CHECK_STR(hdr2("a\r\n \r\nb\rc\nd"), "a \r\nbcd");
+	CHECK_STR(hdr2("\r\n lead and trail \r\n"), " lead and trail \r\n");
+	CHECK_STR(hdr2("x\n\n\t\t\r\r y"), "x\t\t\r\r y");
+	CHECK_STR(hdr2("a= b ?= c=\r\n =x"), "a= b ?= c= =x");
+	CHECK_STR(hdr2("ends with ="), "ends with =");
+	CHECK_STR(hdr2("\t"), "\t");
+	CHECK_STR(hdr2("\r\n"), "");
 
 	buf_init(&b, 4);
 	CHECK_INT(decode_header(&b, "toolong", 7), -1);

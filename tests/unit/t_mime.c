@@ -3,7 +3,8 @@
  * line counts; mime_part_find; Content-Type parameters with RFC 2231
  * continuations; mime_header_get; and every prefix of a set of messages
  * parsed from an exactly sized copy (ASan sees any read past the end),
- * each checked against the structure's invariants.
+ * each checked against the structure's invariants and against
+ * mime_parse_parts (the same parts, without sizes and envelopes).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +40,42 @@ dump_part(struct buf *b, const struct mime_part *p)
 			(void)buf_adds(b, ", ");
 	}
 	(void)buf_addc(b, ']');
+}
+
+static int
+same_str(const char *x, const char *y)
+{
+	return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+/* Whether mime_parse_parts's part q is mime_parse's p without the sizes,
+ * line counts and envelopes. */
+static int
+same_parts(const struct mime_part *p, const struct mime_part *q)
+{
+	const struct mime_param	*x, *y;
+
+	if (q->hdr_size != 0 || q->body_size != 0 || q->body_lines != 0 ||
+	    q->env != NULL || p->hdr_off != q->hdr_off ||
+	    p->hdr_len != q->hdr_len || p->body_off != q->body_off ||
+	    p->body_len != q->body_len || !same_str(p->type, q->type) ||
+	    !same_str(p->subtype, q->subtype) ||
+	    !same_str(p->encoding, q->encoding) ||
+	    !same_str(p->disposition, q->disposition) ||
+	    p->is_multipart != q->is_multipart ||
+	    p->is_message != q->is_message || p->nchildren != q->nchildren)
+		return 0;
+	for (x = p->params, y = q->params; x != NULL && y != NULL;
+	    x = x->next, y = y->next)
+		if (!same_str(x->name, y->name) || !same_str(x->value, y->value))
+			return 0;
+	if (x != NULL || y != NULL)
+		return 0;
+	for (p = p->children, q = q->children; p != NULL && q != NULL;
+	    p = p->next, q = q->next)
+		if (!same_parts(p, q))
+			return 0;
+	return p == NULL && q == NULL;
 }
 
 static const char *
@@ -280,6 +317,7 @@ test_prefixes(void)
 		"\n\nContent-Type: multipart/mixed; boundary=q\n\n--q\n",
 	};
 	struct buf	 crlf;
+	const struct mime_part *root;
 	const char	*m, *s;
 	char		*copy;
 	size_t		 i, n, len, k;
@@ -301,7 +339,9 @@ test_prefixes(void)
 			memcpy(copy, m, n);
 			arena_reset(a);
 			k = test_fail;
-			(void)check_part(mime_parse(copy, n, a), n, 0);
+			root = mime_parse(copy, n, a);
+			(void)check_part(root, n, 0);
+			CHECK(same_parts(root, mime_parse_parts(copy, n, a)));
 			if (test_fail != (int)k)
 				fprintf(stderr, "message %zu cut at %zu: %s\n",
 				    i, n, tree_n(copy, n));
