@@ -130,22 +130,23 @@ key_text(struct arena *a, const char *s, size_t len, int decode,
 	return r;
 }
 
-/* The base subject of a header, casemapped, and whether it was a reply
- * or forward. */
+/* The base subject of a header, casemapped (subject.h), and whether it
+ * was a reply or forward. */
 static char *
-subject_key(struct arena *a, struct hdr *h, size_t *len_r, int *reply_r)
+subject_sortkey(struct arena *a, struct hdr *h, size_t *len_r, int *reply_r)
 {
-	struct buf	 d;
+	struct buf	 d, k;
 	const char	*v = field(a, h, "subject");
-	char		*base;
-	size_t		 bl;
+	char		*r;
 
 	buf_init(&d, LIMIT_HEADER_VALUE * 4 + 64);
-	if (v != NULL)
-		(void)decode_header(&d, v, strlen(v));
-	base = subject_base(a, d.data, d.len, &bl, reply_r);
+	buf_init(&k, LIMIT_HEADER_VALUE * 16 + 64);
+	subject_key(a, &d, &k, v, v != NULL ? strlen(v) : 0, reply_r);
+	r = arena_strndup(a, k.data != NULL ? k.data : "", k.len);
+	*len_r = k.len;
 	buf_free(&d);
-	return key_text(a, base, bl, 0, len_r);
+	buf_free(&k);
+	return r;
 }
 
 /* RFC 5256 2.2: the sent date, else INTERNALDATE. */
@@ -323,7 +324,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 				v->num = (int64_t)size;
 				break;
 			case BY_SUBJECT:
-				v->str = subject_key(sa, &h, &v->len, &reply);
+				v->str = subject_sortkey(sa, &h, &v->len, &reply);
 				break;
 			case BY_FROM:
 			case BY_TO:
@@ -402,7 +403,7 @@ cmd_thread(struct session *s, struct imap_arg *args)
 		(void)hdr_read(s, idx, &h);	/* gone: no fields */
 		tm[i].id = number(s, idx);
 		tm[i].date = sent_date(sa, m, idx, &h);
-		tm[i].subject = subject_key(sa, &h, &tm[i].subject_len,
+		tm[i].subject = subject_sortkey(sa, &h, &tm[i].subject_len,
 		    &tm[i].reply);
 		if (!references)
 			continue;
