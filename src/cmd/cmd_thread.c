@@ -74,6 +74,7 @@ thread_fields_get(struct arena *a, const char *hdr, size_t len, size_t nf,
 	while (found < nf && rfc822_fields_next(&it, &f))
 		for (i = 0; i < nf; i++) {
 			if (v[i] != NULL || f.namelen != tfields[i].len ||
+			    (f.name[0] | 0x20) != tfields[i].name[0] ||
 			    strncasecmp(f.name, tfields[i].name,
 			    f.namelen) != 0)
 				continue;

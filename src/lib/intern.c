@@ -33,15 +33,28 @@ struct intern {
 	size_t		 max;
 };
 
-/* FNV-1a, 32 bits. */
+/* A multiply-and-shift hash over 8 bytes at a time: strings here are
+ * tens of bytes, and byte-at-a-time hashing cost as much as the rest of
+ * a lookup. */
 static uint32_t
 intern_hash(const char *s, size_t len)
 {
-	uint32_t	h = 2166136261u;
+	const uint64_t	 k = 0x9e3779b97f4a7c15ULL;
+	uint64_t	 h = k ^ len, w;
 
-	while (len-- > 0)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	if (len > 0) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	h *= k;
+	return (uint32_t)(h >> 32);
 }
 
 struct intern *

@@ -30,6 +30,22 @@ idbuf_add(struct idbuf *ib, char c)
 	ib->s[ib->len++] = c;
 }
 
+/* msgid_scan()'s quick way: what each byte is to it. */
+enum {
+	QC_TEXT,		/* part of the ID */
+	QC_WSP,			/* dropped */
+	QC_NUL,			/* makes the ID invalid */
+	QC_STOP,		/* '>' ends it; '"', '(', '[' need parsing;
+				 * '<' starts again */
+};
+
+static const unsigned char quick_class[256] = {
+	['\0'] = QC_NUL,
+	[' '] = QC_WSP, ['\t'] = QC_WSP, ['\r'] = QC_WSP, ['\n'] = QC_WSP,
+	['>'] = QC_STOP, ['"'] = QC_STOP, ['('] = QC_STOP, ['['] = QC_STOP,
+	['<'] = QC_STOP,
+};
+
 static int
 is_wsp(char c)
 {
@@ -177,7 +193,7 @@ msgid_scan(const char **pp, const char *end, char *out)
 {
 	struct idbuf	 ib;
 	const char	*p = *pp, *q, *r, *lim;
-	int		 bad;
+	int		 bad, c;
 
 	memset(&ib, 0, sizeof(ib));
 	ib.s = out;
@@ -189,13 +205,19 @@ msgid_scan(const char **pp, const char *end, char *out)
 		p++;
 		/* At most LIMIT_MSGID octets from '<' to '>'. */
 		lim = end - p > LIMIT_MSGID - 1 ? p + LIMIT_MSGID - 1 : end;
-		/* The quick way: nothing that needs parsing before '>'. */
+		/* The quick way: nothing that needs parsing before '>'; the
+		 * text without its white space is copied on the way (at most
+		 * lim - p bytes: it fits). */
 		bad = 0;
+		ib.len = 0;
+		ib.full = 0;
 		for (q = p; q < lim; q++) {
-			if (*q == '>' || *q == '"' || *q == '(' ||
-			    *q == '[' || *q == '<')
+			c = quick_class[(unsigned char)*q];
+			if (c == QC_TEXT)
+				out[ib.len++] = *q;
+			else if (c == QC_STOP)
 				break;
-			if (*q == '\0')
+			else if (c == QC_NUL)
 				bad = 1;
 		}
 		if (q == end)
@@ -207,11 +229,6 @@ msgid_scan(const char **pp, const char *end, char *out)
 			continue;
 		}
 		if (*q == '>') {
-			ib.len = 0;
-			ib.full = 0;
-			for (r = p; r < q; r++)
-				if (!is_wsp(*r))
-					idbuf_add(&ib, *r);
 			p = q + 1;
 			/* Text on both sides of an '@'. */
 			if (bad || ib.full || ib.len < 3 ||
