@@ -108,13 +108,14 @@ static long
 refs_push(struct thread_set *ts, const char *v, size_t len, int first)
 {
 	char		 id[LIMIT_MSGID];
-	const char	*p = v, *end = v + len;
+	const char	*p = v, *end;
 	size_t		 l;
 	uint32_t	 num;
 	long		 n = 0;
 
 	if (v == NULL)
 		return 0;
+	end = v + len;
 	while ((l = msgid_scan(&p, end, id)) > 0) {
 		if ((num = intern_add(ts->ids, id, l)) == 0 ||
 		    ref_push(ts, num) == -1)
