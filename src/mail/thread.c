@@ -3,8 +3,10 @@
  *
  * REFERENCES follows the RFC's six steps over one array of nodes: the
  * messages (in mailbox order), then a dummy for each ID referenced but
- * not found, then the dummies step 5 makes, then the root. Choices where
- * the RFC leaves room:
+ * not found, then the root, then the dummies step 5 makes. Nodes link to
+ * each other by their numbers in it (20 bytes a node); IDs and subjects
+ * are numbers too (thread.h), so step 1 finds an ID's node in an array
+ * and step 5 a subject's thread. Choices where the RFC leaves room:
  *
  * - Step 1 first gives every Message-ID to its first message (a later
  *   duplicate, or a message without a valid ID, is a node no reference
