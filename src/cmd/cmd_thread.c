@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "commands.h"
+#include "header.h"
 #include "io.h"
 #include "maildir.h"
 #include "mdlimits.h"
@@ -56,18 +57,21 @@ struct thread_read {
 	struct buf	 key;		/* subject key */
 };
 
-/* The first of each of the first nf fields of hdr[0..len), unfolded into
- * the arena (RFC 5322 2.2.3); NULL for one that is absent. */
+/* The first of each of the first nf fields of hdr[0..len), unfolded (RFC
+ * 5322 2.2.3) as header_value() gives them: v[i] NULL for one that is
+ * absent, else its value and length vl[i]. */
 static void
 thread_fields_get(struct arena *a, const char *hdr, size_t len, size_t nf,
-    char **v)
+    const char **v, size_t *vl)
 {
 	struct rfc822_field_iter it;
 	struct rfc822_field	 f;
 	size_t			 i, found = 0;
 
-	for (i = 0; i < nf; i++)
+	for (i = 0; i < nf; i++) {
 		v[i] = NULL;
+		vl[i] = 0;
+	}
 	if (hdr == NULL || len == 0)
 		return;
 	rfc822_fields_begin(&it, hdr, len);
@@ -78,16 +82,10 @@ thread_fields_get(struct arena *a, const char *hdr, size_t len, size_t nf,
 			    strncasecmp(f.name, tfields[i].name,
 			    f.namelen) != 0)
 				continue;
-			v[i] = rfc822_unfold(f.raw, f.rawlen, a);
+			v[i] = header_value(f.raw, f.rawlen, a, &vl[i]);
 			found++;
 			break;
 		}
-}
-
-static size_t
-vlen(const char *v)
-{
-	return v != NULL ? strlen(v) : 0;
 }
 
 /* Message idx into the set; -1 when the set is full. */
@@ -95,26 +93,25 @@ static int
 thread_read_msg(struct session *s, struct thread_read *r,
     struct thread_set *ts, size_t idx, int references)
 {
-	char		*v[TF_COUNT];
-	const char	*hdr;
-	size_t		 len = 0;
+	const char	*v[TF_COUNT], *hdr;
+	size_t		 vl[TF_COUNT], len = 0;
 	time_t		 t = 0;
 	int		 tz, reply;
 
 	arena_reset(r->a);
 	hdr = sort_header(s, idx, &r->hdr, &len);	/* gone: no fields */
-	thread_fields_get(r->a, hdr, len, references ? TF_COUNT : 2, v);
+	thread_fields_get(r->a, hdr, len, references ? TF_COUNT : 2, v, vl);
 	if (v[TF_DATE] == NULL ||
-	    msgdate_parse(v[TF_DATE], strlen(v[TF_DATE]), &t, &tz) != 0)
+	    msgdate_parse(v[TF_DATE], vl[TF_DATE], &t, &tz) != 0)
 		(void)maildir_internaldate(s->sel, idx, &t);
-	subject_key(r->a, &r->dec, &r->key, v[TF_SUBJECT],
-	    vlen(v[TF_SUBJECT]), &reply);
+	subject_key(r->a, &r->dec, &r->key, v[TF_SUBJECT], vl[TF_SUBJECT],
+	    &reply);
 	if (!references)
 		return thread_set_add(ts, sort_number(s, idx), t, r->key.data,
 		    r->key.len, reply, NULL, 0, NULL, 0, NULL, 0);
 	return thread_set_add(ts, sort_number(s, idx), t, r->key.data,
-	    r->key.len, reply, v[TF_MSGID], vlen(v[TF_MSGID]), v[TF_REFS],
-	    vlen(v[TF_REFS]), v[TF_IRT], vlen(v[TF_IRT]));
+	    r->key.len, reply, v[TF_MSGID], vl[TF_MSGID], v[TF_REFS],
+	    vl[TF_REFS], v[TF_IRT], vl[TF_IRT]);
 }
 
 /* The set of the messages found; NULL if it grew past its maximum. */
