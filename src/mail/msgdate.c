@@ -106,11 +106,51 @@ zone_of(const char *w, int *off)
 	return 0;
 }
 
+static int
+leap_year(long y)
+{
+	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+/* Days in month mon (0 to 11) of year, in the proleptic Gregorian
+ * calendar timegm() uses. */
+static long
+month_days(long year, int mon)
+{
+	static const unsigned char	days[12] = { 31, 28, 31, 30, 31, 30,
+	    31, 31, 30, 31, 30, 31 };
+
+	return mon == 1 && leap_year(year) ? 29 : days[mon];
+}
+
+/* Leap years before year y (y >= 0), year 0 being one. */
+static long
+leaps_before(long y)
+{
+	return y == 0 ? 0 : (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400 + 1;
+}
+
+/*
+ * Days from 1 January 1970 to the given day (year 0 to 9999, as the
+ * parser reads it; mon 0 to 11): what timegm() counts, without its
+ * normalising and time zone machinery, which cost more than all of the
+ * parsing.
+ */
+static long long
+days_since_epoch(long year, int mon, int day)
+{
+	static const short	before[12] = { 0, 31, 59, 90, 120, 151, 181,
+	    212, 243, 273, 304, 334 };
+
+	return 365LL * (year - 1970) + leaps_before(year) -
+	    leaps_before(1970) + before[mon] + (mon > 1 && leap_year(year)) +
+	    day - 1;
+}
+
 int
 msgdate_parse(const char *s, size_t len, time_t *t_r, int *tzoff_r)
 {
 	struct rd	 r = { s, len, 0 };
-	struct tm	 tm;
 	char		 w[16];
 	long		 day, year, hh, mm, ss = 0, z;
 	int		 n, mon, off = 0, sign;
@@ -168,17 +208,10 @@ msgdate_parse(const char *s, size_t len, time_t *t_r, int *tzoff_r)
 	} else if (word(&r, w, sizeof(w)) == 0)
 		(void)zone_of(w, &off);
 	/* day 31 of a 30-day month and such: no date */
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = (int)year - 1900;
-	tm.tm_mon = mon;
-	tm.tm_mday = (int)day;
-	tm.tm_hour = (int)hh;
-	tm.tm_min = (int)mm;
-	tm.tm_sec = ss == 60 ? 59 : (int)ss;
-	if ((t = timegm(&tm)) == (time_t)-1 && year != 1969)
+	if (day > month_days(year, mon))
 		return -1;
-	if (tm.tm_mday != (int)day || tm.tm_mon != mon)
-		return -1;
+	t = (time_t)(days_since_epoch(year, mon, (int)day) * 86400 +
+	    hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss));
 	*t_r = t - (time_t)off * 60;
 	*tzoff_r = off;
 	return 0;
