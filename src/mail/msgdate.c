@@ -73,12 +73,16 @@ static int
 month_of(const char *w)
 {
 	static const char	months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	char			l[3];
 	int			m;
 
 	if (strlen(w) < 3)
 		return -1;
+	/* word() takes letters only: ASCII case by one bit. */
+	for (m = 0; m < 3; m++)
+		l[m] = (char)(w[m] | 0x20);
 	for (m = 0; m < 12; m++)
-		if (strncasecmp(w, months + m * 3, 3) == 0)
+		if (memcmp(l, months + m * 3, 3) == 0)
 			return m;
 	return -1;
 }
