@@ -1,13 +1,14 @@
 /*
- * cmd_sort.c: SORT, UID SORT, THREAD and UID THREAD (RFC 5256), with
- * DISPLAYFROM and DISPLAYTO (RFC 5957, SORT=DISPLAY).
+ * cmd_sort.c: SORT and UID SORT (RFC 5256), with DISPLAYFROM and
+ * DISPLAYTO (RFC 5957, SORT=DISPLAY); what THREAD shares with them
+ * (sort.h).
  *
  * The messages are those the search program matches (search_run, as
  * SEARCH finds them); for each, what the criteria need is read from its
  * header: subjects decoded (RFC 2047) and reduced to their base subject
  * (subject.c), addresses parsed (envelope.c), dates parsed (msgdate.c),
  * strings compared after i;unicode-casemap (RFC 5256 2: the collation).
- * The orders and threads themselves are pure code: sortkey.c, thread.c.
+ * The order itself is pure code: sortkey.c.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -34,18 +35,14 @@
 #include "mime.h"
 #include "msgdate.h"
 #include "msginfo.h"
-#include "msgid.h"
 #include "parser.h"
 #include "search.h"
 #include "searchkey.h"
 #include "session.h"
+#include "sort.h"
 #include "sortkey.h"
 #include "subject.h"
-#include "thread.h"
 
-/* Memory for one SORT or THREAD: per message a few short strings, and
- * for THREAD its references. */
-#define SORT_ARENA_MAX	(256UL * 1024 * 1024)
 /* Criteria in one SORT (each may be given once). */
 #define SORT_CRIT_MAX	16
 /* Flush the response line past this. */
@@ -73,32 +70,43 @@ struct hdr {
 	int		 tried;
 };
 
-/* The fields SORT and THREAD read are all among those the cache keeps:
- * from it when it has them, else from the file (and then kept). */
+const char *
+sort_header(struct session *s, size_t idx, struct buf *b, size_t *len_r)
+{
+	const char	*v;
+	uint64_t	 raw;
+	int		 fd;
+
+	if ((v = hdrcache_get(s, idx, len_r)) != NULL)
+		return v;
+	buf_reset(b);
+	if ((fd = maildir_open_msg(s->sel, idx)) == -1)
+		return NULL;
+	if (fetch_read_header(fd, b, &raw) == -1) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	hdrcache_put(s, idx, b->data != NULL ? b->data : "", b->len);
+	*len_r = b->len;
+	return b->data != NULL ? b->data : "";
+}
+
+/* Into h: a copy, as SORT SIZE may call the cache between two fields. */
 static int
 hdr_read(struct session *s, size_t idx, struct hdr *h)
 {
 	const char	*v;
-	uint64_t	 raw;
 	size_t		 len;
-	int		 fd;
 
-	buf_reset(&h->b);
 	h->ok = 0;
-	if ((v = hdrcache_get(s, idx, &len)) != NULL) {
+	if ((v = sort_header(s, idx, &h->b, &len)) == NULL)
+		return -1;
+	if (v != h->b.data) {
+		buf_reset(&h->b);
 		if (buf_add(&h->b, v, len) == -1)
 			return -1;
-		h->ok = 1;
-		return 0;
 	}
-	if ((fd = maildir_open_msg(s->sel, idx)) == -1)
-		return -1;
-	if (fetch_read_header(fd, &h->b, &raw) == -1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	hdrcache_put(s, idx, h->b.data != NULL ? h->b.data : "", h->b.len);
 	h->ok = 1;
 	return 0;
 }
@@ -144,22 +152,23 @@ key_text(struct arena *a, const char *s, size_t len, int decode,
 	return r;
 }
 
-/* The base subject of a header, casemapped, and whether it was a reply
- * or forward. */
+/* The base subject of a header, casemapped (subject.h). */
 static char *
-subject_key(struct arena *a, struct hdr *h, size_t *len_r, int *reply_r)
+subject_sortkey(struct arena *a, struct hdr *h, size_t *len_r)
 {
-	struct buf	 d;
+	struct buf	 d, k;
 	const char	*v = field(a, h, "subject");
-	char		*base;
-	size_t		 bl;
+	char		*r;
+	int		 reply;
 
 	buf_init(&d, LIMIT_HEADER_VALUE * 4 + 64);
-	if (v != NULL)
-		(void)decode_header(&d, v, strlen(v));
-	base = subject_base(a, d.data, d.len, &bl, reply_r);
+	buf_init(&k, LIMIT_HEADER_VALUE * 16 + 64);
+	subject_key(a, &d, &k, v, v != NULL ? strlen(v) : 0, &reply);
+	r = arena_strndup(a, k.data != NULL ? k.data : "", k.len);
+	*len_r = k.len;
 	buf_free(&d);
-	return key_text(a, base, bl, 0, len_r);
+	buf_free(&k);
+	return r;
 }
 
 /* A cached decimal number, a '-' allowed: 0, or -1 if it is not one. */
@@ -245,16 +254,14 @@ address_key(struct arena *a, struct hdr *h, const char *name, int display,
 	return key_text(a, s, strlen(s), 0, len_r);
 }
 
-static uint32_t
-number(const struct session *s, size_t idx)
+uint32_t
+sort_number(const struct session *s, size_t idx)
 {
 	return s->uid_cmd ? s->sel->msgs[idx].uid : (uint32_t)(idx + 1);
 }
 
-/* The search program after the charset (RFC 5256 3: charset SP
- * search-key *(SP search-key)); US-ASCII and UTF-8 only, as SEARCH. */
-static int
-program(struct session *s, struct imap_arg *charset, struct search_cmd *cmd)
+int
+sort_program(struct session *s, struct imap_arg *charset, struct search_cmd *cmd)
 {
 	const char	*cs, *err;
 
@@ -287,9 +294,8 @@ program(struct session *s, struct imap_arg *charset, struct search_cmd *cmd)
 	return 0;
 }
 
-/* Run the program; NULL after an answer of its own. */
-static size_t *
-matches(struct session *s, struct search_cmd *cmd, size_t *n_r)
+size_t *
+sort_matches(struct session *s, struct search_cmd *cmd, size_t *n_r)
 {
 	size_t	*found;
 
@@ -314,7 +320,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	struct buf		*b;
 	const char		*name;
 	size_t			*found, *order, n, nl, nc = 0, i, j, k;
-	int			 reverse = 0, reply;
+	int			 reverse = 0;
 
 	if (args == NULL || arg_get_list(args, &list, &nl) == -1 || nl == 0) {
 		session_bad(s, NULL, "SORT needs a list of sort criteria");
@@ -343,8 +349,8 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	}
 	if (reverse || nc == 0)
 		goto bad;
-	if (program(s, args->next, &cmd) == -1 ||
-	    (found = matches(s, &cmd, &n)) == NULL)
+	if (sort_program(s, args->next, &cmd) == -1 ||
+	    (found = sort_matches(s, &cmd, &n)) == NULL)
 		return;
 
 	sa = arena_new(SORT_ARENA_MAX);
@@ -377,7 +383,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 				v->num = (int64_t)size;
 				break;
 			case BY_SUBJECT:
-				v->str = subject_key(sa, &h, &v->len, &reply);
+				v->str = subject_sortkey(sa, &h, &v->len);
 				break;
 			case BY_FROM:
 			case BY_TO:
@@ -401,7 +407,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	(void)buf_adds(b, "* SORT");
 	for (i = 0; i < n; i++) {
 		(void)buf_addc(b, ' ');
-		(void)buf_addu(b, number(s, found[order[i]]));
+		(void)buf_addu(b, sort_number(s, found[order[i]]));
 		if (b->len > SORT_FLUSH) {
 			io_write(b->data, b->len);
 			buf_reset(b);
@@ -415,79 +421,4 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	return;
 bad:
 	session_bad(s, NULL, "Invalid sort criteria");
-}
-
-void
-cmd_thread(struct session *s, struct imap_arg *args)
-{
-	struct search_cmd	 cmd;
-	struct thread_msg	*tm;
-	struct thread_node	*root;
-	struct arena		*sa;
-	struct hdr		 h;
-	struct buf		*b, out;
-	const char		*alg, *v, *refs, *irt;
-	char			**ids;
-	size_t			*found, n, i;
-	int			 references;
-
-	if (args == NULL || arg_get_atom(args, &alg) == -1) {
-		session_bad(s, NULL, "THREAD needs an algorithm");
-		return;
-	}
-	if (strcasecmp(alg, "REFERENCES") == 0)
-		references = 1;
-	else if (strcasecmp(alg, "ORDEREDSUBJECT") == 0)
-		references = 0;
-	else {
-		session_bad(s, NULL, "Unknown threading algorithm");
-		return;
-	}
-	if (program(s, args->next, &cmd) == -1 ||
-	    (found = matches(s, &cmd, &n)) == NULL)
-		return;
-
-	sa = arena_new(SORT_ARENA_MAX);
-	tm = arena_reallocarray(sa, NULL, 0, n + 1, sizeof(*tm));
-	buf_init(&h.b, 4 * 1024 * 1024);
-	for (i = 0; i < n; i++) {
-		size_t	idx = found[i];
-
-		h.ok = h.tried = 0;
-		hdr_need(s, idx, &h);	/* gone: no fields */
-		tm[i].id = number(s, idx);
-		tm[i].date = sent_date(sa, s, idx, &h);
-		tm[i].subject = subject_key(sa, &h, &tm[i].subject_len,
-		    &tm[i].reply);
-		if (!references)
-			continue;
-		v = field(sa, &h, "message-id");
-		tm[i].msgid = v != NULL ? msgid_first(sa, v, strlen(v)) : NULL;
-		refs = field(sa, &h, "references");
-		irt = field(sa, &h, "in-reply-to");
-		tm[i].nrefs = msgid_references(sa, refs, refs != NULL ?
-		    strlen(refs) : 0, irt, irt != NULL ? strlen(irt) : 0, &ids);
-		tm[i].refs = ids;
-	}
-	buf_free(&h.b);
-	root = references ? thread_references(sa, tm, n) :
-	    thread_orderedsubject(sa, tm, n);
-	buf_init(&out, SORT_ARENA_MAX);
-	if (thread_write(sa, &out, root) == -1) {
-		buf_free(&out);
-		arena_free(&sa);
-		session_no(s, "LIMIT", "The threads do not fit in a response");
-		return;
-	}
-	b = session_out(s);
-	(void)buf_adds(b, out.len > 0 ? "* THREAD " : "* THREAD");
-	io_write(b->data, b->len);
-	buf_reset(b);
-	io_write(out.data != NULL ? out.data : "", out.len);
-	session_send_line(s);
-	buf_free(&out);
-	arena_free(&sa);
-	if (s->cache != NULL)
-		cache_flush(s->cache);
-	session_ok(s, NULL, "Thread completed.");
 }

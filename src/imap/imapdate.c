@@ -44,14 +44,14 @@ imapdate_leap(int y)
 }
 
 /* Days in month m (0..11) of year y. */
-int
+static int
 imapdate_month_days(int y, int m)
 {
 	return m == 1 && imapdate_leap(y) ? 29 : imapdate_mdays[m];
 }
 
 /* Days from 1970-01-01 to y-(m+1)-d; y >= 1, m 0..11, d 1..31. */
-int64_t
+static int64_t
 imapdate_days_from_civil(int y, int m, int d)
 {
 	int64_t	 p = y - 1, days;

@@ -9,7 +9,6 @@
 #define MDIMAPD_IMAPDATE_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include <time.h>
 
 /* "dd-Mon-yyyy hh:mm:ss +zzzz" */
@@ -41,11 +40,5 @@ int	imapdate_parse_datetime(const char *s, size_t len, time_t *r,
  * day or more either way is taken as 0, so the text is always that long.
  */
 void	imapdate_format_datetime(time_t t, int tzoff, char *buf);
-
-/* The proleptic Gregorian calendar, without the C library's time zone
- * machinery: days in month m (0..11) of year y, and the days from
- * 1970-01-01 to y-(m+1)-d (y >= 1, m 0..11, d 1..31). */
-int		 imapdate_month_days(int y, int m);
-int64_t		 imapdate_days_from_civil(int y, int m, int d);
 
 #endif

@@ -9,6 +9,8 @@
 
 #include "buf.h"
 #include "header.h"
+#include "mdlimits.h"
+#include "rfc822.h"
 
 size_t
 header_end(const char *data, size_t len, int *found_r)
@@ -104,4 +106,27 @@ header_fields(struct buf *out, const char *hdr, size_t len,
 		p += linelen;
 	}
 	return buf_add(out, "\r\n", 2);
+}
+
+const char *
+header_value(const char *raw, size_t len, struct arena *a, size_t *len_r)
+{
+	const char	*p = raw, *end = raw + len, *v;
+
+	/* One line: CR and LF only at its end. Else, or when too long to
+	 * be taken whole, unfolding as rfc822_unfold() does. */
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (len > LIMIT_HEADER_VALUE || memchr(p, '\n', end - p) != NULL ||
+	    memchr(p, '\r', end - p) != NULL) {
+		v = rfc822_unfold(raw, len, a);
+		*len_r = strlen(v);
+		return v;
+	}
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	*len_r = strnlen(p, (size_t)(end - p));
+	return p;
 }

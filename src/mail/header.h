@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+struct arena;
 struct buf;
 
 /*
@@ -32,5 +33,15 @@ int	header_crlf(struct buf *out, const char *data, size_t len);
  */
 int	header_fields(struct buf *out, const char *hdr, size_t len,
 	    const char *const *names, size_t n, int exclude);
+
+/*
+ * A field's value, raw (after the colon, folded, its line end included,
+ * as rfc822_fields_next() gives it), as rfc822_unfold() makes it and then
+ * cut at its first NUL (what strlen() of that sees): pointing into raw
+ * when the value is on one line (not NUL-terminated then), else unfolded
+ * into the arena. Its length in *len_r.
+ */
+const char	*header_value(const char *raw, size_t len, struct arena *,
+		    size_t *len_r);
 
 #endif

@@ -11,7 +11,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "imapdate.h"
 #include "msgdate.h"
 
 struct rd {
@@ -74,12 +73,16 @@ static int
 month_of(const char *w)
 {
 	static const char	months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	char			l[3];
 	int			m;
 
 	if (strlen(w) < 3)
 		return -1;
+	/* word() takes letters only: ASCII case by one bit. */
+	for (m = 0; m < 3; m++)
+		l[m] = (char)(w[m] | 0x20);
 	for (m = 0; m < 12; m++)
-		if (strncasecmp(w, months + m * 3, 3) == 0)
+		if (memcmp(l, months + m * 3, 3) == 0)
 			return m;
 	return -1;
 }
@@ -105,6 +108,47 @@ zone_of(const char *w, int *off)
 		}
 	*off = 0;		/* military or unknown: RFC 5322 4.3 */
 	return 0;
+}
+
+static int
+leap_year(long y)
+{
+	return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+}
+
+/* Days in month mon (0 to 11) of year, in the proleptic Gregorian
+ * calendar timegm() uses. */
+static long
+month_days(long year, int mon)
+{
+	static const unsigned char	days[12] = { 31, 28, 31, 30, 31, 30,
+	    31, 31, 30, 31, 30, 31 };
+
+	return mon == 1 && leap_year(year) ? 29 : days[mon];
+}
+
+/* Leap years before year y (y >= 0), year 0 being one. */
+static long
+leaps_before(long y)
+{
+	return y == 0 ? 0 : (y - 1) / 4 - (y - 1) / 100 + (y - 1) / 400 + 1;
+}
+
+/*
+ * Days from 1 January 1970 to the given day (year 0 to 9999, as the
+ * parser reads it; mon 0 to 11): what timegm() counts, without its
+ * normalising and time zone machinery, which cost more than all of the
+ * parsing.
+ */
+static long long
+days_since_epoch(long year, int mon, int day)
+{
+	static const short	before[12] = { 0, 31, 59, 90, 120, 151, 181,
+	    212, 243, 273, 304, 334 };
+
+	return 365LL * (year - 1970) + leaps_before(year) -
+	    leaps_before(1970) + before[mon] + (mon > 1 && leap_year(year)) +
+	    day - 1;
 }
 
 int
@@ -167,13 +211,11 @@ msgdate_parse(const char *s, size_t len, time_t *t_r, int *tzoff_r)
 		off = sign * (int)(z / 100 * 60 + z % 100);
 	} else if (word(&r, w, sizeof(w)) == 0)
 		(void)zone_of(w, &off);
-	/* day 31 of a 30-day month and such: no date; the arithmetic of
-	 * imapdate.c, not timegm() (a tenth of the time, and no time zone
-	 * state) */
-	if (year < 1 || day > imapdate_month_days((int)year, mon))
+	/* day 31 of a 30-day month and such: no date */
+	if (day > month_days(year, mon))
 		return -1;
-	t = (time_t)(imapdate_days_from_civil((int)year, mon, (int)day) *
-	    86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss));
+	t = (time_t)(days_since_epoch(year, mon, (int)day) * 86400 +
+	    hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss));
 	*t_r = t - (time_t)off * 60;
 	*tzoff_r = off;
 	return 0;

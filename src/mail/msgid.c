@@ -11,26 +11,40 @@
 #include "mdlimits.h"
 #include "msgid.h"
 
-/* What a normalised ID is built into before it is copied to the arena. */
+/* What a normalised ID is built into: the caller's buffer of LIMIT_MSGID
+ * bytes. An ID never needs more (each byte of it stands for a byte of the
+ * input between its angle brackets); full is a guard all the same. */
 struct idbuf {
-	struct arena	*a;
 	char		*s;
 	size_t		 len;
-	size_t		 cap;
+	int		 full;
 };
 
 static void
 idbuf_add(struct idbuf *ib, char c)
 {
-	size_t	ncap;
-
-	if (ib->len == ib->cap) {
-		ncap = ib->cap == 0 ? 64 : ib->cap * 2;
-		ib->s = arena_reallocarray(ib->a, ib->s, ib->cap, ncap, 1);
-		ib->cap = ncap;
+	if (ib->len == LIMIT_MSGID) {
+		ib->full = 1;
+		return;
 	}
 	ib->s[ib->len++] = c;
 }
+
+/* msgid_scan()'s quick way: what each byte is to it. */
+enum {
+	QC_TEXT,		/* part of the ID */
+	QC_WSP,			/* dropped */
+	QC_NUL,			/* makes the ID invalid */
+	QC_STOP,		/* '>' ends it; '"', '(', '[' need parsing;
+				 * '<' starts again */
+};
+
+static const unsigned char quick_class[256] = {
+	['\0'] = QC_NUL,
+	[' '] = QC_WSP, ['\t'] = QC_WSP, ['\r'] = QC_WSP, ['\n'] = QC_WSP,
+	['>'] = QC_STOP, ['"'] = QC_STOP, ['('] = QC_STOP, ['['] = QC_STOP,
+	['<'] = QC_STOP,
+};
 
 static int
 is_wsp(char c)
@@ -174,15 +188,15 @@ msgid_parse(const char *p, const char *end, struct idbuf *ib)
 	return p + 1;
 }
 
-char *
-msgid_next(struct arena *a, const char **pp, const char *end)
+size_t
+msgid_scan(const char **pp, const char *end, char *out)
 {
 	struct idbuf	 ib;
 	const char	*p = *pp, *q, *r, *lim;
-	int		 bad;
+	int		 bad, c;
 
 	memset(&ib, 0, sizeof(ib));
-	ib.a = a;
+	ib.s = out;
 	for (;;) {
 		while (p < end && *p != '<')
 			p++;
@@ -191,13 +205,19 @@ msgid_next(struct arena *a, const char **pp, const char *end)
 		p++;
 		/* At most LIMIT_MSGID octets from '<' to '>'. */
 		lim = end - p > LIMIT_MSGID - 1 ? p + LIMIT_MSGID - 1 : end;
-		/* The quick way: nothing that needs parsing before '>'. */
+		/* The quick way: nothing that needs parsing before '>'; the
+		 * text without its white space is copied on the way (at most
+		 * lim - p bytes: it fits). */
 		bad = 0;
+		ib.len = 0;
+		ib.full = 0;
 		for (q = p; q < lim; q++) {
-			if (*q == '>' || *q == '"' || *q == '(' ||
-			    *q == '[' || *q == '<')
+			c = quick_class[(unsigned char)*q];
+			if (c == QC_TEXT)
+				out[ib.len++] = *q;
+			else if (c == QC_STOP)
 				break;
-			if (*q == '\0')
+			else if (c == QC_NUL)
 				bad = 1;
 		}
 		if (q == end)
@@ -209,27 +229,36 @@ msgid_next(struct arena *a, const char **pp, const char *end)
 			continue;
 		}
 		if (*q == '>') {
-			ib.len = 0;
-			for (r = p; r < q; r++)
-				if (!is_wsp(*r))
-					idbuf_add(&ib, *r);
 			p = q + 1;
 			/* Text on both sides of an '@'. */
-			if (bad || ib.len < 3 || memchr(ib.s, '@', ib.len) ==
-			    NULL || ib.s[0] == '@' || ib.s[ib.len - 1] == '@')
+			if (bad || ib.full || ib.len < 3 ||
+			    memchr(ib.s, '@', ib.len) == NULL ||
+			    ib.s[0] == '@' || ib.s[ib.len - 1] == '@')
 				continue;
 			*pp = p;
-			return arena_strndup(a, ib.s, ib.len);
+			return ib.len;
 		}
 		ib.len = 0;
-		if ((r = msgid_parse(p, lim, &ib)) != NULL) {
+		ib.full = 0;
+		if ((r = msgid_parse(p, lim, &ib)) != NULL && !ib.full) {
 			*pp = r;
-			return arena_strndup(a, ib.s, ib.len);
+			return ib.len;
 		}
 		/* Not an ID: look for the next '<' after this one. */
 	}
 	*pp = end;
-	return NULL;
+	return 0;
+}
+
+char *
+msgid_next(struct arena *a, const char **pp, const char *end)
+{
+	char	buf[LIMIT_MSGID];
+	size_t	len;
+
+	if ((len = msgid_scan(pp, end, buf)) == 0)
+		return NULL;
+	return arena_strndup(a, buf, len);
 }
 
 char *

@@ -27,6 +27,10 @@ struct arena;
  */
 char	*msgid_next(struct arena *, const char **p, const char *end);
 
+/* As msgid_next(), the ID written to out (LIMIT_MSGID bytes, not
+ * NUL-terminated) instead: its length, or 0 when there is none left. */
+size_t	 msgid_scan(const char **p, const char *end, char *out);
+
 /* The first valid ID of a value (Message-ID; In-Reply-To as RFC 5256
  * uses it), or NULL. value may be NULL when len is 0. */
 char	*msgid_first(struct arena *, const char *value, size_t len);

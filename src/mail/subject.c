@@ -20,6 +20,9 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "buf.h"
+#include "casemap.h"
+#include "decode.h"
 #include "subject.h"
 
 /* Length of the subj-blob at s[i..e), trailing spaces included; 0 if none. */
@@ -166,4 +169,42 @@ subject_base(struct arena *a, const char *subj, size_t len, size_t *len_r,
 	if (reply_r != NULL)
 		*reply_r = reply;
 	return s;
+}
+
+/* Whether decode_header() would give s[0..len) back as it is: ASCII, no
+ * NUL, no line end to unfold, nothing that could start an encoded word. */
+static int
+subject_plain(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0' ||
+		    s[i] == '\r' || s[i] == '\n')
+			return 0;
+		if (s[i] == '=' && i + 1 < len && s[i + 1] == '?')
+			return 0;
+	}
+	return 1;
+}
+
+void
+subject_key(struct arena *a, struct buf *dec, struct buf *key,
+    const char *value, size_t len, int *reply_r)
+{
+	const char	*s = value;
+	char		*base;
+	size_t		 bl;
+
+	buf_reset(key);
+	/* Most subjects are plain ASCII: decoding them is copying them. */
+	if (value == NULL || len > dec->max || !subject_plain(value, len)) {
+		buf_reset(dec);
+		if (value != NULL)
+			(void)decode_header(dec, value, len);
+		s = dec->data;
+		len = dec->len;
+	}
+	base = subject_base(a, s, len, &bl, reply_r);
+	(void)casemap_buf(key, base, bl);
 }

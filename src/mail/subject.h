@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 struct arena;
+struct buf;
 
 /*
  * The base subject of subj[0..len-1] (RFC 5256 2.1 steps 1 to 6), as a
@@ -28,5 +29,17 @@ struct arena;
  */
 char	*subject_base(struct arena *, const char *subj, size_t len,
 	    size_t *len_r, int *reply_r);
+
+/*
+ * The SORT SUBJECT and THREAD key of a Subject value (unfolded, as
+ * rfc822_unfold() gives it; value NULL and len 0: no Subject field): RFC
+ * 2047 decoded (decode_header()), reduced by subject_base(), casemapped
+ * (casemap_buf(), RFC 5256 7), into key, which is reset first. dec is
+ * scratch space; what does not fit in either buffer's maximum is left
+ * out. The arena holds a copy of the subject. *reply_r as subject_base()
+ * sets it.
+ */
+void	 subject_key(struct arena *, struct buf *dec, struct buf *key,
+	    const char *value, size_t len, int *reply_r);
 
 #endif

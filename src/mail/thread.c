@@ -3,8 +3,10 @@
  *
  * REFERENCES follows the RFC's six steps over one array of nodes: the
  * messages (in mailbox order), then a dummy for each ID referenced but
- * not found, then the dummies step 5 makes, then the root. Choices where
- * the RFC leaves room:
+ * not found, then the root, then the dummies step 5 makes. Nodes link to
+ * each other by their numbers in it (20 bytes a node); IDs and subjects
+ * are numbers too (thread.h), so step 1 finds an ID's node in an array
+ * and step 5 a subject's thread. Choices where the RFC leaves room:
  *
  * - Step 1 first gives every Message-ID to its first message (a later
  *   duplicate, or a message without a valid ID, is a node no reference
@@ -23,199 +25,223 @@
  * The loop check of step 1 walks up from the would-be parent, and is
  * skipped when the would-be child has no children.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "buf.h"
+#include "log.h"
 #include "thread.h"
 
+/* No node. */
+#define NIL	UINT32_MAX
+/* up of a node that had no parent after step 1 (step 3). */
+#define TOP	(UINT32_MAX - 1)
+/* Messages at most: the nodes (messages, dummies, root) stay below TOP. */
+#define THREAD_MSGS_MAX	(UINT32_MAX / 4)
+
+/* A node: node i < n is message i; the others dummies and the root.
+ * Links are node numbers. */
 struct tn {
-	struct tn		*parent;
-	struct tn		*child;
-	struct tn		*next;
-	struct tn		*prev;
-	const struct thread_msg	*m;	/* NULL: dummy (or the root) */
-	size_t			 seq;	/* index in msgs */
-	const char		*msgid;	/* dummies made by step 1 */
-	struct tn		*up;	/* step 3: nearest message or top */
-	int			 top;	/* step 3: had no parent */
+	uint32_t		 parent;
+	uint32_t		 child;
+	uint32_t		 next;
+	uint32_t		 prev;
+	uint32_t		 up;	/* step 3: nearest message or top */
+};
+
+/* What a node sorts by (RFC 5256 2.2): the sent date and mailbox order
+ * of the message that stands for it; seq NIL when none does (date is
+ * then its place in the list). */
+struct tkey {
+	time_t			 date;
+	uint32_t		 seq;
+	uint32_t		 node;
 };
 
 struct tctx {
-	struct arena		*a;
 	const struct thread_msg	*msgs;
-	size_t			 n;
+	uint32_t		 n;
 	struct tn		*nodes;
-	size_t			 nnodes;
-	size_t			 cap;
-	struct tn		*root;
-	struct tn		**hash;		/* Message-ID -> node */
-	size_t			 hmask;
-	struct tn		**tmp;		/* sorting */
+	uint32_t		 nnodes;
+	uint32_t		 cap;
+	uint32_t		 root;
+	struct tkey		*tmp;		/* sorting */
+	size_t			 tmpcap;
 };
 
-static size_t
-str_hash(const char *s, size_t len)
+static void *
+xreallocarray(void *p, size_t n, size_t size)
 {
-	size_t	h = 2166136261u;
-
-	while (len-- > 0)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	if (n == 0)
+		n = 1;
+	if ((p = reallocarray(p, n, size)) == NULL)
+		fatalx("out of memory");
+	return p;
 }
 
+#define N(t, x)	(&(t)->nodes[x])
+
 static void
-tn_unlink(struct tn *c)
+tn_unlink(struct tctx *t, uint32_t c)
 {
-	if (c->parent == NULL)
+	struct tn	*x = N(t, c);
+
+	if (x->parent == NIL)
 		return;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
+	if (x->prev != NIL)
+		N(t, x->prev)->next = x->next;
 	else
-		c->parent->child = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	c->parent = c->next = c->prev = NULL;
+		N(t, x->parent)->child = x->next;
+	if (x->next != NIL)
+		N(t, x->next)->prev = x->prev;
+	x->parent = x->next = x->prev = NIL;
 }
 
 static void
-tn_add(struct tn *p, struct tn *c)
+tn_add(struct tctx *t, uint32_t p, uint32_t c)
 {
-	c->parent = p;
-	c->prev = NULL;
-	c->next = p->child;
-	if (p->child != NULL)
-		p->child->prev = c;
-	p->child = c;
+	struct tn	*x = N(t, c), *y = N(t, p);
+
+	x->parent = p;
+	x->prev = NIL;
+	x->next = y->child;
+	if (y->child != NIL)
+		N(t, y->child)->prev = c;
+	y->child = c;
 }
 
-static struct tn *
+static uint32_t
 tn_new(struct tctx *t)
 {
+	struct tn	*x;
+
 	if (t->nnodes == t->cap)
 		abort();
-	return &t->nodes[t->nnodes++];
-}
-
-/* The node of a Message-ID; with create, a dummy made for it if none. */
-static struct tn *
-id_node(struct tctx *t, const char *id, struct tn *add)
-{
-	size_t		 i;
-	const char	*k;
-
-	for (i = str_hash(id, strlen(id)) & t->hmask; t->hash[i] != NULL;
-	    i = (i + 1) & t->hmask) {
-		k = t->hash[i]->m != NULL ? t->hash[i]->m->msgid :
-		    t->hash[i]->msgid;
-		if (strcmp(k, id) == 0)
-			return t->hash[i];
-	}
-	if (add == NULL) {
-		add = tn_new(t);
-		add->msgid = id;
-	}
-	t->hash[i] = add;
-	return add;
+	x = N(t, t->nnodes);
+	x->parent = x->child = x->next = x->prev = x->up = NIL;
+	return t->nnodes++;
 }
 
 /* Whether x is y or one of its descendants. */
 static int
-tn_under(const struct tn *x, const struct tn *y)
+tn_under(const struct tctx *t, uint32_t x, uint32_t y)
 {
-	if (y->child == NULL)
+	if (t->nodes[y].child == NIL)
 		return x == y;
-	for (; x != NULL; x = x->parent)
+	for (; x != NIL; x = t->nodes[x].parent)
 		if (x == y)
 			return 1;
 	return 0;
 }
 
 /* The message that stands for x when sorting: x, or a dummy's first
- * child (RFC 5256 3 steps 4 and 6). */
-static const struct tn *
-tn_key(const struct tn *x)
+ * child (RFC 5256 3 steps 4 and 6); a dummy if it has none. */
+static uint32_t
+tn_key(const struct tctx *t, uint32_t x)
 {
-	while (x->m == NULL && x->child != NULL)
-		x = x->child;
+	while (x >= t->n && t->nodes[x].child != NIL)
+		x = t->nodes[x].child;
 	return x;
 }
 
 static int
-tn_cmp(const void *va, const void *vb)
+tkey_cmp(const void *va, const void *vb)
 {
-	const struct tn	*a = tn_key(*(struct tn *const *)va);
-	const struct tn	*b = tn_key(*(struct tn *const *)vb);
+	const struct tkey	*a = va, *b = vb;
 
-	if (a->m == NULL || b->m == NULL)
-		return (a->m == NULL) - (b->m == NULL);
-	if (a->m->date != b->m->date)
-		return a->m->date < b->m->date ? -1 : 1;
+	if (a->seq == NIL || b->seq == NIL) {
+		if (a->seq != b->seq)
+			return a->seq == NIL ? 1 : -1;
+		/* Two without a message keep their order. */
+		return (a->date > b->date) - (a->date < b->date);
+	}
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
 	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 /* Sort p's children by sent date, then mailbox order (RFC 5256 2.2). */
 static void
-tn_sort(struct tctx *t, struct tn *p)
+tn_sort(struct tctx *t, uint32_t p)
 {
-	struct tn	*c;
-	size_t		 k, i;
+	uint32_t	c, m;
+	size_t		k, i;
 
-	if (p->child == NULL || p->child->next == NULL)
+	c = N(t, p)->child;
+	if (c == NIL || N(t, c)->next == NIL)
 		return;
-	for (k = 0, c = p->child; c != NULL; c = c->next)
-		t->tmp[k++] = c;
-	qsort(t->tmp, k, sizeof(*t->tmp), tn_cmp);
-	p->child = t->tmp[0];
+	for (k = 0; c != NIL; c = N(t, c)->next, k++) {
+		if (k == t->tmpcap) {
+			t->tmpcap = t->tmpcap == 0 ? 256 : t->tmpcap * 2;
+			t->tmp = xreallocarray(t->tmp, t->tmpcap,
+			    sizeof(*t->tmp));
+		}
+		m = tn_key(t, c);
+		t->tmp[k].node = c;
+		if (m < t->n) {
+			t->tmp[k].seq = m;
+			t->tmp[k].date = t->msgs[m].date;
+		} else {
+			t->tmp[k].seq = NIL;
+			t->tmp[k].date = (time_t)k;
+		}
+	}
+	qsort(t->tmp, k, sizeof(*t->tmp), tkey_cmp);
+	N(t, p)->child = t->tmp[0].node;
 	for (i = 0; i < k; i++) {
-		t->tmp[i]->prev = i > 0 ? t->tmp[i - 1] : NULL;
-		t->tmp[i]->next = i + 1 < k ? t->tmp[i + 1] : NULL;
+		c = t->tmp[i].node;
+		N(t, c)->prev = i > 0 ? t->tmp[i - 1].node : NIL;
+		N(t, c)->next = i + 1 < k ? t->tmp[i + 1].node : NIL;
 	}
 }
 
-/* Step 1, for message i. */
+/* Step 1, for message i; idnode maps ID numbers to their nodes. */
 static void
-refs_link(struct tctx *t, size_t i)
+refs_link(struct tctx *t, uint32_t *idnode, const uint32_t *refs,
+    uint32_t i)
 {
 	const struct thread_msg	*m = &t->msgs[i];
-	struct tn		*me = &t->nodes[i], *prev = NULL, *r;
-	size_t			 j;
+	uint32_t		 prev = NIL, r, j, id;
 
 	/* 1.A: each reference the parent of the next, where the next has
 	 * no parent yet and no loop comes of it. */
 	for (j = 0; j < m->nrefs; j++) {
-		r = id_node(t, m->refs[j], NULL);
-		if (prev != NULL && r->parent == NULL && !tn_under(prev, r))
-			tn_add(prev, r);
+		id = refs[m->refs + j];
+		if ((r = idnode[id]) == NIL)
+			r = idnode[id] = tn_new(t);
+		if (prev != NIL && N(t, r)->parent == NIL &&
+		    !tn_under(t, prev, r))
+			tn_add(t, prev, r);
 		prev = r;
 	}
 	/* 1.B: the last reference is the parent. */
-	tn_unlink(me);
-	if (prev != NULL && !tn_under(prev, me))
-		tn_add(prev, me);
+	tn_unlink(t, i);
+	if (prev != NIL && !tn_under(t, prev, i))
+		tn_add(t, prev, i);
 }
 
 /* Step 3 helper: x itself if a message or at the top, else the nearest
  * ancestor that is. Paths are remembered, so all calls take linear time. */
-static struct tn *
-tn_up(struct tn *x)
+static uint32_t
+tn_up(struct tctx *t, uint32_t x)
 {
-	struct tn	*y, *r;
+	uint32_t	y, r;
 
-	for (y = x;; y = y->parent) {
-		if (y->m != NULL || y->parent == NULL) {
+	for (y = x;; y = N(t, y)->parent) {
+		if (y < t->n || N(t, y)->parent == NIL) {
 			r = y;
 			break;
 		}
-		if (y->up != NULL) {
-			r = y->up;
+		if (N(t, y)->up != NIL) {
+			r = N(t, y)->up;
 			break;
 		}
 	}
-	for (y = x; y->m == NULL && y->parent != NULL && y->up == NULL;
-	    y = y->parent)
-		y->up = r;
+	for (y = x; y >= t->n && N(t, y)->parent != NIL &&
+	    N(t, y)->up == NIL; y = N(t, y)->parent)
+		N(t, y)->up = r;
 	return r;
 }
 
@@ -223,271 +249,275 @@ tn_up(struct tn *x)
 static void
 refs_prune(struct tctx *t)
 {
-	struct tn	*x, *c;
-	size_t		 i, nn = t->nnodes;
+	struct tn	*x;
+	uint32_t	 i, c, nn = t->nnodes;
 
 	/* The root is the last node. */
 	nn--;
 	for (i = 0; i < nn; i++) {
-		x = &t->nodes[i];
-		x->top = x->parent == NULL;
-		if (x->m != NULL && x->parent != NULL)
-			x->up = tn_up(x->parent);
+		x = N(t, i);
+		if (x->parent == NIL)
+			x->up = TOP;
+		else if (i < t->n)
+			x->up = tn_up(t, x->parent);
 	}
 	for (i = 0; i < nn; i++) {
-		x = &t->nodes[i];
-		x->child = x->next = x->prev = x->parent = NULL;
+		x = N(t, i);
+		x->child = x->next = x->prev = x->parent = NIL;
 	}
-	for (i = 0; i < nn; i++) {
-		x = &t->nodes[i];
-		if (x->m != NULL)
-			tn_add(x->top ? t->root : x->up, x);
+	for (i = 0; i < t->n; i++) {
+		x = N(t, i);
+		tn_add(t, x->up == TOP ? t->root : x->up, i);
 	}
-	for (i = 0; i < nn; i++) {
-		x = &t->nodes[i];
-		if (x->m != NULL || !x->top || (c = x->child) == NULL)
+	for (i = t->n; i < nn; i++) {
+		x = N(t, i);
+		if (x->up != TOP || (c = x->child) == NIL)
 			continue;
-		if (c->next == NULL) {
-			tn_unlink(c);
-			tn_add(t->root, c);
+		if (N(t, c)->next == NIL) {
+			tn_unlink(t, c);
+			tn_add(t, t->root, c);
 		} else
-			tn_add(t->root, x);
+			tn_add(t, t->root, i);
 	}
 }
 
-struct subj {
-	const char	*s;
-	size_t		 len;
-	struct tn	*n;
-};
-
-/* The thread subject of a child of the root (step 5.B.i). */
-static const struct thread_msg *
-thread_subject(const struct tn *x)
+/* The thread subject of a child of the root (step 5.B.i): its number,
+ * 0 when none (empty, or no message stands for it). */
+static uint32_t
+thread_subject(const struct tctx *t, uint32_t x)
 {
-	return tn_key(x)->m;
-}
+	uint32_t	m = tn_key(t, x);
 
-static struct subj *
-subj_find(struct subj *tab, size_t mask, const struct thread_msg *m)
-{
-	size_t	i;
-
-	for (i = str_hash(m->subject, m->subject_len) & mask;
-	    tab[i].n != NULL; i = (i + 1) & mask)
-		if (tab[i].len == m->subject_len &&
-		    memcmp(tab[i].s, m->subject, m->subject_len) == 0)
-			break;
-	return &tab[i];
+	return m < t->n ? t->msgs[m].subject : 0;
 }
 
 /* Steps 4 and 5: sort the top, then gather threads by subject. */
 static void
 refs_subjects(struct tctx *t)
 {
-	struct tn		**top, *c, *x, *d;
-	struct subj		*tab, *e;
-	const struct thread_msg	*m;
-	size_t			 k, i, cap;
+	uint32_t	*top, *tab, c, x, d, e, s, smax = 0;
+	size_t		 k, i;
 
-	for (c = t->root->child; c != NULL; c = c->next)
-		if (c->m == NULL)
+	for (c = N(t, t->root)->child; c != NIL; c = N(t, c)->next)
+		if (c >= t->n)
 			tn_sort(t, c);
 	tn_sort(t, t->root);
-	for (k = 0, c = t->root->child; c != NULL; c = c->next)
+	for (k = 0, c = N(t, t->root)->child; c != NIL; c = N(t, c)->next)
 		k++;
-	top = arena_reallocarray(t->a, NULL, 0, k + 1, sizeof(*top));
-	for (k = 0, c = t->root->child; c != NULL; c = c->next)
+	/* Step 5 makes a dummy for each two threads it merges, fewer than
+	 * the threads at the top. */
+	if (k > (size_t)(TOP - t->cap))
+		abort();
+	t->cap += (uint32_t)k;
+	t->nodes = xreallocarray(t->nodes, t->cap, sizeof(*t->nodes));
+	top = xreallocarray(NULL, k, sizeof(*top));
+	for (k = 0, c = N(t, t->root)->child; c != NIL; c = N(t, c)->next)
 		top[k++] = c;
-	for (cap = 16; cap < 2 * k; cap *= 2)
-		;
-	tab = arena_reallocarray(t->a, NULL, 0, cap, sizeof(*tab));
-	/* 5.B: one message per subject, a dummy rather than a message, a
+	for (i = 0; i < t->n; i++)
+		if (t->msgs[i].subject > smax)
+			smax = t->msgs[i].subject;
+	/* Subject number to the thread that holds it, NIL for none. */
+	tab = xreallocarray(NULL, (size_t)smax + 1, sizeof(*tab));
+	memset(tab, 0xff, ((size_t)smax + 1) * sizeof(*tab));
+	/* 5.B: one thread per subject, a dummy rather than a message, a
 	 * message rather than a reply. */
 	for (i = 0; i < k; i++) {
 		x = top[i];
-		if ((m = thread_subject(x)) == NULL || m->subject_len == 0)
+		if ((s = thread_subject(t, x)) == 0)
 			continue;
-		e = subj_find(tab, cap - 1, m);
-		if (e->n == NULL) {
-			e->s = m->subject;
-			e->len = m->subject_len;
-			e->n = x;
-		} else if (e->n->m != NULL &&
-		    (x->m == NULL || (e->n->m->reply && !x->m->reply)))
-			e->n = x;
+		if ((e = tab[s]) == NIL)
+			tab[s] = x;
+		else if (e < t->n && (x >= t->n ||
+		    (t->msgs[e].reply && !t->msgs[x].reply)))
+			tab[s] = x;
 	}
 	/* 5.C: merge the others into it. */
 	for (i = 0; i < k; i++) {
 		x = top[i];
-		if (x->parent != t->root)
+		if (N(t, x)->parent != t->root)
 			continue;
-		if ((m = thread_subject(x)) == NULL || m->subject_len == 0)
+		if ((s = thread_subject(t, x)) == 0)
 			continue;
-		e = subj_find(tab, cap - 1, m);
-		if (e->n == x)
+		if ((e = tab[s]) == x)
 			continue;
-		tn_unlink(x);
-		if (e->n->m == NULL && x->m == NULL) {
-			while ((c = x->child) != NULL) {
-				tn_unlink(c);
-				tn_add(e->n, c);
+		tn_unlink(t, x);
+		if (e >= t->n && x >= t->n) {
+			while ((c = N(t, x)->child) != NIL) {
+				tn_unlink(t, c);
+				tn_add(t, e, c);
 			}
-		} else if (e->n->m == NULL || (x->m != NULL && x->m->reply &&
-		    !e->n->m->reply))
-			tn_add(e->n, x);
+		} else if (e >= t->n || (x < t->n && t->msgs[x].reply &&
+		    !t->msgs[e].reply))
+			tn_add(t, e, x);
 		else {
 			d = tn_new(t);
-			tn_unlink(e->n);
-			tn_add(t->root, d);
-			tn_add(d, e->n);
-			tn_add(d, x);
-			e->n = d;
+			tn_unlink(t, e);
+			tn_add(t, t->root, d);
+			tn_add(t, d, e);
+			tn_add(t, d, x);
+			tab[s] = d;
 		}
 	}
+	free(tab);
+	free(top);
 }
 
-/* A copy of the tree under t->root as thread_node. */
+/* The tree under t->root as thread_node, in the arena. */
 static struct thread_node *
-tree_out(struct tctx *t)
+tree_out(struct tctx *t, struct arena *a)
 {
 	struct thread_node	*out;
-	struct tn		*x;
-	size_t			 i;
+	const struct tn		*x;
+	uint32_t		 i;
 
-	out = arena_reallocarray(t->a, NULL, 0, t->nnodes, sizeof(*out));
+	out = arena_reallocarray(a, NULL, 0, t->nnodes, sizeof(*out));
 	for (i = 0; i < t->nnodes; i++) {
-		x = &t->nodes[i];
-		out[i].id = x->m != NULL ? x->m->id : 0;
-		out[i].child = x->child != NULL ? &out[x->child - t->nodes] :
-		    NULL;
-		out[i].next = x->next != NULL ? &out[x->next - t->nodes] :
-		    NULL;
+		x = N(t, i);
+		out[i].id = i < t->n ? t->msgs[i].id : 0;
+		out[i].child = x->child != NIL ? &out[x->child] : NULL;
+		out[i].next = x->next != NIL ? &out[x->next] : NULL;
 	}
-	return &out[t->root - t->nodes];
+	return &out[t->root];
+}
+
+/* The messages' nodes, room for extra more. */
+static void
+tctx_init(struct tctx *t, const struct thread_msg *msgs, size_t n,
+    size_t extra)
+{
+	uint32_t	i;
+
+	memset(t, 0, sizeof(*t));
+	if (n > THREAD_MSGS_MAX || extra > THREAD_MSGS_MAX)
+		abort();
+	t->msgs = msgs;
+	t->n = (uint32_t)n;
+	t->cap = (uint32_t)(n + extra);
+	t->nodes = xreallocarray(NULL, t->cap, sizeof(*t->nodes));
+	for (i = 0; i < t->n; i++) {
+		t->nodes[i].parent = t->nodes[i].child = NIL;
+		t->nodes[i].next = t->nodes[i].prev = NIL;
+		t->nodes[i].up = NIL;
+	}
+	t->nnodes = t->n;
 }
 
 static void
-tctx_init(struct tctx *t, struct arena *a, const struct thread_msg *msgs,
-    size_t n, size_t extra)
+tctx_free(struct tctx *t)
 {
-	size_t	i;
-
-	memset(t, 0, sizeof(*t));
-	t->a = a;
-	t->msgs = msgs;
-	t->n = n;
-	/* The messages, dummies, and the root. */
-	t->cap = n + extra + 1;
-	if (t->cap < n)
-		abort();
-	t->nodes = arena_reallocarray(a, NULL, 0, t->cap, sizeof(*t->nodes));
-	t->tmp = arena_reallocarray(a, NULL, 0, t->cap, sizeof(*t->tmp));
-	for (i = 0; i < n; i++) {
-		t->nodes[i].m = &msgs[i];
-		t->nodes[i].seq = i;
-	}
-	t->nnodes = n;
+	free(t->nodes);
+	free(t->tmp);
+	t->nodes = NULL;
+	t->tmp = NULL;
 }
 
 struct thread_node *
-thread_references(struct arena *a, const struct thread_msg *msgs, size_t n)
+thread_references(struct arena *a, const struct thread_msg *msgs, size_t n,
+    const uint32_t *refs, uint32_t nids)
 {
-	struct tctx	 t;
-	size_t		 i, refs = 0, hcap;
+	struct tctx		 t;
+	struct thread_node	*out;
+	uint32_t		*idnode, i, dummies;
 
-	for (i = 0; i < n; i++) {
-		if (refs + msgs[i].nrefs < refs)
-			abort();
-		refs += msgs[i].nrefs;
-	}
-	/* Dummies: one per reference at most (step 1), one per message at
-	 * most (step 5 makes one for two threads it merges). */
-	if (refs + n < refs)
+	if (n > THREAD_MSGS_MAX || nids > THREAD_MSGS_MAX)
 		abort();
-	tctx_init(&t, a, msgs, n, refs + n);
-	for (hcap = 16; hcap < 2 * (n + refs); hcap *= 2)
-		;
-	t.hash = arena_reallocarray(a, NULL, 0, hcap, sizeof(*t.hash));
-	t.hmask = hcap - 1;
-	/* Step 1: Message-IDs to their first message, then links. */
+	/* Step 1: Message-IDs to their first message; then a dummy for
+	 * each ID no message has, made when first referenced. */
+	idnode = xreallocarray(NULL, (size_t)nids + 1, sizeof(*idnode));
+	memset(idnode, 0xff, ((size_t)nids + 1) * sizeof(*idnode));
+	dummies = nids;
 	for (i = 0; i < n; i++)
-		if (msgs[i].msgid != NULL)
-			(void)id_node(&t, msgs[i].msgid, &t.nodes[i]);
+		if (msgs[i].msgid != 0 && idnode[msgs[i].msgid] == NIL) {
+			idnode[msgs[i].msgid] = i;
+			dummies--;
+		}
+	tctx_init(&t, msgs, n, (size_t)dummies + 1);
 	for (i = 0; i < n; i++)
-		refs_link(&t, i);
+		refs_link(&t, idnode, refs, i);
+	free(idnode);
 	t.root = tn_new(&t);
 	refs_prune(&t);
 	refs_subjects(&t);
 	/* Step 6: every set of siblings; a dummy sorts as its first child,
 	 * so dummies' children before the top. */
-	for (i = 0; i < t.nnodes; i++)
-		if (t.nodes[i].m != NULL)
-			tn_sort(&t, &t.nodes[i]);
-	for (i = 0; i < t.nnodes; i++)
-		if (t.nodes[i].m == NULL && &t.nodes[i] != t.root)
-			tn_sort(&t, &t.nodes[i]);
+	for (i = 0; i < t.n; i++)
+		tn_sort(&t, i);
+	for (i = t.n; i < t.nnodes; i++)
+		if (i != t.root)
+			tn_sort(&t, i);
 	tn_sort(&t, t.root);
-	return tree_out(&t);
+	out = tree_out(&t, a);
+	tctx_free(&t);
+	return out;
 }
 
-static int
-subj_cmp(const void *va, const void *vb)
-{
-	const struct tn	*a = *(struct tn *const *)va;
-	const struct tn	*b = *(struct tn *const *)vb;
-	size_t		 l;
-	int		 r;
+/* For ORDEREDSUBJECT: what a message sorts by. */
+struct skey {
+	time_t		 date;
+	uint32_t	 subject;
+	uint32_t	 seq;
+};
 
-	l = a->m->subject_len < b->m->subject_len ? a->m->subject_len :
-	    b->m->subject_len;
-	if (l > 0 && (r = memcmp(a->m->subject, b->m->subject, l)) != 0)
-		return r;
-	if (a->m->subject_len != b->m->subject_len)
-		return a->m->subject_len < b->m->subject_len ? -1 : 1;
-	return tn_cmp(va, vb);
+static int
+skey_cmp(const void *va, const void *vb)
+{
+	const struct skey	*a = va, *b = vb;
+
+	if (a->subject != b->subject)
+		return a->subject < b->subject ? -1 : 1;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 struct thread_node *
 thread_orderedsubject(struct arena *a, const struct thread_msg *msgs,
     size_t n)
 {
-	struct tctx	 t;
-	struct tn	**v, *head = NULL, *last = NULL, *x;
-	size_t		 i;
+	struct tctx		 t;
+	struct thread_node	*out;
+	struct skey		*v;
+	uint32_t		 i, x, head = NIL, last = NIL;
 
-	tctx_init(&t, a, msgs, n, 0);
+	tctx_init(&t, msgs, n, 1);
 	t.root = tn_new(&t);
-	if (n == 0)
-		return tree_out(&t);
+	if (n == 0) {
+		out = tree_out(&t, a);
+		tctx_free(&t);
+		return out;
+	}
 	/* By base subject, then sent date: each run of one subject is a
 	 * thread, its first message the parent of all the others
 	 * (RFC 5256 3, ORDEREDSUBJECT). */
-	v = arena_reallocarray(a, NULL, 0, n, sizeof(*v));
-	for (i = 0; i < n; i++)
-		v[i] = &t.nodes[i];
-	qsort(v, n, sizeof(*v), subj_cmp);
-	for (i = 0; i < n; i++) {
-		x = v[i];
-		if (head != NULL && head->m->subject_len == x->m->subject_len &&
-		    (x->m->subject_len == 0 || memcmp(head->m->subject,
-		    x->m->subject, x->m->subject_len) == 0)) {
+	v = xreallocarray(NULL, n, sizeof(*v));
+	for (i = 0; i < t.n; i++) {
+		v[i].date = msgs[i].date;
+		v[i].subject = msgs[i].subject;
+		v[i].seq = i;
+	}
+	qsort(v, n, sizeof(*v), skey_cmp);
+	for (i = 0; i < t.n; i++) {
+		x = v[i].seq;
+		if (head != NIL && msgs[head].subject == msgs[x].subject) {
 			/* In date order: after the last child. */
-			x->parent = head;
-			x->prev = last != head ? last : NULL;
+			N(&t, x)->parent = head;
+			N(&t, x)->prev = last != head ? last : NIL;
 			if (last != head)
-				last->next = x;
+				N(&t, last)->next = x;
 			else
-				head->child = x;
+				N(&t, head)->child = x;
 			last = x;
 			continue;
 		}
 		head = last = x;
-		tn_add(t.root, x);
+		tn_add(&t, t.root, x);
 	}
+	free(v);
 	/* Threads by the sent date of their first message. */
 	tn_sort(&t, t.root);
-	return tree_out(&t);
+	out = tree_out(&t, a);
+	tctx_free(&t);
+	return out;
 }
 
 /*
@@ -520,7 +550,7 @@ thread_write(struct arena *a, struct buf *out, const struct thread_node *root)
 			if (x->id != 0) {
 				if (space)
 					rc |= buf_addc(out, ' ');
-				rc |= buf_printf(out, "%u", (unsigned)x->id);
+				rc |= buf_addu(out, x->id);
 				space = 1;
 			}
 			if (x->child == NULL) {

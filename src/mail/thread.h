@@ -3,13 +3,15 @@
  * the thread-list syntax of the THREAD response (RFC 5256 4). Pure code:
  * an array of messages in, a tree in the caller's arena out.
  *
- * The caller (the THREAD command) has for each searched message, in
- * mailbox order: the number to answer with (sequence number, or UID for
- * UID THREAD), the sent date (RFC 5256 2.2, INTERNALDATE when the Date
- * field is missing or unparsable), the subject key (subject_base() of the
- * decoded Subject, then i;unicode-casemap: keys are compared octet by
- * octet), whether subject_base() found a reply or forward, and the IDs
- * from msgid.h: msgid_first() of Message-ID and msgid_references().
+ * The caller (the THREAD command, through threadset.h) has for each
+ * searched message, in mailbox order: the number to answer with (sequence
+ * number, or UID for UID THREAD), the sent date (RFC 5256 2.2,
+ * INTERNALDATE when the Date field is missing or unparsable), the subject
+ * key (subject_base() of the decoded Subject, then i;unicode-casemap:
+ * keys are compared octet by octet) as a number, whether subject_base()
+ * found a reply or forward, and the IDs from msgid.h (msgid_first() of
+ * Message-ID and msgid_references()) as numbers: equal strings, equal
+ * numbers. Numbers keep the memory small and the comparisons cheap.
  */
 #ifndef MDIMAPD_THREAD_H
 #define MDIMAPD_THREAD_H
@@ -22,14 +24,13 @@ struct arena;
 struct buf;
 
 struct thread_msg {
-	uint32_t		 id;		/* written out; not 0 */
 	time_t			 date;		/* sent date */
-	const char		*subject;	/* base subject key */
-	size_t			 subject_len;
+	uint32_t		 id;		/* written out; not 0 */
+	uint32_t		 subject;	/* base subject; 0: empty */
+	uint32_t		 msgid;		/* 1..nids; 0: none valid */
+	uint32_t		 refs;		/* References, oldest first: */
+	uint32_t		 nrefs;		/* refs[refs..refs+nrefs) */
 	int			 reply;		/* re/fwd (subject_base) */
-	const char		*msgid;		/* NULL: none valid */
-	char *const		*refs;		/* References, oldest first */
-	size_t			 nrefs;
 };
 
 /* A thread tree: the root (id 0) holds the threads as its children; below
@@ -48,11 +49,17 @@ struct thread_node {
  * the same Message-ID keeps it). Never NULL; the root has no children when
  * n is 0. Time and memory are linear in n and the references, except for
  * REFERENCES' loop check (RFC 5256 3 step 1), which walks up the tree.
+ *
+ * ORDEREDSUBJECT sorts by subject number, so the numbers must be in the
+ * keys' octet order (0, the empty key, first: intern_rank() gives such
+ * numbers); REFERENCES only compares them. Its IDs are numbers 1..nids,
+ * the references of message i being refs[msgs[i].refs] onwards.
  */
 struct thread_node	*thread_orderedsubject(struct arena *,
 			    const struct thread_msg *msgs, size_t n);
 struct thread_node	*thread_references(struct arena *,
-			    const struct thread_msg *msgs, size_t n);
+			    const struct thread_msg *msgs, size_t n,
+			    const uint32_t *refs, uint32_t nids);
 
 /*
  * Append the threads under root as RFC 5256's thread-list, "(2)(3 6 (4

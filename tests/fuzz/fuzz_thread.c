@@ -5,8 +5,8 @@
  * The input is a mailbox: one message per line, its fields separated by
  * tabs: a date byte, the Subject, Message-ID, References and In-Reply-To
  * values (a missing field is absent). Each goes through subject_base() and
- * msgid.c as the THREAD command uses them, then both algorithms, then
- * thread_write().
+ * msgid.c, and into a thread set (threadset.c) as the THREAD command
+ * uses them, then both algorithms, then thread_write().
  *
  * Checked: a base subject is no longer than its subject, with no tab, CR,
  * LF, leading, trailing or double space; an ID holds an '@', no NUL, and
@@ -27,6 +27,7 @@
 #include "sortkey.h"
 #include "subject.h"
 #include "thread.h"
+#include "threadset.h"
 
 #define FUZZ_MSGS	512
 
@@ -91,21 +92,28 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct arena	*a;
-	struct thread_msg	*m;
+	struct thread_set	*ts[2];
+	struct fmsg {
+		time_t		 date;
+		const char	*subject;
+		size_t		 subject_len;
+	}			*m;
 	struct sortkey_val	*vals;
 	struct sortkey_crit	 crit[2] = { { SORTKEY_STR, 0 },
 				    { SORTKEY_NUM, 1 } };
 	const char		*p = (const char *)data, *end = p + size;
-	const char		*line, *eol, *f[5], *fe[5];
+	const char		*line, *eol, *f[5], *fe[5], *id;
 	char			**ids;
 	unsigned char		 seen[FUZZ_MSGS + 1];
 	struct buf		 b;
-	size_t			 n = 0, i, j, k, *o;
-	int			 alg;
+	size_t			 n = 0, i, j, k, nr, *o, fl[5];
+	int			 alg, reply;
 
 	if (a == NULL)
 		a = arena_new(LIMIT_ARENA);
 	m = arena_reallocarray(a, NULL, 0, FUZZ_MSGS, sizeof(*m));
+	ts[0] = thread_set_new(LIMIT_ARENA);
+	ts[1] = thread_set_new(LIMIT_ARENA);
 	while (p < end && n < FUZZ_MSGS) {
 		line = p;
 		if ((eol = memchr(p, '\n', end - p)) == NULL)
@@ -119,14 +127,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fe[k] = eol;
 			line = fe[k] + 1;
 		}
-		m[n].id = (uint32_t)(n + 1);
+		for (k = 0; k < 5; k++)
+			fl[k] = f[k] != NULL ? (size_t)(fe[k] - f[k]) : 0;
 		m[n].date = f[0] != NULL && fe[0] > f[0] ?
 		    (unsigned char)f[0][0] % 8 : 0;
-		m[n].subject = subject_base(a, f[1], f[1] ? fe[1] - f[1] : 0,
-		    &m[n].subject_len, &m[n].reply);
+		m[n].subject = subject_base(a, f[1], fl[1], &m[n].subject_len,
+		    &reply);
 		FUZZ_ASSERT(f[1] != NULL || m[n].subject_len == 0);
-		FUZZ_ASSERT(f[1] == NULL ||
-		    m[n].subject_len <= (size_t)(fe[1] - f[1]));
+		FUZZ_ASSERT(f[1] == NULL || m[n].subject_len <= fl[1]);
 		for (i = 0; i < m[n].subject_len; i++) {
 			FUZZ_ASSERT(m[n].subject[i] != '\t' &&
 			    m[n].subject[i] != '\r' && m[n].subject[i] != '\n');
@@ -134,25 +142,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    i + 1 < m[n].subject_len &&
 			    m[n].subject[i + 1] != ' '));
 		}
-		m[n].msgid = msgid_first(a, f[2], f[2] ? fe[2] - f[2] : 0);
-		if (m[n].msgid != NULL)
-			id_check(m[n].msgid);
-		m[n].nrefs = msgid_references(a, f[3], f[3] ? fe[3] - f[3] : 0,
-		    f[4], f[4] ? fe[4] - f[4] : 0, &ids);
-		m[n].refs = ids;
-		for (i = 0; i < m[n].nrefs; i++)
+		if ((id = msgid_first(a, f[2], fl[2])) != NULL)
+			id_check(id);
+		nr = msgid_references(a, f[3], fl[3], f[4], fl[4], &ids);
+		for (i = 0; i < nr; i++)
 			id_check(ids[i]);
+		for (k = 0; k < 2; k++)
+			FUZZ_ASSERT(thread_set_add(ts[k], (uint32_t)(n + 1),
+			    m[n].date, m[n].subject, m[n].subject_len, reply,
+			    f[2], fl[2], f[3], fl[3], f[4], fl[4]) == 0);
 		n++;
 	}
 
 	for (alg = 0; alg < 2; alg++) {
 		buf_init(&b, LIMIT_ARENA);
 		FUZZ_ASSERT(thread_write(a, &b, alg == 0 ?
-		    thread_references(a, m, n) :
-		    thread_orderedsubject(a, m, n)) == 0);
+		    thread_set_references(ts[alg], a) :
+		    thread_set_orderedsubject(ts[alg], a)) == 0);
 		memset(seen, 0, sizeof(seen));
 		list_check(b.data, b.len, seen, n);
 		buf_free(&b);
+		thread_set_free(&ts[alg]);
 	}
 
 	/* SORT (SUBJECT REVERSE DATE). */

@@ -1,10 +1,16 @@
 /*
- * t_header.c: finding the end of a header and picking fields from it.
+ * t_header.c: finding the end of a header and picking fields from it;
+ * header_value() against rfc822_unfold() then strlen(), on values made of
+ * white space, line ends, NULs and text, and past LIMIT_HEADER_VALUE.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "header.h"
+#include "mdlimits.h"
+#include "rfc822.h"
 #include "test.h"
 
 static const char *
@@ -29,9 +35,83 @@ fields(const char *hdr, const char *const *names, size_t n, int not)
 	return b.data;
 }
 
+/* Whether header_value() of raw[0..len) is what rfc822_unfold() and
+ * strlen() give; inplace_r set when it pointed into raw. */
+static int
+value_same(struct arena *a, const char *raw, size_t len, int *inplace_r)
+{
+	char		*copy = malloc(len == 0 ? 1 : len);
+	const char	*v, *u;
+	size_t		 vl;
+	int		 same;
+
+	if (copy == NULL)
+		abort();
+	memcpy(copy, raw, len);
+	v = header_value(copy, len, a, &vl);
+	u = rfc822_unfold(copy, len, a);
+	same = vl == strlen(u) && memcmp(v, u, vl) == 0;
+	if (inplace_r != NULL)
+		*inplace_r = v >= copy && v <= copy + len;
+	free(copy);
+	return same;
+}
+
+static void
+test_value(void)
+{
+	static const char	alpha[] = " \t\r\naab";
+	struct arena		*a = arena_new(LIMIT_ARENA);
+	char			 s[24], *big;
+	size_t			 i, j, n, bad = 0, inplace = 0;
+	unsigned		 r = 4242;
+	int			 in;
+
+#define VS(lit)	value_same(a, lit, sizeof(lit) - 1, &in)
+	CHECK(VS(" hello world\r\n") && in);
+	CHECK(VS(" hello\r\n world \r\n") && !in);
+	CHECK(VS("\t a \t\r\n") && in);
+	CHECK(VS(" a\0b\r\n") && in);
+	CHECK(VS("  \0 b") && in);
+	CHECK(VS("\r\n") && in);
+	CHECK(VS("") && in);
+	CHECK(VS(" a\rb\r\n") && !in);
+	CHECK(VS(" a\r\r\n") && in);
+#undef VS
+	/* Random values, NULs included (the alphabet's last byte). */
+	for (i = 0; i < 50000; i++) {
+		r = r * 1103515245 + 12345;
+		n = (r >> 8) % sizeof(s);
+		for (j = 0; j < n; j++) {
+			r = r * 1103515245 + 12345;
+			s[j] = alpha[(r >> 10) % sizeof(alpha)];
+		}
+		if (!value_same(a, s, n, &in))
+			bad++;
+		inplace += in;
+		arena_reset(a);
+	}
+	CHECK_INT(bad, 0);
+	CHECK(inplace > 1000 && inplace < 49000);
+	/* Longer than LIMIT_HEADER_VALUE: cut as rfc822_unfold() cuts. */
+	if ((big = malloc(LIMIT_HEADER_VALUE + 10)) == NULL)
+		abort();
+	memset(big, 'x', LIMIT_HEADER_VALUE + 10);
+	big[LIMIT_HEADER_VALUE + 8] = '\r';
+	big[LIMIT_HEADER_VALUE + 9] = '\n';
+	CHECK(value_same(a, big, LIMIT_HEADER_VALUE, &in) && in);
+	CHECK(value_same(a, big, LIMIT_HEADER_VALUE + 1, &in) && !in);
+	CHECK(value_same(a, big, LIMIT_HEADER_VALUE + 10, NULL));
+	big[LIMIT_HEADER_VALUE - 1] = ' ';
+	CHECK(value_same(a, big, LIMIT_HEADER_VALUE + 10, NULL));
+	free(big);
+	arena_free(&a);
+}
+
 int
 main(void)
 {
+	test_value();
 	const char	*h, *names[] = { "SUBJECT", "from" };
 	int		 found;
 

@@ -1,6 +1,10 @@
 /*
- * t_msgdate.c: RFC 5322 dates, current and obsolete forms.
+ * t_msgdate.c: RFC 5322 dates, current and obsolete forms; the day count
+ * against timegm() on the first and last days of every month of years 0
+ * to 9999 (a day past a month's end refused where timegm() would move it
+ * to the next month).
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,9 +22,51 @@ parse(const char *s, int *off)
 	return (long long)t;
 }
 
+/* Days 1 and 28 to 31 of every month of years 0 to 9999, at one time of
+ * day or another, against timegm(). */
+static void
+test_calendar(void)
+{
+	static const char *const mon[12] = { "Jan", "Feb", "Mar", "Apr",
+	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm		 tm;
+	char			 s[64];
+	time_t			 t, want;
+	static const int	 day[] = { 1, 28, 29, 30, 31 };
+	long			 y, bad = 0, leaps = 0;
+	int			 m, i, d, off, r, ok;
+
+	for (y = 0; y <= 9999; y++)
+		for (m = 0; m < 12; m++)
+			for (i = 0; i < 5; i++) {
+				d = day[i];
+				memset(&tm, 0, sizeof(tm));
+				tm.tm_year = (int)y - 1900;
+				tm.tm_mon = m;
+				tm.tm_mday = d;
+				tm.tm_hour = (int)(y % 24);
+				tm.tm_min = d;
+				tm.tm_sec = m;
+				want = timegm(&tm);
+				ok = tm.tm_mday == d && tm.tm_mon == m;
+				(void)snprintf(s, sizeof(s),
+				    "%d %s %04ld %02ld:%02d:%02d +0000", d,
+				    mon[m], y, y % 24, d, m);
+				t = 0;
+				r = msgdate_parse(s, strlen(s), &t, &off);
+				if (ok ? r != 0 || t != want : r != -1)
+					bad++;
+				leaps += ok && m == 1 && d == 29;
+			}
+	CHECK_INT(bad, 0);
+	/* 97 leap years in 400. */
+	CHECK_INT(leaps, 2425);
+}
+
 int
 main(void)
 {
+	test_calendar();
 	static const struct {
 		const char	*in;
 		long long	 t;

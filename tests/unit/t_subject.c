@@ -1,6 +1,8 @@
 /*
  * t_subject.c: unit tests for subject.c (RFC 5256 2.1 base subject and its
- * reply/forward flag), msgid.c (finding and normalising msg-ids, the
+ * reply/forward flag; the SORT and THREAD key, its shortcut for plain
+ * subjects checked against decoding), msgid.c (finding and normalising
+ * msg-ids, msgid_scan() as msgid_next(), the
  * RFC 5256 References / In-Reply-To rule, LIMIT_MSGID at and past) and
  * sortkey.c (the address keys, comparisons, REVERSE and the stable sort).
  * Inputs are exact-size heap copies, so a read past the end trips ASan.
@@ -12,6 +14,9 @@
 #include <time.h>
 
 #include "arena.h"
+#include "buf.h"
+#include "casemap.h"
+#include "decode.h"
 #include "mdlimits.h"
 #include "msgid.h"
 #include "sortkey.h"
@@ -204,6 +209,82 @@ test_subject_long(void)
 	arena_reset(a);
 }
 
+/* subject_key() against what it stands for: decode_header(), then
+ * subject_base(), then casemap_buf(). */
+static int
+key_same(const char *s, size_t len)
+{
+	struct buf	 dec, key, d2, k2;
+	char		*copy = heap(s, len);
+	const char	*b;
+	size_t		 bl;
+	int		 r1, r2, same;
+
+	buf_init(&dec, LIMIT_HEADER_VALUE * 4 + 64);
+	buf_init(&key, LIMIT_HEADER_VALUE * 16 + 64);
+	buf_init(&d2, LIMIT_HEADER_VALUE * 4 + 64);
+	buf_init(&k2, LIMIT_HEADER_VALUE * 16 + 64);
+	subject_key(a, &dec, &key, copy, len, &r1);
+	(void)decode_header(&d2, copy, len);
+	b = subject_base(a, d2.data, d2.len, &bl, &r2);
+	(void)casemap_buf(&k2, b, bl);
+	same = r1 == r2 && key.len == k2.len &&
+	    (key.len == 0 || memcmp(key.data, k2.data, key.len) == 0);
+	buf_free(&dec);
+	buf_free(&key);
+	buf_free(&d2);
+	buf_free(&k2);
+	free(copy);
+	return same;
+}
+
+static void
+test_subject_key(void)
+{
+	static const char *const t[] = {
+		"Re: Hello World", "  [list]  Re:  Fwd: x (fwd) ", "\tRe:\tx",
+		"=?utf-8?q?Re=3A_caf=C3=A9?=", "Re: =?utf-8?b?w6k=?= x",
+		"a =?us-ascii?q?b?= =?us-ascii?q?c?= d", "=?", "x=?y", "=?x?q?",
+		"caf\xc3\xa9", "bad \xff byte", "ÉCOLE", "Stra\xc3\x9f" "e",
+		"a\r\n b", "[fwd: Re: X]", "", "=", "?=", "re:re:re:",
+	};
+	static const char	alpha[] = "aZ :=?[]\t\r\nRe(fwd)_Bq\x80\xc3";
+	struct buf		 key, dec;
+	char			 s[24];
+	size_t			 i, j, n, bad = 0;
+	unsigned		 r = 777;
+	int			 reply;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		CHECK(key_same(t[i], strlen(t[i])));
+	/* Random strings over an alphabet of what matters. */
+	for (i = 0; i < 20000; i++) {
+		r = r * 1103515245 + 12345;
+		n = (r >> 8) % sizeof(s);
+		for (j = 0; j < n; j++) {
+			r = r * 1103515245 + 12345;
+			s[j] = alpha[(r >> 10) % (sizeof(alpha) - 1)];
+		}
+		if (!key_same(s, n))
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	/* No Subject: the empty key. */
+	buf_init(&key, 64);
+	buf_init(&dec, 64);
+	(void)buf_adds(&key, "old");
+	subject_key(a, &dec, &key, NULL, 0, &reply);
+	CHECK_INT(key.len, 0);
+	CHECK_INT(reply, 0);
+	/* A subject is casemapped (to titlecase). */
+	subject_key(a, &dec, &key, "Re: abc", 7, &reply);
+	CHECK_INT(reply, 1);
+	CHECK(key.len == 3 && memcmp(key.data, "ABC", 3) == 0);
+	buf_free(&key);
+	buf_free(&dec);
+	arena_reset(a);
+}
+
 static const char *
 id1(const char *s, size_t len)
 {
@@ -291,6 +372,18 @@ test_msgid(void)
 	CHECK_STR(msgid_next(a, &p, p + 13), "a@b");
 	CHECK_STR(msgid_next(a, &p, p + 8), "c@d");
 	CHECK(msgid_next(a, &p, p) == NULL);
+
+	/* msgid_scan as msgid_next, into a buffer, not NUL-terminated. */
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char		 out[LIMIT_MSGID];
+		const char	*q = t[i].in, *r = t[i].in;
+		size_t		 l = msgid_scan(&q, q + strlen(q), out);
+		const char	*want = msgid_next(a, &r, r + strlen(r));
+
+		CHECK(q == r);
+		CHECK(want == NULL ? l == 0 : (l == strlen(want) &&
+		    memcmp(out, want, l) == 0));
+	}
 
 	/* RFC 5256 3: References if it has a valid ID, else In-Reply-To's
 	 * first. */
@@ -471,6 +564,7 @@ main(void)
 	a = arena_new(LIMIT_ARENA);
 	test_subject();
 	test_subject_long();
+	test_subject_key();
 	test_msgid();
 	test_addr();
 	test_sort();

@@ -1,11 +1,12 @@
 /*
  * t_thread.c: unit tests for thread.c: THREAD=REFERENCES and
  * THREAD=ORDEREDSUBJECT on messages given as header values (run through
- * subject_base() and msgid.c as the THREAD command does), the RFC 5256
- * examples, loops, self references, duplicate and missing Message-IDs,
- * each pruning and subject-merging rule; the writer on hand-made trees,
- * deep ones included, and its buffer maximum; random mailboxes checked for
- * the invariants (each message once, balanced parentheses, grammar).
+ * subject_base() and a thread set, threadset.c, as the THREAD command
+ * does), the RFC 5256 examples, loops, self references, duplicate and
+ * missing Message-IDs, each pruning and subject-merging rule; the writer
+ * on hand-made trees, deep ones included, and its buffer maximum; random
+ * mailboxes checked for the invariants (each message once, balanced
+ * parentheses, grammar).
  *
  * The expected answers were checked against Dovecot 2.3's THREAD on the
  * same messages, as were about 700 random mailboxes of up to 250 messages
@@ -25,6 +26,7 @@
 #include "subject.h"
 #include "test.h"
 #include "thread.h"
+#include "threadset.h"
 
 static struct arena	*a;
 
@@ -44,25 +46,26 @@ slen(const char *s)
 	return s == NULL ? 0 : strlen(s);
 }
 
-static struct thread_msg *
+/* The messages in a thread set, as the THREAD command gathers them
+ * (subjects through subject_base() only: no casemapping here). */
+static struct thread_set *
 prepare(const struct tmsg *t, size_t n)
 {
-	struct thread_msg	*m;
-	char			**r;
-	size_t			 i;
+	struct thread_set	*ts;
+	const char		*base;
+	size_t			 i, bl;
+	int			 reply;
 
-	m = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*m));
+	ts = thread_set_new(LIMIT_ARENA);
 	for (i = 0; i < n; i++) {
-		m[i].id = t[i].id;
-		m[i].date = t[i].date;
-		m[i].subject = subject_base(a, t[i].subject,
-		    slen(t[i].subject), &m[i].subject_len, &m[i].reply);
-		m[i].msgid = msgid_first(a, t[i].msgid, slen(t[i].msgid));
-		m[i].nrefs = msgid_references(a, t[i].refs, slen(t[i].refs),
-		    t[i].irt, slen(t[i].irt), &r);
-		m[i].refs = r;
+		base = subject_base(a, t[i].subject, slen(t[i].subject), &bl,
+		    &reply);
+		CHECK_INT(thread_set_add(ts, t[i].id, t[i].date, base, bl,
+		    reply, t[i].msgid, slen(t[i].msgid), t[i].refs,
+		    slen(t[i].refs), t[i].irt, slen(t[i].irt)), 0);
 	}
-	return m;
+	CHECK_INT(thread_set_count(ts), n);
+	return ts;
 }
 
 static const char *
@@ -83,13 +86,23 @@ written(const struct thread_node *root)
 static const char *
 refs(const struct tmsg *t, size_t n)
 {
-	return written(thread_references(a, prepare(t, n), n));
+	struct thread_set	*ts = prepare(t, n);
+	const char		*r;
+
+	r = written(thread_set_references(ts, a));
+	thread_set_free(&ts);
+	return r;
 }
 
 static const char *
 ordered(const struct tmsg *t, size_t n)
 {
-	return written(thread_orderedsubject(a, prepare(t, n), n));
+	struct thread_set	*ts = prepare(t, n);
+	const char		*r;
+
+	r = written(thread_set_orderedsubject(ts, a));
+	thread_set_free(&ts);
+	return r;
 }
 
 #define NM(x)	(sizeof(x) / sizeof((x)[0]))
@@ -343,14 +356,13 @@ test_rfc_orderedsubject(void)
 	    " (183)(182)(188)(184)(185)(186)(187)(189))(190)"
 	    "(191)(192)(193)(194 195)(196 (197)(198))(199)"
 	    "(200 202)(201)(203)(204)(205)(206 207)(208)";
-	struct thread_msg	 m[sizeof(ids) / sizeof(ids[0])];
-	struct thread_msg	*byid[256];
+	struct thread_set	*ts;
+	time_t			 date[256];
+	const char		*subjs[256];
 	size_t			 i, n = sizeof(ids) / sizeof(ids[0]);
 	const char		*subj;
 	static char		 names[256][8];
 
-	memset(m, 0, sizeof(m));
-	memset(byid, 0, sizeof(byid));
 	/* ids[] lists the messages in the order the answer shows them,
 	 * which is date order: give dates so, subjects by thread. */
 	for (i = 0; i < n; i++) {
@@ -373,13 +385,16 @@ test_rfc_orderedsubject(void)
 			    (unsigned)id);
 			subj = names[id];
 		}
-		byid[id] = &m[id - 166];
-		m[id - 166].id = id;
-		m[id - 166].date = 1000 + (time_t)i;
-		m[id - 166].subject = subj;
-		m[id - 166].subject_len = strlen(subj);
+		date[id] = 1000 + (time_t)i;
+		subjs[id] = subj;
 	}
-	CHECK_STR(written(thread_orderedsubject(a, m, n)), want);
+	/* The set in mailbox order (by number). */
+	ts = thread_set_new(LIMIT_ARENA);
+	for (i = 166; i < 166 + n; i++)
+		CHECK_INT(thread_set_add(ts, (uint32_t)i, date[i], subjs[i],
+		    strlen(subjs[i]), 0, NULL, 0, NULL, 0, NULL, 0), 0);
+	CHECK_STR(written(thread_set_orderedsubject(ts, a)), want);
+	thread_set_free(&ts);
 	arena_reset(a);
 }
 
@@ -556,32 +571,26 @@ static void
 test_deep(void)
 {
 	struct thread_msg	*m;
-	char			**ids;
+	uint32_t		*refs;
 	size_t			 i, n = 100000;
 	const char		*out;
 	int			 rev;
 
 	for (rev = 0; rev < 2; rev++) {
 		m = arena_reallocarray(a, NULL, 0, n, sizeof(*m));
-		ids = arena_reallocarray(a, NULL, 0, n, sizeof(*ids));
-		for (i = 0; i < n; i++)
-			ids[i] = arena_printf(a, "%zu@x", rev ? n - i : i);
+		refs = arena_reallocarray(a, NULL, 0, n, sizeof(*refs));
 		for (i = 0; i < n; i++) {
 			m[i].id = (uint32_t)(i + 1);
 			m[i].date = (time_t)i;
-			m[i].subject = "s";
-			m[i].subject_len = 1;
-			m[i].msgid = ids[i];
-			if (!rev && i > 0) {
-				m[i].refs = &ids[i - 1];
+			m[i].subject = 1;
+			/* ID numbers: 1..n, n..1 when reversed. */
+			m[i].msgid = (uint32_t)(rev ? n - i : i + 1);
+			refs[i] = (uint32_t)(rev ? n - i - 1 : i);
+			m[i].refs = (uint32_t)i;
+			if ((!rev && i > 0) || (rev && i + 1 < n))
 				m[i].nrefs = 1;
-			}
-			if (rev && i + 1 < n) {
-				m[i].refs = &ids[i + 1];
-				m[i].nrefs = 1;
-			}
 		}
-		out = written(thread_references(a, m, n));
+		out = written(thread_references(a, m, n, refs, (uint32_t)n));
 		CHECK(strncmp(out, rev ? "(100000 99999 " : "(1 2 3 ", 7) == 0);
 		CHECK(strchr(out + 1, '(') == NULL);
 		arena_reset(a);
