@@ -132,38 +132,38 @@ le64(const char *p, size_t n)
 	return le64toh(w);
 }
 
-/* The check of a value: eight bytes a step (the file's version 2). */
+/* Bytes p[0..len) mixed into h, eight a step. */
+static uint64_t
+mix64(const char *p, size_t len, uint64_t h)
+{
+	size_t	i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		h = (h ^ le64(p + i, 8)) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (i < len)
+		h = (h ^ le64(p + i, len - i)) * 0xc4ceb9fe1a85ec53ULL;
+	return h;
+}
+
+/* The check of a value (the file's version 2). */
 static uint32_t
 sum32(const char *p, size_t len)
 {
-	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ len;
-	size_t		i = 0;
+	uint64_t	h = mix64(p, len, 0x9e3779b97f4a7c15ULL ^ len);
 
-	for (; i + 8 <= len; i += 8) {
-		h = (h ^ le64(p + i, 8)) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (i < len)
-		h = (h ^ le64(p + i, len - i)) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 29;
-	return (uint32_t)h;
+	return (uint32_t)(h ^ h >> 29);
 }
 
-/* The key's hash: the base name's bytes, eight a step, and the size. */
+/* The key's hash: the base name's bytes and the size. */
 static uint64_t
 hash64(const char *p, size_t len, uint64_t size)
 {
-	uint64_t	h = 0xcbf29ce484222325ULL ^ size * 0x9e3779b97f4a7c15ULL;
-	size_t		i = 0;
+	uint64_t	h = mix64(p, len, 0xcbf29ce484222325ULL ^
+			    size * 0x9e3779b97f4a7c15ULL);
 
-	for (; i + 8 <= len; i += 8) {
-		h = (h ^ le64(p + i, 8)) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (i < len)
-		h = (h ^ le64(p + i, len - i)) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= len;
-	h *= 0xff51afd7ed558ccdULL;
+	h = (h ^ len) * 0xff51afd7ed558ccdULL;
 	return h ^ h >> 33;
 }
 

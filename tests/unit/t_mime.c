@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "mdlimits.h"
 #include "mime.h"
+#include "../mime/same_parts.h"
 #include "test.h"
 
 static struct arena	*a;
@@ -42,41 +43,6 @@ dump_part(struct buf *b, const struct mime_part *p)
 	(void)buf_addc(b, ']');
 }
 
-static int
-same_str(const char *x, const char *y)
-{
-	return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
-}
-
-/* Whether mime_parse_parts's part q is mime_parse's p without the sizes,
- * line counts and envelopes. */
-static int
-same_parts(const struct mime_part *p, const struct mime_part *q)
-{
-	const struct mime_param	*x, *y;
-
-	if (q->hdr_size != 0 || q->body_size != 0 || q->body_lines != 0 ||
-	    q->env != NULL || p->hdr_off != q->hdr_off ||
-	    p->hdr_len != q->hdr_len || p->body_off != q->body_off ||
-	    p->body_len != q->body_len || !same_str(p->type, q->type) ||
-	    !same_str(p->subtype, q->subtype) ||
-	    !same_str(p->encoding, q->encoding) ||
-	    !same_str(p->disposition, q->disposition) ||
-	    p->is_multipart != q->is_multipart ||
-	    p->is_message != q->is_message || p->nchildren != q->nchildren)
-		return 0;
-	for (x = p->params, y = q->params; x != NULL && y != NULL;
-	    x = x->next, y = y->next)
-		if (!same_str(x->name, y->name) || !same_str(x->value, y->value))
-			return 0;
-	if (x != NULL || y != NULL)
-		return 0;
-	for (p = p->children, q = q->children; p != NULL && q != NULL;
-	    p = p->next, q = q->next)
-		if (!same_parts(p, q))
-			return 0;
-	return p == NULL && q == NULL;
-}
 
 static const char *
 tree_n(const char *msg, size_t len)
