@@ -251,3 +251,24 @@ EOF
 	echo "$output" | grep -qxF "$want"
 	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
 }
+
+@test "cache: THREAD uses and keeps the same sent dates as SORT (DATE)" {
+	putmsg 'cur/1700000300.M1P1Q3.host:2,S' \
+	    'From: c@example.org\nDate: Tue, 14 Nov 2023 22:13:20 +0100\nSubject: three\nMessage-ID: <3@x>\n\nbody three\n'
+	fix_owner
+	run session <<EOF
+a EXAMINE INBOX
+b THREAD REFERENCES US-ASCII ALL
+EOF
+	want=$(echo "$output" | grep '^\* THREAD')
+	[ "$(grep -a -A1 '^3 D ' "$MD/mdimapd-cache" | tail -1)" = 1699996400 ]
+	[ "$(grep -a -A1 '^1 D ' "$MD/mdimapd-cache" | tail -1)" = - ]
+	size=$(stat -c %s "$MD/mdimapd-cache")
+	run session <<EOF
+a EXAMINE INBOX
+b SORT (DATE) US-ASCII ALL
+c THREAD REFERENCES US-ASCII ALL
+EOF
+	echo "$output" | grep -qxF "$want"
+	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
+}

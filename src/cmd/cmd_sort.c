@@ -12,8 +12,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -171,24 +169,6 @@ subject_sortkey(struct arena *a, struct hdr *h, size_t *len_r)
 	return r;
 }
 
-/* A cached decimal number, a '-' allowed: 0, or -1 if it is not one. */
-static int
-number_parse(const char *p, size_t len, long long *v_r)
-{
-	long long	v = 0;
-	size_t		i = len > 0 && p[0] == '-';
-
-	if (i == len || len - i > 18)	/* no overflow */
-		return -1;
-	for (; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	*v_r = p[0] == '-' ? -v : v;
-	return 0;
-}
-
 /* RFC 5256 2.2: the sent date, else INTERNALDATE. The Date: field's
  * time (or its absence) is kept in the cache: a later SORT (DATE) needs
  * neither the header nor the date parser. */
@@ -196,23 +176,11 @@ static time_t
 sent_date(struct arena *a, struct session *s, size_t idx, struct hdr *h)
 {
 	const char	*v;
-	char		 num[32];
 	time_t		 t = 0;
-	size_t		 len;
-	int		 tz, n;
-	long long	 c;
+	int		 tz;
 
-	if (s->cache == NULL)
-		s->cache = cache_open(s->sel);
-	if ((v = cache_get(s->cache, idx, CACHE_SENTDATE, &len)) != NULL &&
-	    len > 0 && len < sizeof(num)) {
-		if (len == 1 && v[0] == '-') {
-			(void)msginfo_date_get(s, idx, &t);
-			return t;
-		}
-		if (number_parse(v, len, &c) == 0)
-			return (time_t)c;
-	}
+	if (msginfo_sentdate_get(s, idx, &t) == 1)
+		return t;
 	hdr_need(s, idx, h);
 	if (!h->ok) {
 		(void)msginfo_date_get(s, idx, &t);	/* gone */
@@ -220,11 +188,10 @@ sent_date(struct arena *a, struct session *s, size_t idx, struct hdr *h)
 	}
 	v = field(a, h, "date");
 	if (v != NULL && msgdate_parse(v, strlen(v), &t, &tz) == 0) {
-		n = snprintf(num, sizeof(num), "%lld", (long long)t);
-		cache_put(s->cache, idx, CACHE_SENTDATE, num, (size_t)n);
+		msginfo_sentdate_put(s, idx, &t);
 		return t;
 	}
-	cache_put(s->cache, idx, CACHE_SENTDATE, "-", 1);
+	msginfo_sentdate_put(s, idx, NULL);
 	(void)msginfo_date_get(s, idx, &t);
 	return t;
 }

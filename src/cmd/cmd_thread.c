@@ -102,9 +102,15 @@ thread_read_msg(struct session *s, struct thread_read *r,
 	arena_reset(r->a);
 	hdr = sort_header(s, idx, &r->hdr, &len);	/* gone: no fields */
 	thread_fields_get(r->a, hdr, len, references ? TF_COUNT : 2, v, vl);
-	if (v[TF_DATE] == NULL ||
-	    msgdate_parse(v[TF_DATE], vl[TF_DATE], &t, &tz) != 0)
+	if (msginfo_sentdate_get(s, idx, &t) == 1)
+		;	/* kept by an earlier SORT or THREAD */
+	else if (v[TF_DATE] != NULL &&
+	    msgdate_parse(v[TF_DATE], vl[TF_DATE], &t, &tz) == 0)
+		msginfo_sentdate_put(s, idx, &t);
+	else {
+		msginfo_sentdate_put(s, idx, NULL);
 		(void)msginfo_date_get(s, idx, &t);
+	}
 	subject_key(r->a, &r->dec, &r->key, v[TF_SUBJECT], vl[TF_SUBJECT],
 	    &reply);
 	if (!references)

@@ -8,7 +8,9 @@
  *   SEARCH BEFORE / ON / SINCE and SORT ARRIVAL: from the cache, else a
  *   stat() of the file. A message's INTERNALDATE does not change (RFC
  *   9051 2.3.3); Dovecot too keeps it in its index and does not look at
- *   the file again.
+ *   the file again;
+ * - the sent date of SORT (DATE) and THREAD (RFC 5256 2.2), the Date:
+ *   field's time, so that a later SORT (DATE) reads no header.
  * What was read from the file is kept in the cache.
  */
 #include <stdint.h>
@@ -79,32 +81,57 @@ msginfo_vsize_get(struct session *s, size_t idx, uint64_t *r)
 }
 
 
-/* A number the cache keeps as decimal text (a '-' allowed). */
+/* Decimal text, a '-' allowed: 0, or -1 if it is not a number. */
+static int
+number_parse(const char *p, size_t len, long long *v_r)
+{
+	long long	v = 0;
+	size_t		i = len > 0 && p[0] == '-';
+
+	if (i == len || len - i > 18)	/* no overflow */
+		return -1;
+	for (; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*v_r = p[0] == '-' ? -v : v;
+	return 0;
+}
+
+/* A number the cache keeps as decimal text: 0, -1 if none, 1 for the
+ * record "-" (none known). */
 static int
 cached_number(struct session *s, size_t idx, enum cache_field field,
     long long *v_r)
 {
 	const char	*v;
-	char		 num[32], *end;
 	size_t		 len;
 
 	if (s->cache == NULL)
 		s->cache = cache_open(s->sel);
-	if ((v = cache_get(s->cache, idx, field, &len)) == NULL || len == 0 ||
-	    len >= sizeof(num))
+	if ((v = cache_get(s->cache, idx, field, &len)) == NULL)
 		return -1;
-	memcpy(num, v, len);
-	num[len] = '\0';
-	*v_r = strtoll(num, &end, 10);
-	return *end == '\0' ? 0 : -1;
+	if (len == 1 && v[0] == '-')
+		return 1;
+	return number_parse(v, len, v_r);
+}
+
+static void
+put_number(struct session *s, size_t idx, enum cache_field field,
+    long long v)
+{
+	char	num[32];
+	int	len;
+
+	len = snprintf(num, sizeof(num), "%lld", v);
+	cache_put(s->cache, idx, field, num, (size_t)len);
 }
 
 int
 msginfo_date_get(struct session *s, size_t idx, time_t *t_r)
 {
-	char		num[32];
 	long long	v;
-	int		len;
 
 	if (cached_number(s, idx, CACHE_INTERNALDATE, &v) == 0) {
 		*t_r = (time_t)v;
@@ -112,7 +139,35 @@ msginfo_date_get(struct session *s, size_t idx, time_t *t_r)
 	}
 	if (maildir_internaldate(s->sel, idx, t_r) == -1)
 		return -1;
-	len = snprintf(num, sizeof(num), "%lld", (long long)*t_r);
-	cache_put(s->cache, idx, CACHE_INTERNALDATE, num, (size_t)len);
+	put_number(s, idx, CACHE_INTERNALDATE, (long long)*t_r);
 	return 0;
+}
+
+int
+msginfo_sentdate_get(struct session *s, size_t idx, time_t *t_r)
+{
+	long long	v;
+
+	switch (cached_number(s, idx, CACHE_SENTDATE, &v)) {
+	case 0:
+		*t_r = (time_t)v;
+		return 1;
+	case 1:
+		*t_r = 0;	/* none: INTERNALDATE (RFC 5256 2.2) */
+		(void)msginfo_date_get(s, idx, t_r);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void
+msginfo_sentdate_put(struct session *s, size_t idx, const time_t *t)
+{
+	if (s->cache == NULL)
+		s->cache = cache_open(s->sel);
+	if (t != NULL)
+		put_number(s, idx, CACHE_SENTDATE, (long long)*t);
+	else
+		cache_put(s->cache, idx, CACHE_SENTDATE, "-", 1);
 }

@@ -1,6 +1,6 @@
 /*
- * msginfo.h: a message's RFC822.SIZE and INTERNALDATE without its file
- * when the name or the folder's cache knows them (msginfo.c).
+ * msginfo.h: a message's RFC822.SIZE, INTERNALDATE and sent date without
+ * its file when the name or the folder's cache knows them (msginfo.c).
  */
 #ifndef MDIMAPD_MSGINFO_H
 #define MDIMAPD_MSGINFO_H
@@ -24,5 +24,14 @@ void	msginfo_vsize_put(struct session *, size_t idx, uint64_t);
 /* The INTERNALDATE of message idx; -1 if its file could not be found
  * (errno as maildir_internaldate()). */
 int	msginfo_date_get(struct session *, size_t idx, time_t *);
+
+/*
+ * The sent date SORT (DATE) and THREAD order by (RFC 5256 2.2): 1 and
+ * *t_r if the cache has it (the Date: field's time, or INTERNALDATE for a
+ * message without a valid one), 0 if not: then the caller parses the
+ * header and keeps what it found (t NULL: no valid Date: field).
+ */
+int	msginfo_sentdate_get(struct session *, size_t idx, time_t *t_r);
+void	msginfo_sentdate_put(struct session *, size_t idx, const time_t *t);
 
 #endif
