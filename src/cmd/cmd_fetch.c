@@ -75,37 +75,34 @@ cache_field_of(enum fetch_type t)
 static char	*msg_buf;
 static size_t	 msg_bufsize;
 
-/* The message's bytes, read or mapped read-only (*mapped_r); *len_r 0
- * holds nothing. NULL on error. */
+/* The message's bytes (st: its stat when opened), read or mapped
+ * read-only (*mapped_r); *len_r 0 holds nothing. NULL on error. */
 static const char *
-msg_map(int fd, size_t *len_r, int *mapped_r)
+msg_map(int fd, const struct stat *st, size_t *len_r, int *mapped_r)
 {
-	struct stat	 st;
 	void		*p;
 	size_t		 got = 0;
 	ssize_t		 n;
 
 	*mapped_r = 0;
-	if (fstat(fd, &st) == -1)
-		return NULL;
-	*len_r = (size_t)st.st_size;
-	if (st.st_size == 0)
+	*len_r = (size_t)st->st_size;
+	if (st->st_size == 0)
 		return "";
-	if (st.st_size <= MSG_READ_MAX) {
-		if (msg_bufsize < (size_t)st.st_size) {
+	if (st->st_size <= MSG_READ_MAX) {
+		if (msg_bufsize < (size_t)st->st_size) {
 			free(msg_buf);
 			msg_bufsize = MSG_READ_MAX;
 			if ((msg_buf = malloc(msg_bufsize)) == NULL)
 				fatalx("out of memory");
 		}
 		/* pread: the header may have been read from fd already */
-		while (got < (size_t)st.st_size && (n = pread(fd, msg_buf + got,
-		    (size_t)st.st_size - got, (off_t)got)) > 0)
+		while (got < (size_t)st->st_size && (n = pread(fd, msg_buf + got,
+		    (size_t)st->st_size - got, (off_t)got)) > 0)
 			got += (size_t)n;
 		*len_r = got;	/* a file that shrank: what is there */
 		return msg_buf;
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	p = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	*mapped_r = 1;
@@ -139,6 +136,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	int		 need_map = f->need_parse, need_body = 0, opts;
 	int		 hdr_put = 0, need_emailid = 0, mapped = 0;
 	char		 emailid[OBJECTID_MAX];
+	struct stat	 fst;		/* of the file as opened */
 
 	if (f->ma == NULL)
 		f->ma = arena_new(LIMIT_ARENA);
@@ -211,9 +209,10 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
 	if ((need_size && !need_map && msginfo_vsize_get(s, idx, &vsize) == -1) ||
-	    (need_date && msginfo_date_get(s, idx, &t) == -1) ||
+	    (need_date && !need_body && msginfo_date_get(s, idx, &t) == -1) ||
 	    (need_emailid && objectid_email(m, idx, emailid) == -1) ||
-	    (need_body && (fd = maildir_open_msg(m, idx)) == -1)) {
+	    (need_body && (fd = maildir_open_msg_stat(m, idx, &fst)) == -1) ||
+	    (need_date && need_body && msginfo_date_of(s, idx, &fst, &t) == -1)) {
 		/* Expunged by another process, or the file replaced by a
 		 * symlink or a FIFO (never followed): the message is gone. */
 		if (errno == ENOENT || errno == ELOOP || errno == EINVAL)
@@ -232,7 +231,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	if (hdr_put)
 		hdrcache_put(s, idx, hdr.data != NULL ? hdr.data : "", hdr.len);
 	if (need_map) {
-		if ((map = msg_map(fd, &maplen, &mapped)) == NULL) {
+		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL) {
 			log_warn("%s: UID %u", m->name, msg->uid);
 			buf_free(&hdr);
 			close(fd);

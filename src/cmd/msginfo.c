@@ -13,6 +13,8 @@
  *   field's time, so that a later SORT (DATE) reads no header.
  * What was read from the file is kept in the cache.
  */
+#include <sys/stat.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +141,21 @@ msginfo_date_get(struct session *s, size_t idx, time_t *t_r)
 	}
 	if (maildir_internaldate(s->sel, idx, t_r) == -1)
 		return -1;
+	put_number(s, idx, CACHE_INTERNALDATE, (long long)*t_r);
+	return 0;
+}
+
+int
+msginfo_date_of(struct session *s, size_t idx, const struct stat *st,
+    time_t *t_r)
+{
+	long long	v;
+
+	if (cached_number(s, idx, CACHE_INTERNALDATE, &v) == 0) {
+		*t_r = (time_t)v;
+		return 0;
+	}
+	*t_r = st->st_mtime;
 	put_number(s, idx, CACHE_INTERNALDATE, (long long)*t_r);
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 struct mmsg;
 struct session;
+struct stat;
 
 /* Whether the size is known without the file or the cache: in memory
  * already, or ",W=" in the name. */
@@ -24,6 +25,9 @@ void	msginfo_vsize_put(struct session *, size_t idx, uint64_t);
 /* The INTERNALDATE of message idx; -1 if its file could not be found
  * (errno as maildir_internaldate()). */
 int	msginfo_date_get(struct session *, size_t idx, time_t *);
+/* The same for a message whose file is open: st is its stat. */
+int	msginfo_date_of(struct session *, size_t idx, const struct stat *,
+	    time_t *);
 
 /*
  * The sent date SORT (DATE) and THREAD order by (RFC 5256 2.2): 1 and

@@ -23,6 +23,8 @@
 #include "namepool.h"
 #include "uidlist.h"
 
+struct stat;
+
 /* System flags, as Maildir info letters (maildir.md). */
 #define MF_DRAFT	0x01	/* D */
 #define MF_FLAGGED	0x02	/* F */
@@ -161,6 +163,9 @@ size_t		 maildir_keyword_count(const struct maildir *);
 /* Open a message file for reading (O_NOFOLLOW, regular files only),
  * following renames by other processes. Returns fd or -1 (ENOENT: gone). */
 int		 maildir_open_msg(struct maildir *, size_t idx);
+/* The same, with the file's stat (its mtime is the INTERNALDATE). */
+int		 maildir_open_msg_stat(struct maildir *, size_t idx,
+		    struct stat *);
 /* RFC822.SIZE (CRLF line ends), from ,W= or by reading the file. */
 int		 maildir_vsize(struct maildir *, size_t idx, uint64_t *r);
 /* INTERNALDATE: the file's mtime. */

@@ -165,15 +165,22 @@ maildir_change_flags(struct maildir *m, size_t idx, uint8_t clear,
 int
 maildir_open_msg(struct maildir *m, size_t idx)
 {
+	struct stat	st;
+
+	return maildir_open_msg_stat(m, idx, &st);
+}
+
+int
+maildir_open_msg_stat(struct maildir *m, size_t idx, struct stat *st_r)
+{
 	struct mmsg	*msg = &m->msgs[idx];
-	struct stat	 st;
 	int		 fd, tries, r;
 
 	for (tries = 0; tries < 3; tries++) {
 		fd = openat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd != -1) {
-			if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+			if (fstat(fd, st_r) == -1 || !S_ISREG(st_r->st_mode)) {
 				close(fd);
 				errno = EINVAL;
 				return -1;
