@@ -30,6 +30,11 @@ cmd_idle(struct session *s, struct imap_arg *args)
 		return;
 	}
 	io_puts("+ idling\r\n");
+	/* Watched from now on; what changed before is told now. */
+	if (s->sel != NULL && maildir_watch_begin(s->sel) == 1) {
+		session_report(s);
+		io_flush();
+	}
 	for (;;) {
 		fd = s->sel != NULL ? s->sel->inofd : -1;
 		now = time(NULL);

@@ -313,6 +313,10 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	now = time(NULL);
 	m->synced = now - stc.st_mtim.tv_sec > 2 && now - stn.st_mtim.tv_sec > 2;
 
+	/* Listing again: watch from now on (before the listing, so that
+	 * nothing is missed), and later syncs read the changes instead. */
+	if (m->listed)
+		maildir_watch_start(m);
 	full = 1;
 	for (pass = 0; pass < 2; pass++) {
 		maildir_scan_free(&sc);
@@ -343,6 +347,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 			break;
 	}
 	m->watched = 1;
+	m->listed = 1;
 
 listed:
 	/* Known files: flags renamed by others, moves to cur/. */
@@ -687,8 +692,6 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 		maildir_keywords_read(m);
 		return m;
 	}
-	/* Watching starts before the first listing: nothing is missed. */
-	maildir_watch_start(m);
 	if (maildir_sync(m, NULL) == -1)
 		goto fail;
 	if (m->uidvalidity == 0 && ensure_uidlist(m) == -1)

@@ -89,11 +89,13 @@ struct maildir {
 	struct timespec	 kw_mtim;
 	struct timespec	 cur_mtime;	/* of cur/ and new/ when last listed */
 	struct timespec	 new_mtime;
-	int		 synced;	/* listed at least once */
+	int		 synced;	/* the times above can be trusted */
+	int		 listed;	/* listed fully at least once */
 	int		 inofd;		/* inotify on cur/ and new/, or -1 */
 	int		 wd_cur;
 	int		 wd_new;
 	int		 watched;	/* listed fully since the watch began */
+	int		 nowatch;	/* inotify failed: list instead */
 	struct modseq_state ms;		/* mdimapd-state */
 	size_t		 ms_from;	/* below it (and with no gone), no
 					 * message has flags to record in
@@ -163,6 +165,10 @@ size_t		 maildir_keyword_count(const struct maildir *);
 /* Open a message file for reading (O_NOFOLLOW, regular files only),
  * following renames by other processes. Returns fd or -1 (ENOENT: gone). */
 int		 maildir_open_msg(struct maildir *, size_t idx);
+/* Watch the folder (inotify) from now on, as IDLE waits on m->inofd; 1 if
+ * the watch starts now (sync then: what changed before it is not told). A
+ * sync starts it too, the first time it must list the folder again. */
+int		 maildir_watch_begin(struct maildir *);
 /* The same, with the file's stat (its mtime is the INTERNALDATE). */
 int		 maildir_open_msg_stat(struct maildir *, size_t idx,
 		    struct stat *);

@@ -13,6 +13,11 @@
  * was an unlink; if it was a rename away (another process moving it, or a
  * rename whose other half is not read yet), the caller lists everything,
  * as it does when the kernel's queue overflowed or inotify is unavailable.
+ *
+ * A watch starts only when it pays: at the first sync that must list the
+ * folder again (something changed since SELECT), or at IDLE. Ending one
+ * costs the kernel a grace period (10-20 ms at exit or at the next
+ * SELECT), which a session that only reads would pay for nothing.
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -47,9 +52,14 @@ maildir_watch_start(struct maildir *m)
 {
 	char	path[64];
 
-	m->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (m->inofd == -1)
+	if (m->inofd != -1 || m->nowatch)
 		return;
+	m->watched = 0;		/* until a listing after this */
+	m->inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (m->inofd == -1) {
+		m->nowatch = 1;
+		return;
+	}
 	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", m->curfd);
 	m->wd_cur = inotify_add_watch(m->inofd, path, WATCH_MASK);
 	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", m->newfd);
@@ -57,7 +67,17 @@ maildir_watch_start(struct maildir *m)
 	if (m->wd_cur == -1 || m->wd_new == -1) {
 		close(m->inofd);
 		m->inofd = -1;
+		m->nowatch = 1;
 	}
+}
+
+int
+maildir_watch_begin(struct maildir *m)
+{
+	if (m->inofd != -1 || m->nowatch || m->light)
+		return 0;
+	maildir_watch_start(m);
+	return m->inofd != -1;
 }
 
 void
