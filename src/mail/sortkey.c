@@ -60,11 +60,25 @@ sortkey_cmp(const struct sortkey_crit *crit, size_t ncrit,
 	return 0;
 }
 
+/* Whether message x goes before or with message y: the one criterion
+ * SORT (DATE), SORT (SIZE) and SORT (ARRIVAL) have compared inline. */
+static inline int
+before(const struct sortkey_crit *crit, size_t ncrit,
+    const struct sortkey_val *vals, size_t x, size_t y, int num1)
+{
+	if (num1)
+		return crit[0].reverse ? vals[x].num >= vals[y].num :
+		    vals[x].num <= vals[y].num;
+	return sortkey_cmp(crit, ncrit, &vals[x * ncrit], &vals[y * ncrit]) <=
+	    0;
+}
+
 size_t *
 sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
     const struct sortkey_val *vals, size_t n)
 {
 	size_t	*v, *w, *t, *rb, *nb, i, nr, k, l, r, mid, hi, j;
+	int	 num1 = ncrit == 1 && crit[0].kind == SORTKEY_NUM;
 
 	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
 	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
@@ -80,8 +94,7 @@ sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
 	nr = 0;
 	rb[nr++] = 0;
 	for (i = 1; i < n; i++)
-		if (sortkey_cmp(crit, ncrit, &vals[(i - 1) * ncrit],
-		    &vals[i * ncrit]) > 0)
+		if (!before(crit, ncrit, vals, i - 1, i, num1))
 			rb[nr++] = i;
 	rb[nr] = n;
 	while (nr > 1) {
@@ -91,9 +104,8 @@ sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
 			hi = j + 2 <= nr ? rb[j + 2] : mid;
 			nb[k++] = l;
 			for (i = l, r = mid; i < hi; i++) {
-				if (l < mid && (r == hi || sortkey_cmp(crit,
-				    ncrit, &vals[v[l] * ncrit],
-				    &vals[v[r] * ncrit]) <= 0))
+				if (l < mid && (r == hi || before(crit, ncrit,
+				    vals, v[l], v[r], num1)))
 					w[i] = v[l++];
 				else
 					w[i] = v[r++];

@@ -200,17 +200,27 @@ int
 maildir_name_size(const char *name, const char *key, uint64_t *r)
 {
 	const char	*p;
-	size_t		 bl = maildir_baselen(name);
-	char		*end;
+	size_t		 bl = maildir_baselen(name), kl = strlen(key), n = 0;
+	uint64_t	 v = 0;
+	unsigned	 d;
 
-	for (p = name; (p = strstr(p, key)) != NULL && (size_t)(p - name) < bl;
-	    p++) {
-		*r = strtoull(p + strlen(key), &end, 10);
-		if (end == p + strlen(key))
-			return -1;	/* no digits */
-		return 0;
+	/* The first key in the base name (found by its first byte: a
+	 * comma, rare in names), then its digits. */
+	for (p = name; (p = memchr(p, key[0], bl - (size_t)(p - name))) !=
+	    NULL; p++)
+		if (bl - (size_t)(p - name) >= kl && memcmp(p, key, kl) == 0)
+			break;
+	if (p == NULL)
+		return -1;
+	for (p += kl; (d = (unsigned)(unsigned char)*p - '0') <= 9; p++, n++) {
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;	/* too large to be a size */
+		v = v * 10 + d;
 	}
-	return -1;
+	if (n == 0)
+		return -1;	/* no digits */
+	*r = v;
+	return 0;
 }
 
 int
