@@ -142,6 +142,28 @@ tmp_clean(struct maildir *m)
 	closedir(d);
 }
 
+/* Whether the directory has an entry besides "." and "..". */
+static int
+dir_has_entries(int fd)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 dfd, found = 0;
+
+	if ((dfd = dup(fd)) == -1)
+		return 1;	/* as if: a watch costs only time */
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return 1;
+	}
+	rewinddir(d);
+	while (!found && (de = readdir(d)) != NULL)
+		found = strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return found;
+}
+
 static int
 timespec_eq(const struct timespec *a, const struct timespec *b)
 {
@@ -313,9 +335,11 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	now = time(NULL);
 	m->synced = now - stc.st_mtim.tv_sec > 2 && now - stn.st_mtim.tv_sec > 2;
 
-	/* Listing again: watch from now on (before the listing, so that
-	 * nothing is missed), and later syncs read the changes instead. */
-	if (m->listed)
+	/* Listing again, or a first listing that will move files out of
+	 * new/ (our own renames change the directories): watch from now on
+	 * (before the listing, so that nothing is missed), and later syncs
+	 * read the changes instead of listing again. */
+	if (m->listed || (!m->readonly && dir_has_entries(m->newfd)))
 		maildir_watch_start(m);
 	full = 1;
 	for (pass = 0; pass < 2; pass++) {
