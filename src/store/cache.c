@@ -18,7 +18,7 @@
  * seconds) and renamed over; a process holding the old file reads the new
  * one from scratch when it notices (another inode).
  *
- * Index: the records in file order (32 bytes each), chained newest first
+ * Index: the records in file order, chained newest first
  * per UID, and a hash from UID to its chain: reading never sorts, whatever
  * order commands wrote their records in (a client fetching the newest
  * messages first writes them backwards), and a lookup walks one message's
@@ -91,7 +91,7 @@ struct crec {
 };
 
 /* The fields, by index (cache.h). */
-static const char	field_chars[CACHE_FIELDS] = "EBbWHID";
+static const char	field_chars[CACHE_FIELDS + 1] = "EBbWHID";
 
 /* A UID's newest record (+ 1; 0: an empty slot). */
 struct cslot {
