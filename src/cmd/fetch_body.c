@@ -58,6 +58,25 @@ fetch_read_header(int fd, struct buf *hdr, uint64_t *raw_r)
 	return 0;
 }
 
+/* Add the k bytes at p, the output's bytes [*pos, *pos + k), to out[o..]
+ * as far as they lie at or past off and fit in room (bytes out may hold
+ * beyond o, counted from out[0]); returns the new o. */
+static size_t
+put(char *out, size_t o, const char *p, size_t k, uint64_t *pos,
+    uint64_t off, uint64_t room)
+{
+	size_t	skip = *pos < off ? (off - *pos < k ? (size_t)(off - *pos) :
+		    k) : 0, take = k - skip;
+
+	if (room < o)
+		take = 0;
+	else if (take > room - o)
+		take = (size_t)(room - o);
+	memcpy(out + o, p + skip, take);
+	*pos += k;
+	return o + take;
+}
+
 /* Write len bytes of the message, as CRLF text, from offset off. */
 static int
 stream_body(int fd, uint64_t off, uint64_t len)
@@ -69,16 +88,23 @@ stream_body(int fd, uint64_t off, uint64_t len)
 	int		 prev_cr = 0;
 
 	while (sent < len && (n = read(fd, in, sizeof(in))) > 0) {
-		for (i = 0, o = 0; i < n && sent + o < len; i++) {
-			if (in[i] == '\n' && !prev_cr) {
-				if (pos >= off && sent + o < len)
-					out[o++] = '\r';
-				pos++;
+		/* a line's bytes at a time, found with memchr */
+		for (i = 0, o = 0; i < n && sent + o < len; ) {
+			const char	*nl = memchr(in + i, '\n', (size_t)(n - i));
+			ssize_t		 j = nl != NULL ? nl - in : n;
+
+			if (j > i) {
+				o = put(out, o, in + i, (size_t)(j - i), &pos, off,
+				    len - sent);
+				prev_cr = in[j - 1] == '\r';
 			}
-			prev_cr = in[i] == '\r';
-			if (pos >= off && sent + o < len)
-				out[o++] = in[i];
-			pos++;
+			if (j == n)
+				break;
+			if (!prev_cr)
+				o = put(out, o, "\r", 1, &pos, off, len - sent);
+			o = put(out, o, "\n", 1, &pos, off, len - sent);
+			prev_cr = 0;
+			i = j + 1;
 		}
 		io_write(out, o);
 		sent += o;
