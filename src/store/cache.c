@@ -111,6 +111,9 @@ struct cache {
 	size_t		 n, cap;
 	size_t		 dead;		/* superseded records */
 	struct cslot	*slots;		/* UID -> chain; hsize a power of 2 */
+	const char	*key_name;	/* key_last: the key of key_idx, */
+	size_t		 key_idx;	/* under key_name, in this command */
+	uint64_t	 key_last;
 	size_t		 hsize, nuids;
 	struct buf	 pending;
 	size_t		 npend;		/* records in pending */
@@ -540,7 +543,14 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 	    (size_t)(q - v) + 3 + 26 > r->hl)
 		return NULL;
 	q += 3;
-	hex_put(hex, msg_key(c->m, idx), 16);
+	/* one key for a message's several fields in a command (the view
+	 * does not change within one; cache_flush() ends it) */
+	if (c->key_name != c->m->msgs[idx].name || c->key_idx != idx) {
+		c->key_last = msg_key(c->m, idx);
+		c->key_name = c->m->msgs[idx].name;
+		c->key_idx = idx;
+	}
+	hex_put(hex, c->key_last, 16);
 	hex_put(hex + 16, sum32(v + r->hl, r->len), 8);
 	if (memcmp(q, hex, 16) != 0 || memcmp(q + 17, hex + 16, 8) != 0)
 		return NULL;
@@ -691,6 +701,7 @@ cache_flush(struct cache *c)
 	struct stat	 st;
 	int		 fd = -1;
 
+	c->key_name = NULL;
 	if (c->npend == 0)
 		return;
 	if (!c->loaded)
