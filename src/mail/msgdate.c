@@ -5,7 +5,6 @@
  * of RFC 822 are known, military zones count as 0 (RFC 5322 4.3 says they
  * were given wrongly so often that they mean nothing).
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -47,7 +46,8 @@ num(struct rd *r, int max, int *n_r)
 	long	v = 0;
 	int	n = 0;
 
-	while (r->i < r->len && n < max && isdigit((unsigned char)r->s[r->i])) {
+	while (r->i < r->len && n < max && r->s[r->i] >= '0' &&
+	    r->s[r->i] <= '9') {
 		v = v * 10 + (r->s[r->i++] - '0');
 		n++;
 	}
@@ -60,7 +60,9 @@ word(struct rd *r, char *w, size_t size)
 {
 	size_t	n = 0;
 
-	while (r->i < r->len && isalpha((unsigned char)r->s[r->i])) {
+	/* ASCII letters (isalpha() in the C locale, without its calls) */
+	while (r->i < r->len && (unsigned char)((r->s[r->i] | 0x20) - 'a') <
+	    26) {
 		if (n + 1 < size)
 			w[n++] = r->s[r->i];
 		r->i++;
