@@ -50,16 +50,13 @@ hdrcache_get(struct session *s, size_t idx, size_t *len_r)
 void
 hdrcache_put(struct session *s, size_t idx, const char *hdr, size_t len)
 {
-	struct buf	crlf, out;
+	static struct buf	out;	/* kept: no allocation per message */
 
 	if (len > HDRCACHE_HEADER_MAX)
 		len = HDRCACHE_HEADER_MAX;
-	buf_init(&crlf, 2 * HDRCACHE_HEADER_MAX);
-	buf_init(&out, 2 * HDRCACHE_HEADER_MAX + 2);
-	if (header_crlf(&crlf, hdr, len) == 0 &&
-	    header_fields(&out, crlf.data != NULL ? crlf.data : "", crlf.len,
-	    kept, NKEPT, 0) == 0)
+	if (out.max == 0)
+		buf_init(&out, HDRCACHE_HEADER_MAX + 2);
+	buf_reset(&out);
+	if (header_fields(&out, hdr, len, kept, NKEPT, 0) == 0)
 		cache_put(cache_of(s), idx, CACHE_HEADER, out.data, out.len);
-	buf_free(&crlf);
-	buf_free(&out);
 }

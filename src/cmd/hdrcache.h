@@ -16,7 +16,8 @@ int		 hdrcache_covers(const char *const *names, size_t n);
 /* The kept fields of message idx of the selected folder (CRLF lines, then
  * the empty line), valid until the next cache call; NULL if not cached. */
 const char	*hdrcache_get(struct session *, size_t idx, size_t *len_r);
-/* Keep them, from the message's header (LF or CRLF line ends). */
+/* Keep them, from the message's header with CRLF line ends (as
+ * fetch_read_header() gives it). */
 void		 hdrcache_put(struct session *, size_t idx, const char *hdr,
 		    size_t len);
 

@@ -123,11 +123,17 @@ static void
 put_number(struct session *s, size_t idx, enum cache_field field,
     long long v)
 {
-	char	num[32];
-	int	len;
+	char			 num[24], *p = num + sizeof(num);
+	unsigned long long	 u = v < 0 ? 0 - (unsigned long long)v :
+				    (unsigned long long)v;
 
-	len = snprintf(num, sizeof(num), "%lld", v);
-	cache_put(s->cache, idx, field, num, (size_t)len);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	cache_put(s->cache, idx, field, p, (size_t)(num + sizeof(num) - p));
 }
 
 int

@@ -77,7 +77,11 @@ name_listed(const char *line, size_t linelen, const char *const *names,
 	while (nl > 0 && (line[nl - 1] == ' ' || line[nl - 1] == '\t'))
 		nl--;
 	for (i = 0; i < n; i++)
-		if (strlen(names[i]) == nl && strncasecmp(names[i], line, nl) == 0)
+		/* the first letter (ASCII case) first: most names differ
+		 * there, and strlen is not needed for them */
+		if (((unsigned char)names[i][0] | 0x20) ==
+		    ((unsigned char)line[0] | 0x20) && strlen(names[i]) == nl &&
+		    strncasecmp(names[i], line, nl) == 0)
 			return 1;
 	return 0;
 }

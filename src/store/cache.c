@@ -494,6 +494,22 @@ hex_put(char *out, uint64_t v, int n)
 	}
 }
 
+/* v in decimal at out (at most 20 digits); returns the digits written. */
+static size_t
+dec_put(char *out, uint64_t v)
+{
+	char	tmp[20];
+	size_t	n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /* The file's bytes [off, off + len), a value of the field of index fi,
  * through the field's window. */
 static const char *
@@ -562,27 +578,34 @@ void
 cache_put(struct cache *c, size_t idx, enum cache_field field,
     const char *data, size_t len)
 {
-	struct rechdr	 r;
 	char		 hdr[CACHE_HEADER_MAX + 1];
-	size_t		 at;
-	int		 hl;
+	uint64_t	 key;
+	size_t		 at, hl;
 
-	if (len > CACHE_VALUE_MAX || (r.key = msg_key(c->m, idx)) == 0)
+	if (len > CACHE_VALUE_MAX || (key = msg_key(c->m, idx)) == 0)
 		return;
 	if (c->pending.len + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
 		cache_flush(c);
-	r.uid = c->m->msgs[idx].uid;
-	r.len = (uint32_t)len;
-	r.sum = sum32(data, len);
-	hl = snprintf(hdr, sizeof(hdr), "%u %c %016llx %08x %zu\n", r.uid,
-	    (char)field, (unsigned long long)r.key, r.sum, len);
-	if (hl < 0 || (size_t)hl >= sizeof(hdr) ||
-	    buf_add(&c->pending, hdr, (size_t)hl) == -1)
+	/* "<uid> <field> <key> <sum> <len>\n", formatted by hand (snprintf
+	 * cost more than the rest of a first FETCH's caching) */
+	hl = dec_put(hdr, c->m->msgs[idx].uid);
+	hdr[hl++] = ' ';
+	hdr[hl++] = (char)field;
+	hdr[hl++] = ' ';
+	hex_put(hdr + hl, key, 16);
+	hl += 16;
+	hdr[hl++] = ' ';
+	hex_put(hdr + hl, sum32(data, len), 8);
+	hl += 8;
+	hdr[hl++] = ' ';
+	hl += dec_put(hdr + hl, len);
+	hdr[hl++] = '\n';
+	if (buf_add(&c->pending, hdr, hl) == -1)
 		return;
 	at = c->pending.len;
 	if (buf_add(&c->pending, data, len) == -1 ||
 	    buf_addc(&c->pending, '\n') == -1) {
-		c->pending.len = at - (size_t)hl;
+		c->pending.len = at - hl;
 		return;
 	}
 	c->npend++;
