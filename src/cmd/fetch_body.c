@@ -25,37 +25,35 @@
 int
 fetch_read_header(int fd, struct buf *hdr, uint64_t *raw_r)
 {
-	struct buf	raw;
-	char		chunk[16384];
-	ssize_t		n;
-	size_t		end, from, want = 4096;
-	int		found = 0;
+	static struct buf	raw;	/* kept: no allocation per message */
+	ssize_t			n;
+	size_t			end = 0, from, want = 4096;
+	int			found = 0;
 
-	buf_init(&raw, FETCH_HEADER_MAX);
-	end = 0;
-	/* A page first: most headers fit, and the body is not copied. */
-	while ((n = read(fd, chunk, want)) > 0) {
-		want = sizeof(chunk);
+	if (raw.max == 0)
+		buf_init(&raw, FETCH_HEADER_MAX);
+	buf_reset(&raw);
+	/* A page first: most headers fit, and the body is not copied. Read
+	 * in place; stop at FETCH_HEADER_MAX. */
+	for (;;) {
+		if (want > raw.max - raw.len)
+			want = raw.max - raw.len;
+		if (want == 0 || buf_reserve(&raw, want) == -1 ||
+		    (n = read(fd, raw.data + raw.len, want)) == 0)
+			break;
+		if (n == -1)
+			return -1;
 		/* Look again only from the last line end read before. */
 		from = raw.len >= 2 ? raw.len - 2 : 0;
-		if (buf_add(&raw, chunk, (size_t)n) == -1)
-			break;		/* cut at FETCH_HEADER_MAX */
+		raw.len += (size_t)n;
+		raw.data[raw.len] = '\0';
+		want = 16384;
 		end = header_end_from(raw.data, raw.len, from, &found);
 		if (found)
 			break;
 	}
-	if (n == -1) {
-		buf_free(&raw);
-		return -1;
-	}
-	end = header_end(raw.data != NULL ? raw.data : "", raw.len, &found);
 	*raw_r = end;
-	if (header_crlf(hdr, raw.data != NULL ? raw.data : "", end) == -1) {
-		buf_free(&raw);
-		return -1;
-	}
-	buf_free(&raw);
-	return 0;
+	return header_crlf(hdr, raw.data != NULL ? raw.data : "", end);
 }
 
 /* Add the k bytes at p, the output's bytes [*pos, *pos + k), to out[o..]

@@ -46,22 +46,33 @@ header_end_from(const char *data, size_t len, size_t from, int *found_r)
 int
 header_crlf(struct buf *out, const char *data, size_t len)
 {
-	size_t	i, start;
+	const char	*p = data, *end = data + len, *nl;
+	size_t		 bare = 0, k;
+	char		*o;
 
-	for (i = start = 0; i < len; i++) {
-		const char	*nl = memchr(data + i, '\n', len - i);
-
-		if (nl == NULL)
+	/* Count the bare LFs, make room once, then copy line by line. */
+	for (p = data; p < end && (nl = memchr(p, '\n', (size_t)(end - p))) !=
+	    NULL; p = nl + 1)
+		bare += nl == data || nl[-1] != '\r';
+	if (buf_reserve(out, len + bare) == -1)
+		return -1;
+	o = out->data + out->len;
+	for (p = data; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			memcpy(o, p, (size_t)(end - p));
+			o += end - p;
 			break;
-		i = (size_t)(nl - data);
-		if (i > 0 && data[i - 1] == '\r')
-			continue;
-		if (buf_add(out, data + start, i - start) == -1 ||
-		    buf_add(out, "\r\n", 2) == -1)
-			return -1;
-		start = i + 1;
+		}
+		k = (size_t)(nl - p);
+		memcpy(o, p, k);
+		o += k;
+		if (nl == data || nl[-1] != '\r')
+			*o++ = '\r';
+		*o++ = '\n';
 	}
-	return buf_add(out, data + start, len - start);
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
+	return 0;
 }
 
 static int

@@ -482,6 +482,19 @@ cache_close(struct cache **cp)
 	*cp = NULL;
 }
 
+/* Message idx's key: one for its several fields in a command (the view
+ * does not change within one; cache_flush() ends it). */
+static uint64_t
+key_of(struct cache *c, size_t idx)
+{
+	if (c->key_name != c->m->msgs[idx].name || c->key_idx != idx) {
+		c->key_last = msg_key(c->m, idx);
+		c->key_name = c->m->msgs[idx].name;
+		c->key_idx = idx;
+	}
+	return c->key_last;
+}
+
 /* v as n lowercase hex digits, as cache_put() writes them. */
 static void
 hex_put(char *out, uint64_t v, int n)
@@ -559,14 +572,7 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 	    (size_t)(q - v) + 3 + 26 > r->hl)
 		return NULL;
 	q += 3;
-	/* one key for a message's several fields in a command (the view
-	 * does not change within one; cache_flush() ends it) */
-	if (c->key_name != c->m->msgs[idx].name || c->key_idx != idx) {
-		c->key_last = msg_key(c->m, idx);
-		c->key_name = c->m->msgs[idx].name;
-		c->key_idx = idx;
-	}
-	hex_put(hex, c->key_last, 16);
+	hex_put(hex, key_of(c, idx), 16);
 	hex_put(hex + 16, sum32(v + r->hl, r->len), 8);
 	if (memcmp(q, hex, 16) != 0 || memcmp(q + 17, hex + 16, 8) != 0)
 		return NULL;
@@ -582,7 +588,7 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	uint64_t	 key;
 	size_t		 at, hl;
 
-	if (len > CACHE_VALUE_MAX || (key = msg_key(c->m, idx)) == 0)
+	if (len > CACHE_VALUE_MAX || (key = key_of(c, idx)) == 0)
 		return;
 	if (c->pending.len + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
 		cache_flush(c);
