@@ -9,14 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mdlimits.h"
+
 struct buf;
 struct imap_arg;
 struct search_cmd;
 struct session;
 
-/* Memory for one SORT or THREAD: per message a few short strings, and
- * for THREAD its references. */
-#define SORT_ARENA_MAX	(256UL * 1024 * 1024)
+/* Memory for one SORT or THREAD (mdlimits.h). */
+#define SORT_ARENA_MAX	LIMIT_SORT_MEMORY
 
 /* The search program after the charset (RFC 5256 3: charset SP
  * search-key *(SP search-key)); US-ASCII and UTF-8 only, as SEARCH.

@@ -124,6 +124,10 @@
 
 /* Memory of one command's arena, beyond which the session ends. */
 #define LIMIT_ARENA		(64UL * 1024 * 1024)
+/* Memory of one SORT or THREAD: per message a few short strings, and
+ * for THREAD its references (past it: THREAD answers NO [LIMIT], SORT
+ * ends the session as the command memory does). */
+#define LIMIT_SORT_MEMORY	(256UL * 1024 * 1024)
 
 /* Messages (src/mail/mime.c): MIME nesting and parts per message, as
  * Dovecot limits them; deeper or further parts are not split (mime.h). */
