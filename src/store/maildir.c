@@ -335,11 +335,13 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	now = time(NULL);
 	m->synced = now - stc.st_mtim.tv_sec > 2 && now - stn.st_mtim.tv_sec > 2;
 
-	/* Listing again, or a first listing that will move files out of
-	 * new/ (our own renames change the directories): watch from now on
+	/* Listing again, or a first listing that the next sync would have
+	 * to repeat: times too recent to trust, or files to move out of new/
+	 * (our own renames change the directories). Watch from now on
 	 * (before the listing, so that nothing is missed), and later syncs
 	 * read the changes instead of listing again. */
-	if (m->listed || (!m->readonly && dir_has_entries(m->newfd)))
+	if (m->listed || !m->synced ||
+	    (!m->readonly && dir_has_entries(m->newfd)))
 		maildir_watch_start(m);
 	full = 1;
 	for (pass = 0; pass < 2; pass++) {
