@@ -27,6 +27,23 @@ fd_read_all(int fd, void *p, size_t n)
 	return 0;
 }
 
+ssize_t
+fd_read_upto(int fd, void *p, size_t n)
+{
+	char	*c = p;
+	size_t	 len = 0;
+	ssize_t	 r;
+
+	while (len < n && (r = read(fd, c + len, n - len)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		len += (size_t)r;
+	}
+	return (ssize_t)len;
+}
+
 int
 fd_write_all(int fd, const void *p, size_t n)
 {

@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "fdio.h"
 #include "log.h"
 #include "mailbox.h"
 #include "mutf7.h"
@@ -569,18 +570,13 @@ keywords_copy(int rootfd, int dfd)
 		errno = EINVAL;
 		return -1;
 	}
-	while (len < sizeof(buf) && (n = read(fd, buf + len,
-	    sizeof(buf) - len)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		len += (size_t)n;
+	if ((n = fd_read_upto(fd, buf, sizeof(buf))) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
 	}
+	len = (size_t)n;
 	close(fd);
 	/* Written in the folder's tmp/, then renamed into place. */
 	if ((tfd = stage_open(dfd, 0, "keywords", tmp, sizeof(tmp))) == -1)

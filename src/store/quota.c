@@ -500,7 +500,6 @@ file_read(int rootfd, char *buf, size_t size, size_t *len_r,
     struct stat *st)
 {
 	ssize_t	n;
-	size_t	len = 0;
 	int	fd, saved;
 
 	if ((fd = openat(rootfd, QUOTA_FILE, O_RDONLY | O_NOFOLLOW |
@@ -511,19 +510,14 @@ file_read(int rootfd, char *buf, size_t size, size_t *len_r,
 		errno = EINVAL;
 		return -1;
 	}
-	while (len < size && (n = read(fd, buf + len, size - len)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		len += (size_t)n;
-	}
+	n = fd_read_upto(fd, buf, size);
+	saved = errno;
 	close(fd);
-	*len_r = len;
+	if (n == -1) {
+		errno = saved;
+		return -1;
+	}
+	*len_r = (size_t)n;
 	return 0;
 }
 

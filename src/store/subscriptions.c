@@ -47,6 +47,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "fdio.h"
 #include "log.h"
 #include "mailbox.h"
 
@@ -129,18 +130,13 @@ file_read(int rootfd, const char *file, struct arena *a, char **data_r,
 	/* Writers replace the file (rename), never write into it: its size
 	 * is the size of what this fd reads. */
 	p = arena_alloc(a, (size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size &&
-	    (n = read(fd, p + len, (size_t)st.st_size - len)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		len += (size_t)n;
+	if ((n = fd_read_upto(fd, p, (size_t)st.st_size)) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
 	}
+	len = (size_t)n;
 	close(fd);
 	p[len] = '\0';
 	*data_r = p;
