@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "maildir.h"
 #include "session.h"
@@ -123,17 +124,13 @@ static void
 put_number(struct session *s, size_t idx, enum cache_field field,
     long long v)
 {
-	char			 num[24], *p = num + sizeof(num);
-	unsigned long long	 u = v < 0 ? 0 - (unsigned long long)v :
-				    (unsigned long long)v;
+	char	num[BUF_FMTU_MAX + 1];
+	size_t	n = v < 0;
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		*--p = '-';
-	cache_put(s->cache, idx, field, p, (size_t)(num + sizeof(num) - p));
+	num[0] = '-';
+	n += buf_fmtu(num + n, v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v);
+	cache_put(s->cache, idx, field, num, n);
 }
 
 int

@@ -82,8 +82,8 @@ buf_adds(struct buf *b, const char *s)
 	return buf_add(b, s, strlen(s));
 }
 
-int
-buf_addu(struct buf *b, unsigned long long v)
+size_t
+buf_fmtu(char *out, unsigned long long v)
 {
 	/* Two digits a step: modseqs have 16 of them, and a SELECT writes
 	 * two numbers for each of 100,000 messages. */
@@ -92,7 +92,7 @@ buf_addu(struct buf *b, unsigned long long v)
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
-	char		d[24], *p = d + sizeof(d);
+	char		d[BUF_FMTU_MAX], *p = d + sizeof(d);
 	unsigned	r;
 
 	while (v >= 100) {
@@ -106,7 +106,16 @@ buf_addu(struct buf *b, unsigned long long v)
 		*--p = pairs[v * 2];
 	} else
 		*--p = (char)('0' + v);
-	return buf_add(b, p, (size_t)(d + sizeof(d) - p));
+	memcpy(out, p, (size_t)(d + sizeof(d) - p));
+	return (size_t)(d + sizeof(d) - p);
+}
+
+int
+buf_addu(struct buf *b, unsigned long long v)
+{
+	char	d[BUF_FMTU_MAX];
+
+	return buf_add(b, d, buf_fmtu(d, v));
 }
 
 int

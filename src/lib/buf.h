@@ -27,6 +27,9 @@ int	buf_adds(struct buf *, const char *);
 /* v in decimal (what buf_printf("%llu") would add, for files written a
  * line per message). */
 int	buf_addu(struct buf *, unsigned long long v);
+/* The same digits into out (at most BUF_FMTU_MAX); returns how many. */
+#define BUF_FMTU_MAX	20
+size_t	buf_fmtu(char *out, unsigned long long v);
 int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Remove the first n bytes. */

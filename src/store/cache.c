@@ -507,22 +507,6 @@ hex_put(char *out, uint64_t v, int n)
 	}
 }
 
-/* v in decimal at out (at most 20 digits); returns the digits written. */
-static size_t
-dec_put(char *out, uint64_t v)
-{
-	char	tmp[20];
-	size_t	n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
-}
-
 /* The file's bytes [off, off + len), a value of the field of index fi,
  * through the field's window. */
 static const char *
@@ -594,7 +578,7 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 		cache_flush(c);
 	/* "<uid> <field> <key> <sum> <len>\n", formatted by hand (snprintf
 	 * cost more than the rest of a first FETCH's caching) */
-	hl = dec_put(hdr, c->m->msgs[idx].uid);
+	hl = buf_fmtu(hdr, c->m->msgs[idx].uid);
 	hdr[hl++] = ' ';
 	hdr[hl++] = (char)field;
 	hdr[hl++] = ' ';
@@ -604,7 +588,7 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	hex_put(hdr + hl, sum32(data, len), 8);
 	hl += 8;
 	hdr[hl++] = ' ';
-	hl += dec_put(hdr + hl, len);
+	hl += buf_fmtu(hdr + hl, len);
 	hdr[hl++] = '\n';
 	if (buf_add(&c->pending, hdr, hl) == -1)
 		return;
