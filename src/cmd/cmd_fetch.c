@@ -67,11 +67,6 @@ cache_field_of(enum fetch_type t)
 	    CACHE_BODYSTRUCTURE : CACHE_BODY;
 }
 
-/* Messages up to this size are read into one buffer, kept for the next
- * one (cheaper than mapping: no page faults, no unmapping); larger ones
- * are mapped. */
-#define MSG_READ_MAX	(256 * 1024)
-
 static char	*msg_buf;
 static size_t	 msg_bufsize;
 
@@ -88,10 +83,10 @@ msg_map(int fd, const struct stat *st, size_t *len_r, int *mapped_r)
 	*len_r = (size_t)st->st_size;
 	if (st->st_size == 0)
 		return "";
-	if (st->st_size <= MSG_READ_MAX) {
+	if (st->st_size <= MAILDIR_MSG_READ_MAX) {
 		if (msg_bufsize < (size_t)st->st_size) {
 			free(msg_buf);
-			msg_bufsize = MSG_READ_MAX;
+			msg_bufsize = MAILDIR_MSG_READ_MAX;
 			if ((msg_buf = malloc(msg_bufsize)) == NULL)
 				fatalx("out of memory");
 		}

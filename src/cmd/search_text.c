@@ -45,9 +45,8 @@
 #define FOLD_OUT	(CHUNK * 2)
 /* Header fields longer than this are searched in their first part. */
 #define FIELD_MAX	(256 * 1024)
-/* Files up to this size are read rather than mapped (no page faults, no
- * unmapping per message), as FETCH does. */
-#define READ_MAX	(256 * 1024)
+/* Files up to MAILDIR_MSG_READ_MAX are read rather than mapped. */
+#define READ_MAX	MAILDIR_MSG_READ_MAX
 /* What is read first: the header of nearly every message, and all of
  * most; the rest is read when a body key needs it. */
 #define READ_FIRST	(16 * 1024)

@@ -162,6 +162,11 @@ int		 maildir_change_flags(struct maildir *, size_t idx,
 int		 maildir_keyword(struct maildir *, const char *kw, int create);
 size_t		 maildir_keyword_count(const struct maildir *);
 
+/* Message files up to this size are read by FETCH and SEARCH into a
+ * buffer kept for the next one (no page faults, no unmapping); larger ones
+ * are mapped. */
+#define MAILDIR_MSG_READ_MAX	(256 * 1024)
+
 /* Open a message file for reading (O_NOFOLLOW, regular files only),
  * following renames by other processes. Returns fd or -1 (ENOENT: gone). */
 int		 maildir_open_msg(struct maildir *, size_t idx);
