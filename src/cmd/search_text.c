@@ -181,12 +181,8 @@ search_msg_open(struct search_text *t, struct maildir *m, size_t idx,
 	sm->res = t->res;
 	memset(sm->res, -1, t->n + 1);
 	arena_reset(t->msg_arena);
-	if ((fd = maildir_open_msg(m, idx)) == -1)
+	if ((fd = maildir_open_msg_stat(m, idx, &st)) == -1)
 		return -1;
-	if (fstat(fd, &st) == -1) {
-		close(fd);
-		return -1;
-	}
 	if (st.st_size > 0 && st.st_size <= READ_MAX && t->file == NULL)
 		t->file = malloc(READ_MAX);	/* if not, mapped */
 	if (st.st_size > 0 && st.st_size <= READ_MAX && t->file != NULL) {
