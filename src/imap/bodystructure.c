@@ -25,6 +25,14 @@ add(struct buf *b, const char *s)
 		fatalx("response too large");
 }
 
+/* A space and a number. */
+static void
+num(struct buf *b, unsigned long long v)
+{
+	if (buf_addc(b, ' ') == -1 || buf_addu(b, v) == -1)
+		fatalx("response too large");
+}
+
 static void
 nstr(struct buf *b, const char *s, int opts)
 {
@@ -181,22 +189,16 @@ imap_bodystructure_write(struct buf *b, const struct mime_part *part,
 	nstr(b, part->description, opts);
 	add(b, " ");
 	nstr(b, part->encoding != NULL ? part->encoding : "7bit", opts);
-	if (buf_printf(b, " %llu", (unsigned long long)part->body_size) == -1)
-		fatalx("response too large");
+	num(b, part->body_size);
 	if (part->is_message) {
 		add(b, " ");
 		imap_envelope_write(b, part->env, opts, flush);
 		add(b, " ");
 		imap_bodystructure_write(b, part->children, extended, opts,
 		    flush);
-		if (buf_printf(b, " %llu",
-		    (unsigned long long)part->body_lines) == -1)
-			fatalx("response too large");
-	} else if (strcasecmp(part->type, "text") == 0) {
-		if (buf_printf(b, " %llu",
-		    (unsigned long long)part->body_lines) == -1)
-			fatalx("response too large");
-	}
+		num(b, part->body_lines);
+	} else if (strcasecmp(part->type, "text") == 0)
+		num(b, part->body_lines);
 	if (extended) {
 		add(b, " ");
 		nstr(b, part->md5, opts);
