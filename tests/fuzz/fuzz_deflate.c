@@ -17,14 +17,7 @@
 #include <string.h>
 
 #include "deflate.h"
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz.h"
 
 static unsigned char	*wire;
 static size_t		 wire_len, wire_cap;
@@ -84,8 +77,6 @@ play(const unsigned char *in, size_t n, size_t step, size_t rsize,
 	deflate_free(&d);
 	return (long)total;
 }
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -27,20 +27,11 @@
 #include "bodystructure.h"
 #include "buf.h"
 #include "envelope.h"
+#include "fuzz.h"
 #include "mdlimits.h"
 #include "mime.h"
 #include "../mime/same_parts.h"
 #include "parser.h"
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct arena	*arena, *parena;
 static struct parser	*parser;

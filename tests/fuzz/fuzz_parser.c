@@ -28,22 +28,13 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "fuzz.h"
 #include "mdlimits.h"
 #include "parser.h"
 #include "resp.h"
 
 #define FUZZ_LITERAL_MAX	LIMIT_LITERAL_NONSYNC
 #define FUZZ_BUF_MAX		(256UL * 1024 * 1024)
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 struct play {
 	uint64_t	 h;		/* FNV-1a of the transcript */

@@ -25,19 +25,10 @@
 #include "buf.h"
 #include "casemap.h"
 #include "decode.h"
+#include "fuzz.h"
 #include "mdlimits.h"
 #include "parser.h"
 #include "searchkey.h"
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct arena	*arena;
 

@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "fuzz.h"
 #include "mdlimits.h"
 #include "msgid.h"
 #include "sortkey.h"
@@ -30,16 +31,6 @@
 #include "threadset.h"
 
 #define FUZZ_MSGS	512
-
-#define FUZZ_ASSERT(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",	\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
 id_check(const char *id)
