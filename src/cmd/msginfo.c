@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,63 +25,6 @@
 #include "maildir.h"
 #include "session.h"
 #include "msginfo.h"
-
-/* Keep a size the name does not carry in the cache (as text). */
-void
-msginfo_vsize_put(struct session *s, size_t idx, uint64_t v)
-{
-	char	num[32];
-	int	len;
-
-	if (s->cache == NULL)
-		s->cache = cache_open(s->sel);
-	len = snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	cache_put(s->cache, idx, CACHE_VSIZE, num, (size_t)len);
-}
-
-/* Whether RFC822.SIZE is known without the file or the cache: in memory
- * already, or ",W=" in the name. */
-int
-msginfo_vsize_known(const struct mmsg *msg)
-{
-	uint64_t	v;
-
-	return msg->vsize != 0 ||
-	    maildir_name_size(msg->name, ",W=", &v) == 0;
-}
-
-/* RFC822.SIZE without reading the file when the cache knows it. */
-int
-msginfo_vsize_get(struct session *s, size_t idx, uint64_t *r)
-{
-	struct mmsg	*msg = &s->sel->msgs[idx];
-	const char	*v;
-	char		 num[32], *end;
-	size_t		 len;
-	int		 known;
-
-	known = msginfo_vsize_known(msg);
-	if (!known) {
-		if (s->cache == NULL)
-			s->cache = cache_open(s->sel);
-		if ((v = cache_get(s->cache, idx, CACHE_VSIZE, &len)) != NULL &&
-		    len > 0 && len < sizeof(num)) {
-			memcpy(num, v, len);
-			num[len] = '\0';
-			msg->vsize = strtoull(num, &end, 10);
-			if (*end == '\0' && msg->vsize != 0)
-				known = 1;
-			else
-				msg->vsize = 0;
-		}
-	}
-	if (maildir_vsize(s->sel, idx, r) == -1)
-		return -1;
-	if (!known && *r != 0)
-		msginfo_vsize_put(s, idx, *r);
-	return 0;
-}
-
 
 /* Decimal text, a '-' allowed: 0, or -1 if it is not a number. */
 static int
@@ -132,6 +74,47 @@ put_number(struct session *s, size_t idx, enum cache_field field,
 	    (unsigned long long)v);
 	cache_put(s->cache, idx, field, num, n);
 }
+
+/* Keep a size the name does not carry in the cache (as text). */
+void
+msginfo_vsize_put(struct session *s, size_t idx, uint64_t v)
+{
+	if (s->cache == NULL)
+		s->cache = cache_open(s->sel);
+	put_number(s, idx, CACHE_VSIZE, (long long)v);
+}
+
+/* Whether RFC822.SIZE is known without the file or the cache: in memory
+ * already, or ",W=" in the name. */
+int
+msginfo_vsize_known(const struct mmsg *msg)
+{
+	uint64_t	v;
+
+	return msg->vsize != 0 ||
+	    maildir_name_size(msg->name, ",W=", &v) == 0;
+}
+
+/* RFC822.SIZE without reading the file when the cache knows it. */
+int
+msginfo_vsize_get(struct session *s, size_t idx, uint64_t *r)
+{
+	struct mmsg	*msg = &s->sel->msgs[idx];
+	long long	 v;
+	int		 known;
+
+	if (!(known = msginfo_vsize_known(msg)) &&
+	    cached_number(s, idx, CACHE_VSIZE, &v) == 0 && v > 0) {
+		msg->vsize = (uint64_t)v;
+		known = 1;
+	}
+	if (maildir_vsize(s->sel, idx, r) == -1)
+		return -1;
+	if (!known && *r != 0)
+		msginfo_vsize_put(s, idx, *r);
+	return 0;
+}
+
 
 int
 msginfo_date_get(struct session *s, size_t idx, time_t *t_r)
