@@ -272,7 +272,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	uint32_t		 kw, olduv = m->uidvalidity;
 	struct stat		 stc, stn;
 	struct listed		 lk;
-	time_t			 now;
+	struct timespec		 now;
 	int			 pass, r = -1, saved, ulfd = -1, full = 0;
 	int			 nothing, above;
 
@@ -319,6 +319,7 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	 * listing, and no new UIDs: nothing to do. The times are taken before
 	 * listing, so a change during a listing is seen by the next sync.
 	 */
+	(void)clock_gettime(CLOCK_REALTIME_COARSE, &now);
 	if (fstat(m->curfd, &stc) == -1 || fstat(m->newfd, &stn) == -1)
 		goto out;
 	if (m->synced && m->ul.n == 0 && ulfd == -1 &&
@@ -331,9 +332,9 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 	m->new_mtime = stn.st_mtim;
 	/* File systems stamp times coarsely (ext4: a jiffy), so a change in
 	 * the same tick as the last one keeps the time: trust a time only
-	 * once it is a few seconds old, as Dovecot does. */
-	now = time(NULL);
-	m->synced = now - stc.st_mtim.tv_sec > 2 && now - stn.st_mtim.tv_sec > 2;
+	 * once the clock has moved past it (maildir_files.c). */
+	m->synced = maildir_time_settled(&stc.st_mtim, &now, m->finetimes) &&
+	    maildir_time_settled(&stn.st_mtim, &now, m->finetimes);
 
 	/* Listing again, or a first listing that the next sync would have
 	 * to repeat: times too recent to trust, or files to move out of new/
@@ -704,6 +705,8 @@ maildir_open(int rootfd, const char *dirname, const char *name, int readonly)
 	    (m->newfd = open_sub(m->dirfd, "new")) == -1 ||
 	    (m->tmpfd = open_sub(m->dirfd, "tmp")) == -1)
 		goto fail;
+	m->finetimes = maildir_fine_times(m->curfd) &&
+	    maildir_fine_times(m->newfd);
 	if (readonly == MAILDIR_LIGHT) {
 		m->light = 1;
 		/* For delivery: the uidlist's header and end, and keywords;

@@ -90,6 +90,7 @@ struct maildir {
 	struct timespec	 cur_mtime;	/* of cur/ and new/ when last listed */
 	struct timespec	 new_mtime;
 	int		 synced;	/* the times above can be trusted */
+	int		 finetimes;	/* maildir_fine_times() of cur/, new/ */
 	int		 listed;	/* listed fully at least once */
 	int		 inofd;		/* inotify on cur/ and new/, or -1 */
 	int		 wd_cur;

@@ -5,6 +5,9 @@
  * the folder's keywords in dovecot-keywords.
  */
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +24,52 @@
 #include "maildir_int.h"
 
 #define KEYWORDS_FILE	"dovecot-keywords"
+
+/* --- directory times ----------------------------------------------- */
+
+/* File systems whose times come from the kernel's clock in nanoseconds
+ * (ext4 with large inodes, XFS, Btrfs, tmpfs): not NFS or FUSE, whose
+ * times come from another machine's clock, nor FAT. */
+int
+maildir_fine_times(int fd)
+{
+	struct statfs	sf;
+
+	if (fstatfs(fd, &sf) == -1)
+		return 0;
+	switch ((unsigned long)sf.f_type) {
+	case EXT4_SUPER_MAGIC:
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case TMPFS_MAGIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Whether a directory's time mtime, read after the clock read now, can
+ * be trusted to change at the directory's next change. A change in the
+ * same tick of the kernel's coarse clock as the last one keeps the time,
+ * so a time is trusted only once the clock has left its tick. Where that
+ * cannot be known (times of another machine, or in whole seconds: ext4
+ * with small inodes stamps tv_nsec 0), only once it is over two seconds
+ * old, as Dovecot does. now is CLOCK_REALTIME_COARSE, the clock the
+ * kernel stamps with (with multigrain stamps, a change after a stat gets
+ * a finer, later time: later still).
+ */
+int
+maildir_time_settled(const struct timespec *mtime,
+    const struct timespec *now, int fine)
+{
+	if (now->tv_sec - mtime->tv_sec > 2)
+		return 1;
+	if (!fine || mtime->tv_nsec == 0)
+		return 0;
+	return mtime->tv_sec < now->tv_sec || (mtime->tv_sec ==
+	    now->tv_sec && mtime->tv_nsec < now->tv_nsec);
+}
 
 /* --- file names ---------------------------------------------------- */
 

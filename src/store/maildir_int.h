@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "namepool.h"
 
@@ -40,6 +41,13 @@ struct scan {
 	void		*skip_arg;
 };
 
+/* Whether fd's file system stamps times from this machine's clock in
+ * nanoseconds. */
+int	maildir_fine_times(int fd);
+/* Whether a directory time read after the coarse clock read now will
+ * change at the next change (fine: maildir_fine_times()). */
+int	maildir_time_settled(const struct timespec *mtime,
+	    const struct timespec *now, int fine);
 /* A hash of a base name, for the tables that look files up by base. */
 size_t	maildir_hash_base(const char *, size_t);
 /* Length of a file name's base (before ":"). */
