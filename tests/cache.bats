@@ -272,3 +272,116 @@ EOF
 	echo "$output" | grep -qxF "$want"
 	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
 }
+
+# 600 messages more: 1,200 records of E and B, enough for a session that read
+# them from mdimapd-cache to keep their index in mdimapd-cache.idx.
+many_messages() {
+	for i in $(seq 1000 1599); do
+		printf 'From: m%s@example.org\nSubject: s%s\nDate: Mon, 1 Jan 2024 10:%02d:00 +0000\n\nbody %s\n' \
+		    "$i" "$i" "$((i % 60))" "$i" >"$MD/cur/1700$i.M1P1Q$i.host:2,"
+	done
+	fix_owner
+}
+
+@test "cache index: a session that read many records keeps their places in mdimapd-cache.idx; later sessions answer the same with it" {
+	many_messages
+	all='a EXAMINE INBOX
+b FETCH 1:* (ENVELOPE BODYSTRUCTURE)
+c SORT (SUBJECT) US-ASCII ALL'
+	run session <<<"$all"
+	want=$output
+	# The session that wrote the records read them back: index kept.
+	[ -s "$MD/mdimapd-cache.idx" ]
+	head -c 15 "$MD/mdimapd-cache.idx" | grep -q '^mdimapd-cidx 1$'
+	size=$(stat -c %s "$MD/mdimapd-cache")
+	run session <<<"$all"
+	expect "$want"
+	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
+	# Proof that it is used: spoil the cache file's first line in place
+	# (same inode). Read alone, the file is no longer ours and is
+	# started anew; with the index, its records are still found (each
+	# checked by its own line, which is intact).
+	printf 'XXXXXXX' | dd of="$MD/mdimapd-cache" bs=1 seek=0 conv=notrunc 2>/dev/null
+	run session <<<"$all"
+	expect "$want"
+	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
+	[ "$(head -c 7 "$MD/mdimapd-cache")" = XXXXXXX ]
+	rm "$MD/mdimapd-cache.idx"
+	run session <<<"$all"
+	expect "$want"
+	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 2 V'
+}
+
+@test "cache index: a damaged, truncated, foreign or stale mdimapd-cache.idx is ignored, never trusted" {
+	many_messages
+	all='a EXAMINE INBOX
+b FETCH 1:* (ENVELOPE BODYSTRUCTURE)'
+	run session <<<"$all"
+	want=$output
+	[ -s "$MD/mdimapd-cache.idx" ]
+	cp "$MD/mdimapd-cache.idx" "$TESTDIR/idx"
+	# One byte changed in the middle of the records: the sum fails.
+	cp "$TESTDIR/idx" "$MD/mdimapd-cache.idx"
+	printf '\377' | dd of="$MD/mdimapd-cache.idx" bs=1 seek=5000 conv=notrunc 2>/dev/null
+	run session <<<"$all"
+	expect "$want"
+	# Cut short.
+	head -c 3000 "$TESTDIR/idx" >"$MD/mdimapd-cache.idx"
+	run session <<<"$all"
+	expect "$want"
+	# Garbage, and empty.
+	head -c 20000 /dev/urandom >"$MD/mdimapd-cache.idx"
+	run session <<<"$all"
+	expect "$want"
+	: >"$MD/mdimapd-cache.idx"
+	run session <<<"$all"
+	expect "$want"
+	# The index of another file: the cache copied to a new inode
+	# with its first line spoiled. The old index does not match the new
+	# inode, so the file is read alone and started anew.
+	cp "$TESTDIR/idx" "$MD/mdimapd-cache.idx"
+	cp "$MD/mdimapd-cache" "$TESTDIR/cache"
+	printf 'XXXXXXX' | dd of="$TESTDIR/cache" bs=1 seek=0 conv=notrunc 2>/dev/null
+	mv "$TESTDIR/cache" "$MD/mdimapd-cache"
+	fix_owner
+	run session <<<"$all"
+	expect "$want"
+	head -1 "$MD/mdimapd-cache" | grep -q '^mdimapd-cache 2 V'
+	# A symlink named mdimapd-cache.idx is not followed.
+	rm -f "$MD/mdimapd-cache.idx"
+	ln -s "$TESTDIR/idx" "$MD/mdimapd-cache.idx"
+	run session <<<"$all"
+	expect "$want"
+}
+
+@test "cache index: records written after the index are read from the file; the index follows when enough are" {
+	many_messages
+	run session <<'EOF'
+a EXAMINE INBOX
+b FETCH 1:* (ENVELOPE RFC822.SIZE)
+EOF
+	[ -s "$MD/mdimapd-cache.idx" ]
+	idx1=$(md5sum <"$MD/mdimapd-cache.idx")
+	# A few records more (under the index's threshold): the index stays.
+	run session <<'EOF'
+a EXAMINE INBOX
+b FETCH 1:10 (BODYSTRUCTURE)
+EOF
+	[ "$(md5sum <"$MD/mdimapd-cache.idx")" = "$idx1" ]
+	all='a EXAMINE INBOX
+b FETCH 1:* (ENVELOPE RFC822.SIZE BODYSTRUCTURE BODY)'
+	run session <<<"$all"
+	want=$output
+	# the other 592 BODYSTRUCTUREs and 602 BODYs were added (and read
+	# back: the index was written again), the E, W and first ten B
+	# records found (the index, then the file after it)
+	[ "$(grep -ac '^[0-9]* B ' "$MD/mdimapd-cache")" = 602 ]
+	[ "$(md5sum <"$MD/mdimapd-cache.idx")" != "$idx1" ]
+	size=$(stat -c %s "$MD/mdimapd-cache")
+	run session <<<"$all"
+	expect "$want"
+	[ "$(stat -c %s "$MD/mdimapd-cache")" = "$size" ]
+	# Each message once, with its own values (setup's two after these).
+	[ "$(echo "$output" | grep -c '^\* [0-9]* FETCH (ENVELOPE ')" = 602 ]
+	echo "$output" | grep -q '^\* 600 FETCH (ENVELOPE ("Mon, 1 Jan 2024 10:39:00 +0000" "s1599" ((NIL NIL "m1599"'
+}

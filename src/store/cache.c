@@ -44,23 +44,11 @@
 #include "log.h"
 #include "maildir.h"
 #include "maildir_int.h"
+#include "cache_int.h"
 
 #define CACHE_LOCK		CACHE_FILE ".lock"
-#define CACHE_LOCK_STALE	120
-/* Values larger than this are not cached. */
-#define CACHE_VALUE_MAX		(1024 * 1024)
 /* Records waiting for a write are written when they reach this. */
 #define CACHE_PENDING_MAX	(1024 * 1024)
-/* Fields a message can have records for (cache.h). */
-#define CACHE_FIELDS		7
-/* Records indexed at most (chain links are 24 bits): 16 million, far
- * more than a folder's live records (compaction comes long before);
- * past it, values are parsed again instead of read. */
-#define CACHE_RECORDS_MAX	((1u << 24) - 1)
-/* Offsets indexed (a larger file's later records are parsed again). */
-#define CACHE_OFF_BITS		40
-/* Longest header line of a record. */
-#define CACHE_HEADER_MAX	80
 /* Bytes read at once to load the index. */
 #define CACHE_CHUNK		(64 * 1024)
 /* Bytes read at once to serve cache_get(). */
@@ -76,53 +64,8 @@ struct rechdr {
 	char		 field;
 };
 
-/*
- * A record in the index: 16 bytes. Its key and sum are read from its
- * header line when the record is asked for, not when the file is read:
- * loading the index parses only what places the records.
- */
-struct crec {
-	uint64_t	 off : CACHE_OFF_BITS;	/* of its header line */
-	uint64_t	 len : 21;		/* of the value */
-	uint64_t	 fi : 3;		/* index in field_chars */
-	uint32_t	 uid;
-	uint32_t	 next : 24;		/* older record of the UID, + 1 */
-	uint32_t	 hl : 8;		/* header line, LF included */
-};
 
-/* The fields, by index (cache.h). */
-static const char	field_chars[CACHE_FIELDS + 1] = "EBbWHID";
-
-/* A UID's newest record (+ 1; 0: an empty slot). */
-struct cslot {
-	uint32_t	 uid;
-	uint32_t	 head;
-};
-
-struct cache {
-	struct maildir	*m;
-	int		 loaded;
-	int		 fd;		/* the file read, or -1 */
-	dev_t		 dev;
-	ino_t		 ino;
-	uint64_t	 off;		/* read up to here */
-	int		 valid;		/* its header matches UIDVALIDITY */
-	struct crec	*recs;		/* in file order */
-	size_t		 n, cap;
-	size_t		 dead;		/* superseded records */
-	struct cslot	*slots;		/* UID -> chain; hsize a power of 2 */
-	const char	*key_name;	/* key_last: the key of key_idx, */
-	size_t		 key_idx;	/* under key_name, in this command */
-	uint64_t	 key_last;
-	size_t		 hsize, nuids;
-	struct buf	 pending;
-	size_t		 npend;		/* records in pending */
-	struct window {
-		char		*data;	/* file bytes [off, off + len) */
-		uint64_t	 off;
-		size_t		 len, cap;
-	}		 win[CACHE_FIELDS];	/* one per field */
-};
+static void	write_pending(struct cache *);
 
 /* Bytes p[0..n) (n <= 8) as a little-endian number: the same sums on
  * every machine. */
@@ -145,14 +88,17 @@ mix64(const char *p, size_t len, uint64_t h)
 		h = (h ^ le64(p + i, 8)) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 	}
+	/* The last 1..7 bytes: the 8 that end the value, shifted (the
+	 * same number as le64(p + i, len - i), without a memcpy call). */
 	if (i < len)
-		h = (h ^ le64(p + i, len - i)) * 0xc4ceb9fe1a85ec53ULL;
+		h = (h ^ (len >= 8 ? le64(p + len - 8, 8) >> 8 * (8 - (len -
+		    i)) : le64(p + i, len - i))) * 0xc4ceb9fe1a85ec53ULL;
 	return h;
 }
 
 /* The check of a value (the file's version 2). */
-static uint32_t
-sum32(const char *p, size_t len)
+uint32_t
+cache_sum32(const char *p, size_t len)
 {
 	uint64_t	h = mix64(p, len, 0x9e3779b97f4a7c15ULL ^ len);
 
@@ -171,22 +117,36 @@ hash64(const char *p, size_t len, uint64_t size)
 }
 
 /* The key of message idx's file: its base name and size (",S=" in the
- * name, else the file's). 0 when the file cannot be found. */
+ * base name, else the file's). 0 when the file cannot be found. */
 static uint64_t
 msg_key(struct maildir *m, size_t idx)
 {
 	struct mmsg	*msg = &m->msgs[idx];
 	struct stat	 st;
+	const char	*p, *end;
 	size_t		 bl = maildir_baselen(msg->name);
 	uint64_t	 size = 0, h;
+	unsigned	 d, n = 0;
 
-	if (maildir_name_size(msg->name, ",S=", &size) == 0)
+	/* (maildir_name_size(), on the base length known here) */
+	for (p = msg->name, end = p + bl; (p = memchr(p, ',', (size_t)(end -
+	    p))) != NULL && (end - p < 3 || p[1] != 'S' || p[2] != '='); p++)
 		;
-	else if (fstatat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
-	    msg->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+	if (p != NULL)
+		for (p += 3; (d = (unsigned)(unsigned char)*p - '0') <= 9;
+		    p++, n++) {
+			if (size > (UINT64_MAX - d) / 10) {
+				n = 0;	/* too large to be a size */
+				break;
+			}
+			size = size * 10 + d;
+		}
+	if (n == 0) {
+		if (fstatat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
+		    msg->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			return 0;
 		size = (uint64_t)st.st_size;
-	else
-		return 0;
+	}
 	h = hash64(msg->name, bl, size);
 	return h != 0 ? h : 1;
 }
@@ -201,13 +161,19 @@ slot_of(struct cache *c, uint32_t uid)
 	return &c->slots[i];
 }
 
+/* Room for uids UIDs in the hash (at most half full). */
 static void
-slots_grow(struct cache *c)
+slots_grow(struct cache *c, size_t uids)
 {
 	struct cslot	*old = c->slots;
 	size_t		 oldsize = c->hsize, i;
 
-	c->hsize = c->hsize ? c->hsize * 2 : 4096;
+	if ((uids + 1) * 2 <= c->hsize)
+		return;
+	if (c->hsize == 0)
+		c->hsize = 4096;
+	while ((uids + 1) * 2 > c->hsize)
+		c->hsize *= 2;
 	if ((c->slots = calloc(c->hsize, sizeof(*c->slots))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < oldsize; i++)
@@ -220,9 +186,13 @@ slots_grow(struct cache *c)
 static int
 field_index(char field)
 {
-	const char	*f = memchr(field_chars, field, CACHE_FIELDS);
+	/* indices of "EBbWHID" (cache.h's fields), plus one */
+	static const unsigned char	index1[256] = {
+		['E'] = 1, ['B'] = 2, ['b'] = 3, ['W'] = 4, ['H'] = 5,
+		['I'] = 6, ['D'] = 7,
+	};
 
-	return f != NULL && field != '\0' ? (int)(f - field_chars) : -1;
+	return (int)index1[(unsigned char)field] - 1;
 }
 
 /* The newest record of (uid, field index), or NULL. */
@@ -241,42 +211,54 @@ recs_find(struct cache *c, uint32_t uid, unsigned fi)
 	return NULL;
 }
 
-/* Index the record whose header line (hl bytes) is at off in the file. */
-static void
-recs_add(struct cache *c, const struct rechdr *h, uint64_t off, size_t hl)
+/* Index a record of UID uid, field index fi, whose header line (hl
+ * bytes) is at off in the file and its value len bytes: 0, or -1 if it
+ * cannot be (not indexed: its value is parsed again if asked for).
+ * count_dead: count it in c->dead if it supersedes one. */
+void
+cache_recs_reserve(struct cache *c, size_t nrecs, size_t nuids)
 {
-	struct cslot	*sl;
-	struct crec	*r;
-	int		 fi = field_index(h->field);
-
-	if (fi == -1 || c->n >= CACHE_RECORDS_MAX || hl > CACHE_HEADER_MAX ||
-	    off + hl + h->len >= 1ULL << CACHE_OFF_BITS)
-		return;		/* not indexed: parsed again if asked */
-	if (c->n == c->cap) {
-		/* 1.5 times: at 100,000 messages this is most of the
-		 * cache's memory */
-		c->cap = c->cap ? c->cap + c->cap / 2 : 1024;
+	if (nrecs > c->cap) {
+		c->cap = nrecs;
 		c->recs = reallocarray(c->recs, c->cap, sizeof(*c->recs));
 		if (c->recs == NULL)
 			fatalx("out of memory");
 	}
-	if ((c->nuids + 1) * 2 > c->hsize)
-		slots_grow(c);
-	if (recs_find(c, h->uid, (unsigned)fi) != NULL)
+	slots_grow(c, nuids);
+}
+
+int
+cache_recs_link(struct cache *c, uint32_t uid, int fi, uint64_t off,
+    size_t len, size_t hl, int count_dead)
+{
+	struct cslot	*sl;
+	struct crec	*r;
+
+	if (fi < 0 || fi >= CACHE_FIELDS || c->n >= CACHE_RECORDS_MAX ||
+	    hl > CACHE_HEADER_MAX || len > CACHE_VALUE_MAX ||
+	    off + hl + len >= 1ULL << CACHE_OFF_BITS)
+		return -1;
+	if (c->n == c->cap)
+		/* 1.5 times: at 100,000 messages this is most of the
+		 * cache's memory */
+		cache_recs_reserve(c, c->cap ? c->cap + c->cap / 2 : 1024, 0);
+	slots_grow(c, c->nuids + 1);
+	if (count_dead && recs_find(c, uid, (unsigned)fi) != NULL)
 		c->dead++;
-	sl = slot_of(c, h->uid);
+	sl = slot_of(c, uid);
 	if (sl->head == 0) {
-		sl->uid = h->uid;
+		sl->uid = uid;
 		c->nuids++;
 	}
 	r = &c->recs[c->n];
 	r->off = off;
-	r->len = h->len;
+	r->len = len;
 	r->fi = (unsigned)fi;
 	r->next = sl->head;
 	r->hl = (unsigned)hl;
-	r->uid = h->uid;
+	r->uid = uid;
 	sl->head = (uint32_t)++c->n;
+	return 0;
 }
 
 /* The value of each lowercase hex digit, 16 for any other byte. */
@@ -419,7 +401,9 @@ read_more(struct cache *c)
 				pos += hl;	/* damaged: resynchronise */
 				continue;
 			}
-			recs_add(c, &r, base + pos, hl);
+			if (cache_recs_link(c, r.uid, field_index(r.field),
+			    base + pos, r.len, hl, 1) == 0)
+				c->parsed++;
 			pos += hl + r.len + 1;
 		}
 		c->off = base + pos;
@@ -445,6 +429,7 @@ load(struct cache *c)
 	}
 	c->dev = st.st_dev;
 	c->ino = st.st_ino;
+	(void)cache_idx_load(c, (uint64_t)st.st_size);
 	read_more(c);
 }
 
@@ -495,16 +480,29 @@ key_of(struct cache *c, size_t idx)
 	return c->key_last;
 }
 
-/* v as n lowercase hex digits, as cache_put() writes them. */
+/* v's 8 lowercase hex digits, the most significant first (the nibbles
+ * spread to a byte each, then each made a digit: '0' + d, plus 39 more
+ * for d >= 10, to land on 'a'). */
 static void
-hex_put(char *out, uint64_t v, int n)
+hex8(char *out, uint32_t v)
 {
-	static const char	digits[] = "0123456789abcdef";
+	uint64_t	x = v;
 
-	while (n-- > 0) {
-		out[n] = digits[v & 15];
-		v >>= 4;
-	}
+	x = (x & 0xffff0000ULL) << 16 | (x & 0xffffULL);
+	x = (x & 0x0000ff000000ff00ULL) << 8 | (x & 0x000000ff000000ffULL);
+	x = (x & 0x00f000f000f000f0ULL) << 4 | (x & 0x000f000f000f000fULL);
+	x += 0x3030303030303030ULL + ((x + 0x0606060606060606ULL) >> 4 &
+	    0x0101010101010101ULL) * 39;
+	x = htobe64(x);
+	memcpy(out, &x, 8);
+}
+
+/* v as 16 lowercase hex digits, as cache_put() writes them. */
+static void
+hex16(char *out, uint64_t v)
+{
+	hex8(out, (uint32_t)(v >> 32));
+	hex8(out + 8, (uint32_t)v);
 }
 
 /* The file's bytes [off, off + len), a value of the field of index fi,
@@ -537,8 +535,9 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
     size_t *len_r)
 {
 	struct crec	*r;
-	const char	*v, *q;
+	const char	*v, *q, *p;
 	char		 hex[24];
+	size_t		 l;
 	int		 fi = field_index((char)field);
 
 	if (!c->loaded)
@@ -553,11 +552,21 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 	 * its key and sum are compared as text. */
 	if (r == NULL || (v = window(c, r->fi, r->off, r->hl + r->len)) ==
 	    NULL || (q = memchr(v, ' ', r->hl)) == NULL ||
-	    (size_t)(q - v) + 3 + 26 > r->hl)
+	    (size_t)(q - v) + 3 + 26 > r->hl || q[1] != (char)field ||
+	    q[2] != ' ')
 		return NULL;
 	q += 3;
-	hex_put(hex, key_of(c, idx), 16);
-	hex_put(hex + 16, sum32(v + r->hl, r->len), 8);
+	/* The length the line gives is the one indexed (the index may come
+	 * from mdimapd-cache.idx: cache_idx.c). */
+	for (p = q + 26, l = 0; p < v + r->hl - 1; p++) {
+		if ((unsigned)(unsigned char)*p - '0' > 9)
+			return NULL;
+		l = l * 10 + (size_t)(*p - '0');
+	}
+	if (p == q + 26 || l != r->len || *p != '\n')
+		return NULL;
+	hex16(hex, key_of(c, idx));
+	hex8(hex + 16, cache_sum32(v + r->hl, r->len));
 	if (memcmp(q, hex, 16) != 0 || memcmp(q + 17, hex + 16, 8) != 0)
 		return NULL;
 	*len_r = r->len;
@@ -575,17 +584,17 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	if (len > CACHE_VALUE_MAX || (key = key_of(c, idx)) == 0)
 		return;
 	if (c->pending.len + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
-		cache_flush(c);
+		write_pending(c);
 	/* "<uid> <field> <key> <sum> <len>\n", formatted by hand (snprintf
 	 * cost more than the rest of a first FETCH's caching) */
 	hl = buf_fmtu(hdr, c->m->msgs[idx].uid);
 	hdr[hl++] = ' ';
 	hdr[hl++] = (char)field;
 	hdr[hl++] = ' ';
-	hex_put(hdr + hl, key, 16);
+	hex16(hdr + hl, key);
 	hl += 16;
 	hdr[hl++] = ' ';
-	hex_put(hdr + hl, sum32(data, len), 8);
+	hex8(hdr + hl, cache_sum32(data, len));
 	hl += 8;
 	hdr[hl++] = ' ';
 	hl += buf_fmtu(hdr + hl, len);
@@ -646,7 +655,7 @@ compact(struct cache *c)
 		    out.len, rl, (off_t)r->off) != (ssize_t)rl ||
 		    header_parse(out.data + out.len, r->hl, &h, 1) != r->hl ||
 		    h.key != msg_key(m, (size_t)idx) ||
-		    sum32(out.data + out.len + r->hl, r->len) != h.sum ||
+		    cache_sum32(out.data + out.len + r->hl, r->len) != h.sum ||
 		    out.data[out.len + rl - 1] != '\n')
 			continue;
 		out.len += rl;
@@ -704,17 +713,17 @@ forget(struct cache *c)
 	c->nuids = 0;
 	if (c->slots != NULL)
 		memset(c->slots, 0, c->hsize * sizeof(*c->slots));
-	c->n = c->dead = 0;
+	c->n = c->dead = c->parsed = 0;
 }
 
-void
-cache_flush(struct cache *c)
+/* Append what was put to the file. */
+static void
+write_pending(struct cache *c)
 {
 	struct maildir	*m = c->m;
 	struct stat	 st;
 	int		 fd = -1;
 
-	c->key_name = NULL;
 	if (c->npend == 0)
 		return;
 	if (!c->loaded)
@@ -753,4 +762,12 @@ out:
 	    c->dead > c->n - c->dead) || c->n > CACHE_FIELDS * 2 * m->n +
 	    1000))
 		compact(c);
+}
+
+void
+cache_flush(struct cache *c)
+{
+	c->key_name = NULL;
+	write_pending(c);
+	cache_idx_save(c);
 }

@@ -1,0 +1,92 @@
+/*
+ * cache_int.h: what cache.c (the file mdimapd-cache and its index in
+ * memory) and cache_idx.c (that index kept in mdimapd-cache.idx) share.
+ */
+#ifndef MDIMAPD_CACHE_INT_H
+#define MDIMAPD_CACHE_INT_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define CACHE_LOCK_STALE	120
+/* Values larger than this are not cached. */
+#define CACHE_VALUE_MAX		(1024 * 1024)
+/* Fields a message can have records for (cache.h). */
+#define CACHE_FIELDS		7
+/* Records indexed at most (chain links are 24 bits): 16 million, far
+ * more than a folder's live records (compaction comes long before);
+ * past it, values are parsed again instead of read. */
+#define CACHE_RECORDS_MAX	((1u << 24) - 1)
+/* Offsets indexed (a larger file's later records are parsed again). */
+#define CACHE_OFF_BITS		40
+/* Longest header line of a record. */
+#define CACHE_HEADER_MAX	80
+
+struct maildir;
+
+/*
+ * A record in the index: 16 bytes. Its key and sum are read from its
+ * header line when the record is asked for, not when the file is read:
+ * loading the index parses only what places the records.
+ */
+struct crec {
+	uint64_t	 off : CACHE_OFF_BITS;	/* of its header line */
+	uint64_t	 len : 21;		/* of the value */
+	uint64_t	 fi : 3;		/* field_index() */
+	uint32_t	 uid;
+	uint32_t	 next : 24;		/* older record of the UID, + 1 */
+	uint32_t	 hl : 8;		/* header line, LF included */
+};
+
+/* A UID's newest record (+ 1; 0: an empty slot). */
+struct cslot {
+	uint32_t	 uid;
+	uint32_t	 head;
+};
+
+struct cache {
+	struct maildir	*m;
+	int		 loaded;
+	int		 fd;		/* the file read, or -1 */
+	dev_t		 dev;
+	ino_t		 ino;
+	uint64_t	 off;		/* read up to here */
+	int		 valid;		/* its header matches UIDVALIDITY */
+	struct crec	*recs;		/* in file order */
+	size_t		 n, cap;
+	size_t		 dead;		/* superseded records */
+	size_t		 parsed;	/* records read from the file (not
+					 * from mdimapd-cache.idx) */
+	struct cslot	*slots;		/* UID -> chain; hsize a power of 2 */
+	const char	*key_name;	/* key_last: the key of key_idx, */
+	size_t		 key_idx;	/* under key_name, in this command */
+	uint64_t	 key_last;
+	size_t		 hsize, nuids;
+	struct buf	 pending;
+	size_t		 npend;		/* records in pending */
+	struct window {
+		char		*data;	/* file bytes [off, off + len) */
+		uint64_t	 off;
+		size_t		 len, cap;
+	}		 win[CACHE_FIELDS];	/* one per field */
+};
+
+/* The check of a value as the file has it. */
+uint32_t	cache_sum32(const char *, size_t);
+/* Index a record (cache.c): 0, or -1 if it cannot be. */
+int		cache_recs_link(struct cache *, uint32_t uid, int fi,
+		    uint64_t off, size_t len, size_t hl, int count_dead);
+/* Room for nrecs records of nuids UIDs in all. */
+void		cache_recs_reserve(struct cache *, size_t nrecs, size_t nuids);
+/* The index of the file c->fd (of size size) from mdimapd-cache.idx, if
+ * that is of this very file: 1 (c->recs and c->off set), else 0. */
+int		cache_idx_load(struct cache *, uint64_t size);
+/* Keep the index in mdimapd-cache.idx, if enough of it was read from the
+ * file itself for that to pay. */
+void		cache_idx_save(struct cache *);
+
+#endif
