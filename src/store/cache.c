@@ -214,7 +214,13 @@ recs_find(struct cache *c, uint32_t uid, unsigned fi)
 /* Index a record of UID uid, field index fi, whose header line (hl
  * bytes) is at off in the file and its value len bytes: 0, or -1 if it
  * cannot be (not indexed: its value is parsed again if asked for).
- * count_dead: count it in c->dead if it supersedes one. */
+ * from_idx: see cache_int.h. */
+const struct crec *
+cache_recs_newest(struct cache *c, const struct crec *r)
+{
+	return recs_find(c, r->uid, r->fi);
+}
+
 void
 cache_recs_reserve(struct cache *c, size_t nrecs, size_t nuids)
 {
@@ -229,10 +235,10 @@ cache_recs_reserve(struct cache *c, size_t nrecs, size_t nuids)
 
 int
 cache_recs_link(struct cache *c, uint32_t uid, int fi, uint64_t off,
-    size_t len, size_t hl, int count_dead)
+    size_t len, size_t hl, int from_idx)
 {
 	struct cslot	*sl;
-	struct crec	*r;
+	struct crec	*r, *old;
 
 	if (fi < 0 || fi >= CACHE_FIELDS || c->n >= CACHE_RECORDS_MAX ||
 	    hl > CACHE_HEADER_MAX || len > CACHE_VALUE_MAX ||
@@ -243,8 +249,11 @@ cache_recs_link(struct cache *c, uint32_t uid, int fi, uint64_t off,
 		 * cache's memory */
 		cache_recs_reserve(c, c->cap ? c->cap + c->cap / 2 : 1024, 0);
 	slots_grow(c, c->nuids + 1);
-	if (count_dead && recs_find(c, uid, (unsigned)fi) != NULL)
+	if ((old = recs_find(c, uid, (unsigned)fi)) != NULL) {
 		c->dead++;
+		if (from_idx && old->off >= c->idx_covered)
+			return 0;	/* the newer stays first */
+	}
 	sl = slot_of(c, uid);
 	if (sl->head == 0) {
 		sl->uid = uid;
@@ -402,7 +411,7 @@ read_more(struct cache *c)
 				continue;
 			}
 			if (cache_recs_link(c, r.uid, field_index(r.field),
-			    base + pos, r.len, hl, 1) == 0)
+			    base + pos, r.len, hl, 0) == 0)
 				c->parsed++;
 			pos += hl + r.len + 1;
 		}
@@ -433,6 +442,20 @@ load(struct cache *c)
 	read_more(c);
 }
 
+/* A damaged mdimapd-cache.idx: read the cache file from its start. */
+static void
+reread(struct cache *c)
+{
+	cache_idx_drop(c);
+	c->idx_covered = 0;
+	c->n = c->dead = c->nuids = c->parsed = 0;
+	if (c->slots != NULL)
+		memset(c->slots, 0, c->hsize * sizeof(*c->slots));
+	c->off = 0;
+	c->valid = 0;
+	read_more(c);
+}
+
 struct cache *
 cache_open(struct maildir *m)
 {
@@ -441,7 +464,7 @@ cache_open(struct maildir *m)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatalx("out of memory");
 	c->m = m;
-	c->fd = -1;
+	c->fd = c->idx_fd = -1;
 	buf_init(&c->pending, CACHE_PENDING_MAX + CACHE_VALUE_MAX +
 	    CACHE_HEADER_MAX);
 	return c;
@@ -458,6 +481,7 @@ cache_close(struct cache **cp)
 	cache_flush(c);
 	if (c->fd != -1)
 		close(c->fd);
+	cache_idx_drop(c);
 	free(c->recs);
 	free(c->slots);
 	buf_free(&c->pending);
@@ -544,6 +568,9 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 		load(c);
 	if (fi == -1)
 		return NULL;
+	if (c->idx_fd != -1 && c->idx_sec[fi].pending &&
+	    cache_idx_field(c, fi) == -1)
+		reread(c);
 	r = recs_find(c, c->m->msgs[idx].uid, (unsigned)fi);
 	/* (What this process put and has not written yet is not looked
 	 * at: a command asks for each message's values once.) */
@@ -632,6 +659,8 @@ compact(struct cache *c)
 		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return;		/* another process is at it */
+	if (cache_idx_all(c) == -1)
+		reread(c);
 	buf_init(&out, CACHE_PENDING_MAX + CACHE_VALUE_MAX + 2 *
 	    CACHE_HEADER_MAX);
 	(void)buf_printf(&out, CACHE_MAGIC "%u\n", m->uidvalidity);
@@ -706,6 +735,8 @@ forget(struct cache *c)
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
+	cache_idx_drop(c);
+	c->idx_covered = 0;
 	c->loaded = c->valid = 0;
 	c->off = 0;
 	for (i = 0; i < CACHE_FIELDS; i++)
@@ -722,6 +753,7 @@ write_pending(struct cache *c)
 {
 	struct maildir	*m = c->m;
 	struct stat	 st;
+	size_t		 n, dead;
 	int		 fd = -1;
 
 	if (c->npend == 0)
@@ -758,9 +790,10 @@ out:
 	c->npend = 0;
 	/* Superseded records outweigh live ones, or there are far more
 	 * records than the view's messages can have (expunged ones). */
-	if (c->loaded && c->fd != -1 && ((c->dead > 1000 &&
-	    c->dead > c->n - c->dead) || c->n > CACHE_FIELDS * 2 * m->n +
-	    1000))
+	n = c->n + c->idx_pending;
+	dead = c->dead + cache_idx_dead(c);
+	if (c->loaded && c->fd != -1 && ((dead > 1000 && dead > n - dead) ||
+	    n > CACHE_FIELDS * 2 * m->n + 1000))
 		compact(c);
 }
 

@@ -1,7 +1,9 @@
 /*
  * cache_idx.c: the index of mdimapd-cache kept in mdimapd-cache.idx, so
- * that a process need not read the whole cache file (tens of megabytes at
- * 100,000 messages) to learn where its records are.
+ * that a process need not read the whole cache file (over 100 megabytes
+ * at 100,000 messages) to learn where its records are, and reads the
+ * places of one field's records only when a command asks for that field
+ * (SORT (DATE) reads those of D, not of ENVELOPE and BODYSTRUCTURE).
  *
  * Format (numbers little-endian):
  *   16 bytes	"mdimapd-cidx 1\n", NUL-padded
@@ -9,27 +11,30 @@
  *   8		its st_ino
  *   8		bytes of it indexed (its records up to there)
  *   4		its UIDVALIDITY
- *   4		n, the records
- *   4		the UIDs they are of
- *   4		the records superseded by a later one of the same UID and
- *		field
- *   n x 16	each record in file order: 8 bytes offset | value length
- *		<< 40 | field index << 61, 4 the UID, 4 the header line's
- *		length
- *   4		cache_sum32() of all the bytes before
+ *   4		the UIDs the records are of
+ *   8 x 12	for each field index (E B b W H I D, then one unused): its
+ *		records, how many of them a later one supersedes, and
+ *		cache_sum32() of its records' bytes
+ *   4		cache_sum32() of the 148 bytes before
+ *   4		zero
+ *   16 each	the records, by field index, each field's in file order:
+ *		8 bytes offset | value length << 40 | field index << 61,
+ *		4 the UID, 4 the header line's length
  *
- * It is a cache of a cache: used only if it is whole (its sum) and of the
- * very file open (device, inode, UIDVALIDITY, no longer than the file),
- * else the file is read. The cache file only grows until it is replaced
- * (a new inode), so the records it names are still there; the records
- * written after it are read from the file as before. Even so nothing is
- * taken on its word: cache_get() checks each record's line (UID's field,
- * key, sum and length) before its value is used.
+ * It is a cache of a cache: used only if its header is whole (its sum)
+ * and of the very file open (device, inode, UIDVALIDITY, no longer than
+ * the file), and a field's records only if their sum is right; else the
+ * cache file is read from where the header's part ends, or from its start.
+ * The cache file only grows until it is replaced (a new inode), so the
+ * records named are still there, and those written after the part
+ * indexed are read from the file as before (and win: they are newer).
+ * Even so nothing is taken on its word: cache_get() checks each record's
+ * line (field, key, sum and length) before its value is used.
  *
- * Written (into mdimapd-cache.idx.lock, taken with O_EXCL like the cache's
- * own lock, then renamed over) when a process closes a cache of which it
- * read at least CACHE_IDX_MIN records from the file itself. Not fsynced:
- * a damaged one fails its sum.
+ * Written (into mdimapd-cache.idx.lock, taken with O_EXCL like the
+ * cache's own lock, then renamed over) at the end of a command of a
+ * process that read at least CACHE_IDX_MIN records from the cache file
+ * itself. Not fsynced: a damaged one fails its sums.
  */
 #include <sys/stat.h>
 
@@ -50,7 +55,8 @@
 #define CACHE_IDX_FILE	CACHE_FILE ".idx"
 #define CACHE_IDX_LOCK	CACHE_IDX_FILE ".lock"
 #define CACHE_IDX_MAGIC	"mdimapd-cidx 1\n"
-#define IDX_HEAD	56
+#define IDX_FIELDS	8
+#define IDX_HEAD	(52 + IDX_FIELDS * 12 + 8)
 #define IDX_ENTRY	16
 /* Records read from the cache file that make writing the index pay. */
 #define CACHE_IDX_MIN	1024
@@ -87,72 +93,139 @@ put32(unsigned char *p, uint32_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* Drop what was indexed (the file is read instead). */
-static void
-unindex(struct cache *c)
+void
+cache_idx_drop(struct cache *c)
 {
-	c->n = c->dead = c->nuids = 0;
-	if (c->slots != NULL)
-		memset(c->slots, 0, c->hsize * sizeof(*c->slots));
+	if (c->idx_fd != -1)
+		close(c->idx_fd);
+	c->idx_fd = -1;
+	c->idx_pending = 0;
+	memset(c->idx_sec, 0, sizeof(c->idx_sec));
 }
 
 int
 cache_idx_load(struct cache *c, uint64_t size)
 {
 	struct stat	 st;
-	unsigned char	*d = NULL, *e;
-	uint64_t	 covered, w, off, prev = 0;
-	size_t		 flen, n, i;
-	int		 fd;
+	unsigned char	 h[IDX_HEAD];
+	uint64_t	 at = IDX_HEAD, total = 0;
+	int		 fd, i;
 
+	cache_idx_drop(c);
 	fd = openat(c->m->dirfd, CACHE_IDX_FILE, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC);
 	if (fd == -1)
 		return 0;
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size < IDX_HEAD + 4 ||
-	    (uint64_t)st.st_size > IDX_HEAD + 4 +
-	    (uint64_t)CACHE_RECORDS_MAX * IDX_ENTRY ||
-	    (st.st_size - IDX_HEAD - 4) % IDX_ENTRY != 0)
+	    st.st_size < IDX_HEAD || fd_read_all(fd, h, IDX_HEAD) == -1 ||
+	    memcmp(h, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1) != 0 ||
+	    get32(h + IDX_HEAD - 8) != cache_sum32((char *)h, IDX_HEAD - 8) ||
+	    get64(h + 16) != (uint64_t)c->dev ||
+	    get64(h + 24) != (uint64_t)c->ino || get64(h + 32) > size ||
+	    get32(h + 40) != c->m->uidvalidity)
 		goto fail;
-	flen = (size_t)st.st_size;
-	n = (flen - IDX_HEAD - 4) / IDX_ENTRY;
-	if ((d = malloc(flen)) == NULL)
-		fatalx("out of memory");
-	if (fd_read_all(fd, d, flen) == -1 ||
-	    memcmp(d, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1) != 0 ||
-	    get64(d + 16) != (uint64_t)c->dev ||
-	    get64(d + 24) != (uint64_t)c->ino ||
-	    (covered = get64(d + 32)) > size ||
-	    get32(d + 40) != c->m->uidvalidity || get32(d + 44) != n ||
-	    get32(d + flen - 4) != cache_sum32((char *)d, flen - 4))
-		goto fail;
-	if (get32(d + 48) > n || get32(d + 52) > n)
-		goto fail;
-	cache_recs_reserve(c, n, get32(d + 48));
-	/* Each record lies whole before the end indexed, after the last. */
-	for (i = 0, e = d + IDX_HEAD; i < n; i++, e += IDX_ENTRY) {
-		w = get64(e);
-		off = w & ((1ULL << CACHE_OFF_BITS) - 1);
-		if (off < prev || off + get32(e + 12) + (w >> 40 & 0x1fffff) +
-		    1 > covered || get32(e + 8) == 0 ||
-		    cache_recs_link(c, get32(e + 8), (int)(w >> 61), off,
-		    (size_t)(w >> 40 & 0x1fffff), get32(e + 12), 0) == -1) {
-			unindex(c);
+	for (i = 0; i < IDX_FIELDS; i++) {
+		const unsigned char	*f = h + 48 + i * 12;
+
+		total += get32(f);
+		if (get32(f + 4) > get32(f) || (i >= CACHE_FIELDS &&
+		    get32(f) != 0))
 			goto fail;
+		if (i < CACHE_FIELDS) {
+			c->idx_sec[i].at = at;
+			c->idx_sec[i].n = get32(f);
+			c->idx_sec[i].dead = get32(f + 4);
+			c->idx_sec[i].sum = get32(f + 8);
+			c->idx_sec[i].pending = c->idx_sec[i].n != 0;
 		}
-		prev = off + 1;
+		at += (uint64_t)get32(f) * IDX_ENTRY;
 	}
-	close(fd);
-	c->dead = get32(d + 52);
-	free(d);
-	c->off = covered;
+	if (total > CACHE_RECORDS_MAX || get32(h + 44) > total ||
+	    (uint64_t)st.st_size != at)
+		goto fail;
+	cache_recs_reserve(c, 0, get32(h + 44));
+	c->idx_fd = fd;
+	c->idx_covered = get64(h + 32);
+	c->idx_pending = (size_t)total;
+	c->off = c->idx_covered;
 	c->valid = 1;
 	return 1;
 fail:
+	memset(c->idx_sec, 0, sizeof(c->idx_sec));
 	close(fd);
-	free(d);
 	return 0;
+}
+
+/* Index field fi's records from the file: 0, or -1 if they cannot be
+ * (then they are parsed from the cache file: cache.c). */
+static int
+load_field(struct cache *c, int fi)
+{
+	struct cache_idx_sec	*sec = &c->idx_sec[fi];
+	unsigned char		*d, *e;
+	uint64_t		 w, off, prev = 0;
+	size_t			 len, i, hl;
+	uint32_t		 uid;
+	int			 r = -1;
+
+	sec->pending = 0;
+	c->idx_pending -= sec->n;
+	len = (size_t)sec->n * IDX_ENTRY;
+	if ((d = malloc(len)) == NULL)
+		fatalx("out of memory");
+	if (pread(c->idx_fd, d, len, (off_t)sec->at) != (ssize_t)len ||
+	    cache_sum32((char *)d, len) != sec->sum)
+		goto out;
+	cache_recs_reserve(c, c->n + sec->n, 0);
+	for (i = 0, e = d; i < sec->n; i++, e += IDX_ENTRY) {
+		w = get64(e);
+		off = w & ((1ULL << CACHE_OFF_BITS) - 1);
+		len = (size_t)(w >> CACHE_OFF_BITS & 0x1fffff);
+		uid = get32(e + 8);
+		hl = get32(e + 12);
+		/* In file order, whole before the end indexed, of this
+		 * field: else the rest is not used. */
+		if (off < prev || off + hl + len + 1 > c->idx_covered ||
+		    uid == 0 || (int)(w >> 61) != fi ||
+		    cache_recs_link(c, uid, fi, off, len, hl, 1) == -1)
+			goto out;
+		prev = off + 1;
+	}
+	r = 0;
+out:
+	free(d);
+	return r;
+}
+
+int
+cache_idx_field(struct cache *c, int fi)
+{
+	if (c->idx_fd == -1 || !c->idx_sec[fi].pending)
+		return 0;
+	return load_field(c, fi);
+}
+
+size_t
+cache_idx_dead(const struct cache *c)
+{
+	size_t	dead = 0;
+	int	fi;
+
+	for (fi = 0; c->idx_fd != -1 && fi < CACHE_FIELDS; fi++)
+		if (c->idx_sec[fi].pending)
+			dead += c->idx_sec[fi].dead;
+	return dead;
+}
+
+int
+cache_idx_all(struct cache *c)
+{
+	int	fi, r = 0;
+
+	for (fi = 0; fi < CACHE_FIELDS; fi++)
+		if (cache_idx_field(c, fi) == -1)
+			r = -1;
+	return r;
 }
 
 void
@@ -160,11 +233,13 @@ cache_idx_save(struct cache *c)
 {
 	struct maildir	*m = c->m;
 	struct stat	 st;
-	unsigned char	*d, *e;
+	unsigned char	*d, *e[IDX_FIELDS];
+	uint32_t	 count[IDX_FIELDS] = { 0 }, dead[IDX_FIELDS] = { 0 };
 	size_t		 flen, i;
-	int		 fd;
+	int		 fd, fi, pass;
 
-	if (c->fd == -1 || !c->valid || c->parsed < CACHE_IDX_MIN)
+	if (c->fd == -1 || !c->valid || c->parsed < CACHE_IDX_MIN ||
+	    cache_idx_all(c) == -1)
 		return;
 	fd = openat(m->dirfd, CACHE_IDX_LOCK, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -176,7 +251,12 @@ cache_idx_save(struct cache *c)
 		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1)
 		return;		/* another process is writing it */
-	flen = IDX_HEAD + c->n * IDX_ENTRY + 4;
+	for (i = 0; i < c->n; i++) {
+		count[c->recs[i].fi]++;
+		if (cache_recs_newest(c, &c->recs[i]) != &c->recs[i])
+			dead[c->recs[i].fi]++;
+	}
+	flen = IDX_HEAD + c->n * IDX_ENTRY;
 	if ((d = calloc(1, flen)) == NULL)
 		fatalx("out of memory");
 	memcpy(d, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1);
@@ -184,17 +264,32 @@ cache_idx_save(struct cache *c)
 	put64(d + 24, (uint64_t)c->ino);
 	put64(d + 32, c->off);
 	put32(d + 40, m->uidvalidity);
-	put32(d + 44, (uint32_t)c->n);
-	put32(d + 48, (uint32_t)c->nuids);
-	put32(d + 52, (uint32_t)c->dead);
-	for (i = 0, e = d + IDX_HEAD; i < c->n; i++, e += IDX_ENTRY) {
-		put64(e, (uint64_t)c->recs[i].off |
-		    (uint64_t)c->recs[i].len << 40 |
-		    (uint64_t)c->recs[i].fi << 61);
-		put32(e + 8, c->recs[i].uid);
-		put32(e + 12, c->recs[i].hl);
+	put32(d + 44, (uint32_t)c->nuids);
+	for (fi = 0, e[0] = d + IDX_HEAD; fi + 1 < IDX_FIELDS; fi++)
+		e[fi + 1] = e[fi] + (size_t)count[fi] * IDX_ENTRY;
+	/* The records by field, each field's in file order: c->recs holds
+	 * those of the index read (each field's in order) after those read
+	 * from the file after the part it covered, so those first. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < c->n; i++) {
+			const struct crec	*r = &c->recs[i];
+
+			if ((r->off < c->idx_covered) != (pass == 0))
+				continue;
+			put64(e[r->fi], (uint64_t)r->off | (uint64_t)r->len <<
+			    CACHE_OFF_BITS | (uint64_t)r->fi << 61);
+			put32(e[r->fi] + 8, r->uid);
+			put32(e[r->fi] + 12, r->hl);
+			e[r->fi] += IDX_ENTRY;
+		}
+	for (fi = 0, e[0] = d + IDX_HEAD; fi < IDX_FIELDS; fi++) {
+		put32(d + 48 + fi * 12, count[fi]);
+		put32(d + 52 + fi * 12, dead[fi]);
+		put32(d + 56 + fi * 12, cache_sum32((char *)e[0],
+		    (size_t)count[fi] * IDX_ENTRY));
+		e[0] += (size_t)count[fi] * IDX_ENTRY;
 	}
-	put32(d + flen - 4, cache_sum32((char *)d, flen - 4));
+	put32(d + IDX_HEAD - 8, cache_sum32((char *)d, IDX_HEAD - 8));
 	if (fd_write_all(fd, d, flen) == -1 ||
 	    renameat(m->dirfd, CACHE_IDX_LOCK, m->dirfd, CACHE_IDX_FILE) == -1) {
 		log_warn("%s: %s", m->name, CACHE_IDX_LOCK);

@@ -66,6 +66,15 @@ struct cache {
 	size_t		 key_idx;	/* under key_name, in this command */
 	uint64_t	 key_last;
 	size_t		 hsize, nuids;
+	/* mdimapd-cache.idx (cache_idx.c), while fields are left to read */
+	int		 idx_fd;
+	uint64_t	 idx_covered;	/* the cache file's bytes it covers */
+	size_t		 idx_pending;	/* its records not read yet */
+	struct cache_idx_sec {
+		uint64_t	 at;	/* in the index file */
+		uint32_t	 n, dead, sum;
+		int		 pending;	/* not read yet */
+	}		 idx_sec[CACHE_FIELDS];
 	struct buf	 pending;
 	size_t		 npend;		/* records in pending */
 	struct window {
@@ -77,16 +86,32 @@ struct cache {
 
 /* The check of a value as the file has it. */
 uint32_t	cache_sum32(const char *, size_t);
-/* Index a record (cache.c): 0, or -1 if it cannot be. */
+/* Index a record (cache.c): 0, or -1 if it cannot be. from_idx: it
+ * comes from mdimapd-cache.idx, and a record the cache file has after
+ * the part indexed (newer) wins over it. */
 int		cache_recs_link(struct cache *, uint32_t uid, int fi,
-		    uint64_t off, size_t len, size_t hl, int count_dead);
+		    uint64_t off, size_t len, size_t hl, int from_idx);
 /* Room for nrecs records of nuids UIDs in all. */
 void		cache_recs_reserve(struct cache *, size_t nrecs, size_t nuids);
-/* The index of the file c->fd (of size size) from mdimapd-cache.idx, if
- * that is of this very file: 1 (c->recs and c->off set), else 0. */
+/* The newest record of r's UID and field. */
+const struct crec *cache_recs_newest(struct cache *, const struct crec *r);
+
+/*
+ * mdimapd-cache.idx (cache_idx.c). cache_idx_load(): its header, if it is
+ * of the file c->fd (of size size): 1 (c->off and c->valid set; each
+ * field's records are read by cache_idx_field() when first needed), else
+ * 0. cache_idx_field(), cache_idx_all(): read one field's or every
+ * field's records left: 0, or -1 if they are damaged (then the index must
+ * not be used: cache.c reads the cache file from its start).
+ * cache_idx_dead(): records superseded among those not read yet.
+ * cache_idx_save(): keep the index, if enough of it was read from the
+ * cache file itself for that to pay. cache_idx_drop(): close it.
+ */
 int		cache_idx_load(struct cache *, uint64_t size);
-/* Keep the index in mdimapd-cache.idx, if enough of it was read from the
- * file itself for that to pay. */
+int		cache_idx_field(struct cache *, int fi);
+int		cache_idx_all(struct cache *);
+size_t		cache_idx_dead(const struct cache *);
 void		cache_idx_save(struct cache *);
+void		cache_idx_drop(struct cache *);
 
 #endif
