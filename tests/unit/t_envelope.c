@@ -100,6 +100,23 @@ static const struct {
 	{ "Ren\xe9 <r@b.c>", "(\"Ren\xe9\" NIL \"r\" \"b.c\")" },
 	{ "=?UTF-8?Q?J=C3=BCrgen?= <j@b.c>",
 	  "(\"=?UTF-8?Q?J=C3=BCrgen?=\" NIL \"j\" \"b.c\")" },
+	/* phrases of one word, of a few, and of more than envelope.c
+	 * joins without a buf (8); empty quoted words */
+	{ "One <o@b.c>", "(\"One\" NIL \"o\" \"b.c\")" },
+	{ "a b c d e f g h <w@b.c>",
+	  "(\"a b c d e f g h\" NIL \"w\" \"b.c\")" },
+	{ "a b c d e f g h i <w@b.c>",
+	  "(\"a b c d e f g h i\" NIL \"w\" \"b.c\")" },
+	{ "a \"b\" c d e f g h i j k l m n o p q r s <w@b.c>",
+	  "(\"a b c d e f g h i j k l m n o p q r s\" NIL \"w\" \"b.c\")" },
+	{ "a b c d e f g h i j k l m n o p q \"r s\"@b.c",
+	  "(NIL NIL \"abcdefghijklmnopqr s\" \"b.c\")" },
+	{ "a b \"c d\"@b.c", "(NIL NIL \"abc d\" \"b.c\")" },
+	{ "\"\" <e@b.c>", "(NIL NIL \"e\" \"b.c\")" },
+	{ "\"\" \"\" <e@b.c>", "(\" \" NIL \"e\" \"b.c\")" },
+	{ "\"\"\"\"@b.c", "(NIL NIL \"MISSING_MAILBOX\" \"b.c\")" },
+	{ "\"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" <e@b.c>",
+	  "(\"         \" NIL \"e\" \"b.c\")" },
 };
 
 static void
