@@ -298,11 +298,13 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			(void)localtime_r(&t, &tm);
 			imapdate_format_datetime(t, (int)(tm.tm_gmtoff / 60),
 			    date);
-			(void)buf_printf(b, "INTERNALDATE \"%s\"", date);
+			(void)buf_adds(b, "INTERNALDATE \"");
+			(void)buf_add(b, date, IMAPDATE_DATETIME_LEN);
+			(void)buf_addc(b, '"');
 			break;
 		case F_SIZE:
-			(void)buf_printf(b, "RFC822.SIZE %llu",
-			    (unsigned long long)vsize);
+			(void)buf_adds(b, "RFC822.SIZE ");
+			(void)buf_addu(b, vsize);
 			break;
 		case F_ENVELOPE:
 		case F_BODYSTRUCTURE:

@@ -19,9 +19,16 @@
 #include "rfc822.h"
 
 static void
-add(struct buf *b, const char *s)
+nil(struct buf *b)
 {
-	if (buf_adds(b, s) == -1)
+	if (buf_add(b, "NIL", 3) == -1)
+		fatalx("response too large");
+}
+
+static void
+addc(struct buf *b, char c)
+{
+	if (buf_addc(b, c) == -1)
 		fatalx("response too large");
 }
 
@@ -39,62 +46,97 @@ nstr(struct buf *b, const char *s, int opts)
 	resp_nstring(b, s, s != NULL ? strlen(s) : 0, opts);
 }
 
-static void
+/* 1 if it flushed. */
+static int
 maybe_flush(struct buf *b, void (*flush)(struct buf *))
 {
-	if (flush != NULL && b->len >= BODYSTRUCTURE_FLUSH)
+	if (flush != NULL && b->len >= BODYSTRUCTURE_FLUSH) {
 		flush(b);
+		return 1;
+	}
+	return 0;
 }
 
-static void
+/* 1 if it flushed. */
+static int
 addresses(struct buf *b, const struct address *ad, int opts,
     void (*flush)(struct buf *))
 {
+	int	flushed = 0;
+
 	if (ad == NULL) {
-		add(b, "NIL");
-		return;
+		nil(b);
+		return 0;
 	}
-	add(b, "(");
+	addc(b, '(');
 	for (; ad != NULL; ad = ad->next) {
-		add(b, "(");
+		addc(b, '(');
 		nstr(b, ad->name, opts);
-		add(b, " ");
+		addc(b, ' ');
 		nstr(b, ad->adl, opts);
-		add(b, " ");
+		addc(b, ' ');
 		nstr(b, ad->mailbox, opts);
-		add(b, " ");
+		addc(b, ' ');
 		nstr(b, ad->host, opts);
-		add(b, ")");
-		maybe_flush(b, flush);
+		addc(b, ')');
+		flushed |= maybe_flush(b, flush);
 	}
-	add(b, ")");
+	addc(b, ')');
+	return flushed;
+}
+
+/*
+ * Sender and Reply-To: most often the From list itself (envelope.h),
+ * written at b->data[start..end) just before: copied from there unless a
+ * flush sent it already. 1 if it flushed.
+ */
+static int
+addresses_from(struct buf *b, const struct address *ad,
+    const struct address *from, size_t start, size_t end, int flushed,
+    int opts, void (*flush)(struct buf *))
+{
+	if (ad == NULL || ad != from || flushed)
+		return addresses(b, ad, opts, flush);
+	if (buf_reserve(b, end - start) == -1)
+		fatalx("response too large");
+	memcpy(b->data + b->len, b->data + start, end - start);
+	b->len += end - start;
+	b->data[b->len] = '\0';
+	return maybe_flush(b, flush);
 }
 
 void
 imap_envelope_write(struct buf *b, const struct envelope *env, int opts,
     void (*flush)(struct buf *))
 {
-	add(b, "(");
+	size_t	start, end;
+	int	flushed;
+
+	addc(b, '(');
 	nstr(b, env->date, opts);
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, env->subject, opts);
-	add(b, " ");
-	addresses(b, env->from, opts, flush);
-	add(b, " ");
-	addresses(b, env->sender, opts, flush);
-	add(b, " ");
-	addresses(b, env->reply_to, opts, flush);
-	add(b, " ");
+	addc(b, ' ');
+	start = b->len;
+	flushed = addresses(b, env->from, opts, flush);
+	end = b->len;
+	addc(b, ' ');
+	flushed |= addresses_from(b, env->sender, env->from, start, end,
+	    flushed, opts, flush);
+	addc(b, ' ');
+	(void)addresses_from(b, env->reply_to, env->from, start, end,
+	    flushed, opts, flush);
+	addc(b, ' ');
 	addresses(b, env->to, opts, flush);
-	add(b, " ");
+	addc(b, ' ');
 	addresses(b, env->cc, opts, flush);
-	add(b, " ");
+	addc(b, ' ');
 	addresses(b, env->bcc, opts, flush);
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, env->in_reply_to, opts);
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, env->message_id, opts);
-	add(b, ")");
+	addc(b, ')');
 	maybe_flush(b, flush);
 }
 
@@ -102,18 +144,18 @@ static void
 params(struct buf *b, const struct mime_param *p, int opts)
 {
 	if (p == NULL) {
-		add(b, "NIL");
+		nil(b);
 		return;
 	}
-	add(b, "(");
+	addc(b, '(');
 	for (; p != NULL; p = p->next) {
 		resp_string(b, p->name, strlen(p->name), opts);
-		add(b, " ");
+		addc(b, ' ');
 		resp_string(b, p->value, strlen(p->value), opts);
 		if (p->next != NULL)
-			add(b, " ");
+			addc(b, ' ');
 	}
-	add(b, ")");
+	addc(b, ')');
 }
 
 /* body-fld-dsp SP body-fld-lang SP body-fld-loc */
@@ -125,19 +167,19 @@ ext_common(struct buf *b, const struct mime_part *part, int opts)
 	char			*tok;
 	int			 n = 0;
 
-	add(b, " ");
+	addc(b, ' ');
 	if (part->disposition == NULL)
-		add(b, "NIL");
+		nil(b);
 	else {
-		add(b, "(");
+		addc(b, '(');
 		nstr(b, part->disposition, opts);
-		add(b, " ");
+		addc(b, ' ');
 		params(b, part->disp_params, opts);
-		add(b, ")");
+		addc(b, ')');
 	}
-	add(b, " ");
+	addc(b, ' ');
 	if (part->language == NULL)
-		add(b, "NIL");
+		nil(b);
 	else {
 		/* "en, de (comment)" -> ("en" "de") */
 		a = arena_new(strlen(part->language) * 2 + 4096);
@@ -148,13 +190,16 @@ ext_common(struct buf *b, const struct mime_part *part, int opts)
 				lx.p++;
 				continue;
 			}
-			add(b, n++ == 0 ? "(" : " ");
+			addc(b, n++ == 0 ? '(' : ' ');
 			resp_string(b, tok, strlen(tok), opts);
 		}
-		add(b, n > 0 ? ")" : "NIL");
+		if (n > 0)
+			addc(b, ')');
+		else
+			nil(b);
 		arena_free(&a);
 	}
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, part->location, opts);
 }
 
@@ -164,46 +209,46 @@ imap_bodystructure_write(struct buf *b, const struct mime_part *part,
 {
 	const struct mime_part	*c;
 
-	add(b, "(");
+	addc(b, '(');
 	if (part->is_multipart) {
 		for (c = part->children; c != NULL; c = c->next)
 			imap_bodystructure_write(b, c, extended, opts, flush);
-		add(b, " ");
+		addc(b, ' ');
 		nstr(b, part->subtype, opts);
 		if (extended) {
-			add(b, " ");
+			addc(b, ' ');
 			params(b, part->params, opts);
 			ext_common(b, part, opts);
 		}
-		add(b, ")");
+		addc(b, ')');
 		return;
 	}
 	nstr(b, part->type, opts);
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, part->subtype, opts);
-	add(b, " ");
+	addc(b, ' ');
 	params(b, part->params, opts);
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, part->id, opts);
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, part->description, opts);
-	add(b, " ");
+	addc(b, ' ');
 	nstr(b, part->encoding != NULL ? part->encoding : "7bit", opts);
 	num(b, part->body_size);
 	if (part->is_message) {
-		add(b, " ");
+		addc(b, ' ');
 		imap_envelope_write(b, part->env, opts, flush);
-		add(b, " ");
+		addc(b, ' ');
 		imap_bodystructure_write(b, part->children, extended, opts,
 		    flush);
 		num(b, part->body_lines);
 	} else if (strcasecmp(part->type, "text") == 0)
 		num(b, part->body_lines);
 	if (extended) {
-		add(b, " ");
+		addc(b, ' ');
 		nstr(b, part->md5, opts);
 		ext_common(b, part, opts);
 	}
-	add(b, ")");
+	addc(b, ')');
 	maybe_flush(b, flush);
 }

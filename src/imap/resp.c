@@ -6,7 +6,6 @@
  * The buf is sized by the caller for the largest response it builds; a
  * value that does not fit is a bug, so failure is fatal.
  */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -38,59 +37,102 @@ resp_is_atom(const char *s, size_t len)
 	return 1;
 }
 
+/*
+ * What a byte asks of a quoted string: Q_ESC a backslash before it, Q_LIT
+ * a literal instead, Q_8BIT valid UTF-8 and RESP_UTF8, or a literal. One
+ * table look-up a byte: ENVELOPE and BODYSTRUCTURE write a dozen strings
+ * for every message.
+ */
+#define Q_ESC	0x01	/* counted: must stay 1 */
+#define Q_LIT	0x02
+#define Q_8BIT	0x04
+#define Q8	Q_8BIT, Q_8BIT, Q_8BIT, Q_8BIT, Q_8BIT, Q_8BIT, Q_8BIT, Q_8BIT
+#define Q8ROW	Q8, Q8
+
+static const unsigned char	qclass[256] = {
+	['\0'] = Q_LIT, ['\r'] = Q_LIT, ['\n'] = Q_LIT,
+	['"'] = Q_ESC, ['\\'] = Q_ESC,
+	[0x80] = Q8ROW, Q8ROW, Q8ROW, Q8ROW, Q8ROW, Q8ROW, Q8ROW, Q8ROW,
+};
+
+/* The classes of s's bytes or'ed together; *esc_r: how many to escape. */
+static unsigned
+quote_scan(const char *s, size_t len, size_t *esc_r)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, esc = 0;
+	unsigned		 any = 0, c;
+
+	for (i = 0; i < len; i++) {
+		c = qclass[p[i]];
+		any |= c;
+		esc += c & Q_ESC;
+	}
+	*esc_r = esc;
+	return any;
+}
+
+/* RFC 9051 9: QUOTED-CHAR takes only valid UTF-8. */
+static int
+quotable(const char *s, size_t len, unsigned any, int opts)
+{
+	if (len > RESP_QUOTED_MAX || (any & Q_LIT))
+		return 0;
+	return !(any & Q_8BIT) || ((opts & RESP_UTF8) && utf8_valid(s, len));
+}
+
 int
 resp_is_quotable(const char *s, size_t len, int opts)
 {
-	size_t		i;
-	unsigned char	c;
-	int		eight = 0;
+	size_t	esc;
 
 	if (len > RESP_QUOTED_MAX)
 		return 0;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '\0' || c == '\r' || c == '\n')
-			return 0;
-		if (c >= 0x80) {
-			if (!(opts & RESP_UTF8))
-				return 0;
-			eight = 1;
-		}
-	}
-	/* RFC 9051 9: QUOTED-CHAR takes only valid UTF-8. */
-	return !eight || utf8_valid(s, len);
+	return quotable(s, len, quote_scan(s, len, &esc), opts);
 }
 
 void
 resp_literal(struct buf *b, const char *s, size_t len)
 {
-	char	hdr[32];
-	int	n;
+	char	hdr[BUF_FMTU_MAX + 4];
+	size_t	n = 1;
 
-	n = snprintf(hdr, sizeof(hdr), "{%zu}\r\n", len);
-	add(b, hdr, (size_t)n);
+	hdr[0] = '{';
+	n += buf_fmtu(hdr + n, len);
+	memcpy(hdr + n, "}\r\n", 3);
+	add(b, hdr, n + 3);
 	add(b, s, len);
 }
 
 void
 resp_string(struct buf *b, const char *s, size_t len, int opts)
 {
-	size_t	i, start;
+	size_t	 i, esc = 0;
+	char	*o;
 
-	if (!resp_is_quotable(s, len, opts)) {
+	if (len > RESP_QUOTED_MAX ||
+	    !quotable(s, len, quote_scan(s, len, &esc), opts)) {
 		resp_literal(b, s, len);
 		return;
 	}
-	add(b, "\"", 1);
-	for (i = start = 0; i < len; i++) {
-		if (s[i] == '"' || s[i] == '\\') {
-			add(b, s + start, i - start);
-			add(b, "\\", 1);
-			start = i;
+	/* The quoted string's length is known: room once, written in
+	 * place. */
+	if (buf_reserve(b, len + esc + 2) == -1)
+		fatalx("response too large");
+	o = b->data + b->len;
+	*o++ = '"';
+	if (esc == 0) {
+		memcpy(o, s, len);
+		o += len;
+	} else
+		for (i = 0; i < len; i++) {
+			if (qclass[(unsigned char)s[i]] & Q_ESC)
+				*o++ = '\\';
+			*o++ = s[i];
 		}
-	}
-	add(b, s + start, len - start);
-	add(b, "\"", 1);
+	*o++ = '"';
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = '\0';
 }
 
 void

@@ -79,8 +79,9 @@ arena_reset(struct arena *a)
 	a->used = 0;
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* n bytes, aligned; zeroed when zero (arena_strndup fills its own). */
+static void *
+alloc(struct arena *a, size_t n, int zero)
 {
 	struct block	*b = a->head;
 	size_t		 off, bsize;
@@ -96,7 +97,8 @@ arena_alloc(struct arena *a, size_t n)
 			b->used = off + n;
 			a->used += n;
 			p = b->data + off;
-			memset(p, 0, n);
+			if (zero)
+				memset(p, 0, n);
 			return p;
 		}
 	}
@@ -113,8 +115,15 @@ arena_alloc(struct arena *a, size_t n)
 	a->head = b;
 	a->total += bsize;
 	a->used += n;
-	memset(b->data, 0, n);
+	if (zero)
+		memset(b->data, 0, n);
 	return b->data;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return alloc(a, n, 1);
 }
 
 void *
@@ -138,7 +147,7 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 
 	if (len == SIZE_MAX)
 		fatalx("memory limit reached (overflow)");
-	p = arena_alloc(a, len + 1);
+	p = alloc(a, len + 1, 0);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;

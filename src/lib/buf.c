@@ -59,8 +59,12 @@ buf_reserve(struct buf *b, size_t n)
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	if (buf_reserve(b, n) == -1)
-		return -1;
+	/* In the room there is (the common case: no check of the maximum,
+	 * which the room never passes), else grown first. */
+	if (b->len >= b->cap || n >= b->cap - b->len) {
+		if (buf_reserve(b, n) == -1)
+			return -1;
+	}
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -71,9 +75,13 @@ buf_add(struct buf *b, const void *p, size_t n)
 int
 buf_addc(struct buf *b, int c)
 {
-	unsigned char	ch = (unsigned char)c;
-
-	return buf_add(b, &ch, 1);
+	if (b->len >= b->cap || b->cap - b->len < 2) {
+		if (buf_reserve(b, 1) == -1)
+			return -1;
+	}
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 int

@@ -19,31 +19,88 @@
 #include "mdlimits.h"
 #include "rfc822.h"
 
-/* Words of a phrase joined by sep into the arena; NULL when empty. */
+/* Whether c (rfc822_peek()) ends a phrase: the end, a NUL, or a special
+ * other than '"' and '.'. */
+static int
+phrase_end(int c)
+{
+	switch (c) {
+	case -1: case '\0': case '<': case '>': case ':': case ';': case '@':
+	case ',': case '[': case ']': case '\\': case '(': case ')':
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Words a phrase holds before they are joined in a buf rather than
+ * straight into the arena (names have two or three). */
+#define PHRASE_WORDS	8
+
+/* Words of a phrase joined by sep into the arena; NULL when empty.
+ * *nwords_r: how many words it had. */
 static char *
-phrase(struct rfc822_lex *lx, const char *sep)
+phrase(struct rfc822_lex *lx, const char *sep, int *nwords_r)
 {
 	struct buf	 b;
-	char		*w, *r;
-	int		 c, n = 0;
+	char		*w[PHRASE_WORDS], *r, *o;
+	size_t		 wl[PHRASE_WORDS], seplen = strlen(sep), len = 0, i;
+	int		 c, n = 0, k = 0, inbuf = 0;
 
-	buf_init(&b, (size_t)(lx->end - lx->p) * 2 + 16);
 	for (;;) {
 		c = rfc822_peek(lx);
 		if (c == '"')
-			w = rfc822_quoted(lx);
-		else if (c == -1 || strchr("<>:;@,[]\\()", c) != NULL)
+			r = rfc822_quoted(lx);
+		else if (phrase_end(c))
 			break;
 		else
-			w = rfc822_atom(lx, 1);
-		if (w == NULL)
+			r = rfc822_atom(lx, 1);
+		if (r == NULL)
 			break;
-		if (n++ > 0)
-			(void)buf_adds(&b, sep);
-		(void)buf_adds(&b, w);
+		if (k == PHRASE_WORDS) {
+			/* Many words: on in a buf. */
+			if (!inbuf)
+				buf_init(&b, (size_t)(lx->end - lx->p) * 2 +
+				    len + 16);
+			for (i = 0; i < (size_t)k; i++) {
+				if ((inbuf || i > 0) && seplen > 0)
+					(void)buf_add(&b, sep, seplen);
+				(void)buf_add(&b, w[i], wl[i]);
+			}
+			inbuf = 1;
+			k = 0;
+		}
+		w[k] = r;
+		wl[k] = strlen(r);
+		len += wl[k] + (n > 0 ? seplen : 0);
+		k++;
+		n++;
 	}
-	r = n > 0 && b.len > 0 ? arena_strndup(lx->a, b.data, b.len) : NULL;
-	buf_free(&b);
+	*nwords_r = n;
+	if (n == 0 || len == 0)
+		r = NULL;
+	else if (n == 1)
+		r = w[0];		/* in the arena already */
+	else if (!inbuf) {
+		o = r = arena_alloc(lx->a, len + 1);
+		for (i = 0; i < (size_t)k; i++) {
+			if (i > 0) {
+				memcpy(o, sep, seplen);
+				o += seplen;
+			}
+			memcpy(o, w[i], wl[i]);
+			o += wl[i];
+		}
+	} else {
+		for (i = 0; i < (size_t)k; i++) {
+			if (seplen > 0)
+				(void)buf_add(&b, sep, seplen);
+			(void)buf_add(&b, w[i], wl[i]);
+		}
+		r = arena_strndup(lx->a, b.data, b.len);
+	}
+	if (inbuf)
+		buf_free(&b);
 	return r;
 }
 
@@ -91,7 +148,7 @@ angle(struct rfc822_lex *lx, char *name)
 {
 	struct buf	 route;
 	char		*local, *host = NULL, *adl = NULL, *d;
-	int		 c;
+	int		 c, n;
 
 	buf_init(&route, (size_t)(lx->end - lx->p) + 16);
 	/* obs-route: "@a,@b:" */
@@ -110,7 +167,7 @@ angle(struct rfc822_lex *lx, char *name)
 		adl = arena_strndup(lx->a, route.data, route.len);
 	}
 	buf_free(&route);
-	local = phrase(lx, "");
+	local = phrase(lx, "", &n);
 	if (rfc822_peek(lx) == '@') {
 		lx->p++;
 		host = domain(lx);
@@ -157,7 +214,7 @@ address_parse(const char *s, size_t len, struct arena *a)
 	struct address		*head = NULL, **tail = &head, *ad;
 	const char		*before;
 	char			*words;
-	int			 c, in_group = 0;
+	int			 c, n, in_group = 0;
 
 	rfc822_lex_init(&lx, s, len, a);
 	while ((c = rfc822_peek(&lx)) != -1) {
@@ -176,12 +233,12 @@ address_parse(const char *s, size_t len, struct arena *a)
 			}
 			continue;
 		}
-		words = phrase(&lx, " ");
-		if (rfc822_peek(&lx) == '@' && words != NULL) {
+		words = phrase(&lx, " ", &n);
+		if (rfc822_peek(&lx) == '@' && words != NULL && n > 1) {
 			/* The words were a local part: read again, joined
 			 * without spaces outside quotes ("john doe"@x). */
 			lx.p = before;
-			words = phrase(&lx, "");
+			words = phrase(&lx, "", &n);
 		}
 		if (rfc822_peek(&lx) == ':' && !in_group) {
 			lx.p++;
@@ -209,10 +266,16 @@ address_parse(const char *s, size_t len, struct arena *a)
 struct envelope *
 envelope_parse(const char *hdr, size_t len, struct arena *a)
 {
-	static const char *const names[] = {
-		"date", "subject", "from", "sender", "reply-to", "to", "cc",
-		"bcc", "in-reply-to", "message-id",
+#define NAME(s)	{ s, sizeof(s) - 1 }
+	static const struct {
+		const char	*s;
+		size_t		 len;
+	} names[] = {
+		NAME("date"), NAME("subject"), NAME("from"), NAME("sender"),
+		NAME("reply-to"), NAME("to"), NAME("cc"), NAME("bcc"),
+		NAME("in-reply-to"), NAME("message-id"),
 	};
+#undef NAME
 	struct envelope		*env = arena_alloc(a, sizeof(*env));
 	struct rfc822_field_iter it;
 	struct rfc822_field	 f;
@@ -230,9 +293,11 @@ envelope_parse(const char *hdr, size_t len, struct arena *a)
 
 	rfc822_fields_begin(&it, hdr, len);
 	while (rfc822_fields_next(&it, &f)) {
+		/* the length and the first letter (ASCII case) first */
 		for (i = 0; i < 10; i++)
-			if (strlen(names[i]) == f.namelen &&
-			    strncasecmp(names[i], f.name, f.namelen) == 0)
+			if (names[i].len == f.namelen &&
+			    names[i].s[0] == ((unsigned char)f.name[0] | 0x20) &&
+			    strncasecmp(names[i].s, f.name, f.namelen) == 0)
 				break;
 		/* The first of a repeated field counts. */
 		if (i == 10 || seen[i]++)

@@ -63,24 +63,49 @@ rfc822_fields_next(struct rfc822_field_iter *it, struct rfc822_field *f)
 	return 0;
 }
 
+static int
+is_fws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 char *
 rfc822_unfold(const char *raw, size_t len, struct arena *a)
 {
-	char	*out;
-	size_t	 i, o = 0;
+	const char	*p = raw, *end, *cr, *lf, *stop;
+	char		*out, *o;
 
 	if (len > LIMIT_HEADER_VALUE)
 		len = LIMIT_HEADER_VALUE;
-	out = arena_alloc(a, len + 1);
-
-	for (i = 0; i < len; i++)
-		if (raw[i] != '\r' && raw[i] != '\n')
-			out[o++] = raw[i];
-	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
-		o--;
-	out[o] = '\0';
-	i = strspn(out, " \t");
-	return out + i;
+	/* Outer white space (with the line ends in it) first, then the CRs
+	 * and LFs inside, a run of bytes between them at a time: most
+	 * values are one line, copied whole. */
+	end = raw + len;
+	while (p < end && is_fws(*p))
+		p++;
+	while (end > p && is_fws(end[-1]))
+		end--;
+	cr = memchr(p, '\r', (size_t)(end - p));
+	lf = memchr(p, '\n', (size_t)(end - p));
+	if (cr == NULL && lf == NULL)
+		return arena_strndup(a, p, (size_t)(end - p));
+	o = out = arena_alloc(a, (size_t)(end - p) + 1);
+	for (;;) {
+		stop = cr == NULL ? lf : lf == NULL || cr < lf ? cr : lf;
+		if (stop == NULL)
+			stop = end;
+		memcpy(o, p, (size_t)(stop - p));
+		o += stop - p;
+		if (stop == end)
+			break;
+		p = stop + 1;
+		if (stop == cr)
+			cr = memchr(p, '\r', (size_t)(end - p));
+		else
+			lf = memchr(p, '\n', (size_t)(end - p));
+	}
+	*o = '\0';
+	return out;
 }
 
 void

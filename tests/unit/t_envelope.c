@@ -1,12 +1,16 @@
 /*
  * t_envelope.c: address lists (RFC 5322 3.4 and its obsolete forms, with
  * the garbage real mail holds) to ENVELOPE's (name adl mailbox host)
- * lists, and the envelope of a header.
+ * lists, and the envelope of a header; ENVELOPE as written
+ * (bodystructure.c), Sender and Reply-To defaulting to From the same
+ * whether From is copied or written again, flushed or not.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "bodystructure.h"
 #include "buf.h"
 #include "envelope.h"
 #include "test.h"
@@ -100,6 +104,23 @@ static const struct {
 	{ "Ren\xe9 <r@b.c>", "(\"Ren\xe9\" NIL \"r\" \"b.c\")" },
 	{ "=?UTF-8?Q?J=C3=BCrgen?= <j@b.c>",
 	  "(\"=?UTF-8?Q?J=C3=BCrgen?=\" NIL \"j\" \"b.c\")" },
+	/* phrases of one word, of a few, and of more than envelope.c
+	 * joins without a buf (8); empty quoted words */
+	{ "One <o@b.c>", "(\"One\" NIL \"o\" \"b.c\")" },
+	{ "a b c d e f g h <w@b.c>",
+	  "(\"a b c d e f g h\" NIL \"w\" \"b.c\")" },
+	{ "a b c d e f g h i <w@b.c>",
+	  "(\"a b c d e f g h i\" NIL \"w\" \"b.c\")" },
+	{ "a \"b\" c d e f g h i j k l m n o p q r s <w@b.c>",
+	  "(\"a b c d e f g h i j k l m n o p q r s\" NIL \"w\" \"b.c\")" },
+	{ "a b c d e f g h i j k l m n o p q \"r s\"@b.c",
+	  "(NIL NIL \"abcdefghijklmnopqr s\" \"b.c\")" },
+	{ "a b \"c d\"@b.c", "(NIL NIL \"abc d\" \"b.c\")" },
+	{ "\"\" <e@b.c>", "(NIL NIL \"e\" \"b.c\")" },
+	{ "\"\" \"\" <e@b.c>", "(\" \" NIL \"e\" \"b.c\")" },
+	{ "\"\"\"\"@b.c", "(NIL NIL \"MISSING_MAILBOX\" \"b.c\")" },
+	{ "\"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" \"\" <e@b.c>",
+	  "(\"         \" NIL \"e\" \"b.c\")" },
 };
 
 static void
@@ -179,6 +200,81 @@ test_envelope(void)
 	    env->message_id == NULL);
 }
 
+static struct buf	sent;	/* what flush_to_sent() sent */
+
+static void
+flush_to_sent(struct buf *b)
+{
+	(void)buf_add(&sent, b->data, b->len);
+	buf_reset(b);
+}
+
+/* ENVELOPE of hdr as written whole (flush NULL) or in flushed pieces. */
+static const char *
+env_written(const char *hdr, size_t len, int flushed)
+{
+	static struct buf	out;
+	struct buf		b;
+
+	arena_reset(a);
+	buf_init(&b, 64UL * 1024 * 1024);
+	buf_free(&sent);
+	buf_init(&sent, 64UL * 1024 * 1024);
+	imap_envelope_write(&b, envelope_parse(hdr, len, a), 0,
+	    flushed ? flush_to_sent : NULL);
+	(void)buf_add(&sent, b.data, b.len);
+	buf_free(&b);
+	buf_free(&out);
+	out = sent;
+	memset(&sent, 0, sizeof(sent));
+	return out.data;
+}
+
+static void
+test_envelope_write(void)
+{
+	struct buf	 h1, h2;
+	char		*w1, *w2;
+	size_t		 i, n;
+
+	/* From only, then From, Sender and Reply-To the same: one output.
+	 * 16,000 addresses pass BODYSTRUCTURE_FLUSH (a flush inside From)
+	 * and stay within LIMIT_HEADER_VALUE. */
+	for (n = 1; n <= 16000; n += 15999) {
+		buf_init(&h1, 64UL * 1024 * 1024);
+		buf_init(&h2, 64UL * 1024 * 1024);
+		(void)buf_adds(&h1, "Subject: s\nFrom: ");
+		(void)buf_adds(&h1, "\"N\\\"0\" <u0@x.y>");
+		for (i = 1; i < n; i++)
+			(void)buf_adds(&h1, ",a@b");
+		(void)buf_adds(&h1, "\n");
+		(void)buf_add(&h2, h1.data, h1.len);
+		(void)buf_add(&h2, "Sender: ", 8);
+		(void)buf_add(&h2, h1.data + 17, h1.len - 17);
+		(void)buf_add(&h2, "Reply-To: ", 10);
+		(void)buf_add(&h2, h1.data + 17, h1.len - 17);
+		(void)buf_adds(&h1, "To: t@x.y\n\n");
+		(void)buf_adds(&h2, "To: t@x.y\n\n");
+		w1 = strdup(env_written(h1.data, h1.len, 0));
+		w2 = strdup(env_written(h2.data, h2.len, 0));
+		CHECK(w1 != NULL && w2 != NULL && strcmp(w1, w2) == 0);
+		CHECK_STR(env_written(h1.data, h1.len, 1), w1);
+		CHECK_STR(env_written(h2.data, h2.len, 1), w1);
+		if (n == 1)
+			CHECK_STR(w1, "(NIL \"s\" "
+			    "((\"N\\\"0\" NIL \"u0\" \"x.y\")) "
+			    "((\"N\\\"0\" NIL \"u0\" \"x.y\")) "
+			    "((\"N\\\"0\" NIL \"u0\" \"x.y\")) "
+			    "((NIL NIL \"t\" \"x.y\")) NIL NIL NIL NIL)");
+		else
+			CHECK(strlen(w1) > 3 * BODYSTRUCTURE_FLUSH);
+		free(w1);
+		free(w2);
+		buf_free(&h1);
+		buf_free(&h2);
+	}
+}
+
 int
 main(void)
 {
@@ -186,6 +282,7 @@ main(void)
 	test_addresses();
 	test_prefixes();
 	test_envelope();
+	test_envelope_write();
 	arena_free(&a);
 	return test_done("t_envelope");
 }

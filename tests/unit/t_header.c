@@ -1,7 +1,8 @@
 /*
  * t_header.c: finding the end of a header and picking fields from it;
  * header_value() against rfc822_unfold() then strlen(), on values made of
- * white space, line ends, NULs and text, and past LIMIT_HEADER_VALUE.
+ * white space, line ends, NULs and text, and past LIMIT_HEADER_VALUE;
+ * rfc822_unfold() against the byte-at-a-time model of what it does.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,13 +58,30 @@ value_same(struct arena *a, const char *raw, size_t len, int *inplace_r)
 	return same;
 }
 
+/* rfc822_unfold() as RFC 5322 2.2.3 puts it, a byte at a time: every CR
+ * and LF out, then the outer spaces and tabs. */
+static const char *
+unfold_model(const char *raw, size_t len)
+{
+	static char	out[64];
+	size_t		i, o = 0;
+
+	for (i = 0; i < len && o < sizeof(out) - 1; i++)
+		if (raw[i] != '\r' && raw[i] != '\n')
+			out[o++] = raw[i];
+	while (o > 0 && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
+	out[o] = '\0';
+	return out + strspn(out, " \t");
+}
+
 static void
 test_value(void)
 {
 	static const char	alpha[] = " \t\r\naab";
 	struct arena		*a = arena_new(LIMIT_ARENA);
 	char			 s[24], *big;
-	size_t			 i, j, n, bad = 0, inplace = 0;
+	size_t			 i, j, n, bad = 0, inplace = 0, badu = 0;
 	unsigned		 r = 4242;
 	int			 in;
 
@@ -88,10 +106,13 @@ test_value(void)
 		}
 		if (!value_same(a, s, n, &in))
 			bad++;
+		if (strcmp(rfc822_unfold(s, n, a), unfold_model(s, n)) != 0)
+			badu++;
 		inplace += in;
 		arena_reset(a);
 	}
 	CHECK_INT(bad, 0);
+	CHECK_INT(badu, 0);
 	CHECK(inplace > 1000 && inplace < 49000);
 	/* Longer than LIMIT_HEADER_VALUE: cut as rfc822_unfold() cuts. */
 	if ((big = malloc(LIMIT_HEADER_VALUE + 10)) == NULL)
