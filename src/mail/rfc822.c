@@ -121,7 +121,7 @@ rfc822_lex_init(struct rfc822_lex *lx, const char *s, size_t len,
 void
 rfc822_skip_cfws(struct rfc822_lex *lx)
 {
-	const char	*start;
+	const char	*start, *q;
 	char		*c;
 	size_t		 o;
 	int		 depth;
@@ -133,7 +133,17 @@ rfc822_skip_cfws(struct rfc822_lex *lx)
 		if (lx->p == lx->end || *lx->p != '(')
 			return;
 		start = ++lx->p;
-		c = arena_alloc(lx->a, (size_t)(lx->end - start) + 1);
+		/* Room for this comment only, not the rest of the value:
+		 * a field of many comments stays within the arena. */
+		for (q = start, depth = 1; q < lx->end; q++) {
+			if (*q == '\\' && q + 1 < lx->end)
+				q++;
+			else if (*q == '(')
+				depth++;
+			else if (*q == ')' && --depth == 0)
+				break;
+		}
+		c = arena_alloc(lx->a, (size_t)(q - start) + 1);
 		o = 0;
 		for (depth = 1; lx->p < lx->end; lx->p++) {
 			if (*lx->p == '\\' && lx->p + 1 < lx->end) {
@@ -219,14 +229,19 @@ rfc822_token(struct rfc822_lex *lx)
 char *
 rfc822_quoted(struct rfc822_lex *lx)
 {
-	char	*out;
-	size_t	 o = 0;
+	const char	*q;
+	char		*out;
+	size_t		 o = 0;
 
 	rfc822_skip_cfws(lx);
 	if (lx->p == lx->end || *lx->p != '"')
 		return NULL;
 	lx->p++;
-	out = arena_alloc(lx->a, (size_t)(lx->end - lx->p) + 1);
+	/* Room for this string only (see rfc822_skip_cfws()). */
+	for (q = lx->p; q < lx->end && *q != '"'; q++)
+		if (*q == '\\' && q + 1 < lx->end)
+			q++;
+	out = arena_alloc(lx->a, (size_t)(q - lx->p) + 1);
 	for (; lx->p < lx->end && *lx->p != '"'; lx->p++) {
 		if (*lx->p == '\\' && lx->p + 1 < lx->end)
 			lx->p++;

@@ -275,10 +275,40 @@ test_envelope_write(void)
 	}
 }
 
+/*
+ * A field of thousands of quoted strings or comments, within
+ * LIMIT_HEADER_VALUE, is parsed within a small part of the arena (each
+ * took room for the rest of the value: 16,000 of them passed the 64 MB
+ * limit, and the session ended).
+ */
+static void
+test_many_quoted(void)
+{
+	struct buf		 h;
+	const struct envelope	*env;
+	size_t			 i;
+	int			 k;
+
+	for (k = 0; k < 2; k++) {
+		buf_init(&h, 1024 * 1024);
+		(void)buf_adds(&h, "From: ");
+		for (i = 0; i < 16000; i++)
+			(void)buf_adds(&h, k == 0 ? "\"x\"," : "(c)a@b,");
+		(void)buf_adds(&h, "u@x.y\n\n");
+		CHECK(h.len < 128 * 1024);
+		arena_reset(a);
+		env = envelope_parse(h.data, h.len, a);
+		CHECK(env->from != NULL);
+		CHECK(arena_used(a) < 8UL * 1024 * 1024);
+		buf_free(&h);
+	}
+}
+
 int
 main(void)
 {
 	a = arena_new(64UL * 1024 * 1024);
+	test_many_quoted();
 	test_addresses();
 	test_prefixes();
 	test_envelope();
