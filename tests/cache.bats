@@ -376,6 +376,8 @@ b FETCH 1:* (ENVELOPE RFC822.SIZE BODYSTRUCTURE BODY)'
 	# back: the index was written again), the E, W and first ten B
 	# records found (the index, then the file after it)
 	[ "$(grep -ac '^[0-9]* B ' "$MD/mdimapd-cache")" = 602 ]
+	# the sizes counted again by the parse are not written twice
+	[ "$(grep -ac '^[0-9]* W ' "$MD/mdimapd-cache")" = 602 ]
 	[ "$(md5sum <"$MD/mdimapd-cache.idx")" != "$idx1" ]
 	size=$(stat -c %s "$MD/mdimapd-cache")
 	run session <<<"$all"

@@ -250,10 +250,9 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			}
 		}
 		/* The size is known now: no second read for it. */
-		if (need_size && !msginfo_vsize_known(msg)) {
-			msg->vsize = root->hdr_size + root->body_size;
-			msginfo_vsize_put(s, idx, msg->vsize);
-		}
+		if (need_size)
+			msginfo_vsize_parsed(s, idx, root->hdr_size +
+			    root->body_size);
 		if (need_size && msginfo_vsize_get(s, idx, &vsize) == -1) {
 			log_warn("%s: UID %u", m->name, msg->uid);
 			msg_unmap(map, maplen, mapped);

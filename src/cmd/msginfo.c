@@ -84,6 +84,20 @@ msginfo_vsize_put(struct session *s, size_t idx, uint64_t v)
 	put_number(s, idx, CACHE_VSIZE, (long long)v);
 }
 
+void
+msginfo_vsize_parsed(struct session *s, size_t idx, uint64_t v)
+{
+	struct mmsg	*msg = &s->sel->msgs[idx];
+	long long	 c;
+
+	if (msginfo_vsize_known(msg))
+		return;
+	/* (a record the cache has already is not written again) */
+	if (cached_number(s, idx, CACHE_VSIZE, &c) != 0 || c != (long long)v)
+		msginfo_vsize_put(s, idx, v);
+	msg->vsize = v;
+}
+
 /* Whether RFC822.SIZE is known without the file or the cache: in memory
  * already, or ",W=" in the name. */
 int

@@ -21,6 +21,9 @@ int	msginfo_vsize_known(const struct mmsg *);
 int	msginfo_vsize_get(struct session *, size_t idx, uint64_t *);
 /* Keep a size the name does not carry in the cache. */
 void	msginfo_vsize_put(struct session *, size_t idx, uint64_t);
+/* RFC822.SIZE v, just counted by a parse: kept in the view, and in the
+ * cache unless it has it. */
+void	msginfo_vsize_parsed(struct session *, size_t idx, uint64_t v);
 
 /* The INTERNALDATE of message idx; -1 if its file could not be found
  * (errno as maildir_internaldate()). */
