@@ -68,7 +68,13 @@ session_dest(struct session *s, const char *dir)
 {
 	struct stat	a, b;
 
-	if (s->sel != NULL && strcmp(dir, s->sel_dirname) == 0)
+	/* The selected folder, unless another process renamed it since:
+	 * then the name is another folder's, or none (INBOX's directory is
+	 * the root's, never renamed). */
+	if (s->sel != NULL && strcmp(dir, s->sel_dirname) == 0 &&
+	    (*dir == '\0' || (fstat(s->sel->dirfd, &a) == 0 &&
+	    fstatat(s->rootfd, dir, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev)))
 		return s->sel;
 	if (s->dest != NULL) {
 		/* Renamed or deleted and made anew since: open it again. */

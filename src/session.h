@@ -153,8 +153,8 @@ int	session_select(struct session *, const char *name, int readonly,
 /* Close the selected mailbox (expunging when expunge is set). */
 void	session_unselect(struct session *, int expunge);
 /* The folder dir as a destination for APPEND, COPY or MOVE: the selected
- * one, or one opened MAILDIR_LIGHT and kept for the next command (checked
- * to still be the same directory). NULL with errno set. */
+ * one, or one opened MAILDIR_LIGHT and kept for the next command (either
+ * checked to still be the directory of that name). NULL with errno set. */
 struct maildir *session_dest(struct session *, const char *dir);
 /* A tagged NO for a failed storage operation, with the response code
  * errno calls for (RFC 5530: INUSE for a lock held too long, OVERQUOTA,

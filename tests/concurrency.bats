@@ -313,6 +313,37 @@ A: EOF'
 	[ ! -e "$MD/dovecot-uidlist.lock" ]
 }
 
+@test "APPEND to the selected folder after another process renamed it: TRYCREATE, then into the new folder of that name; nothing into the old one" {
+	store_setup
+	mkfolder Work
+	# APPEND writes through the folder it holds open: the selected one
+	# only while it is still the directory of that name.
+	run drive A <<'EOF'
+A a SELECT Work
+A b APPEND Work {{Message-ID: <one@test>\n\none\n}}
+! cd "$MD" && mv .Work .Old
+A c APPEND Work {{Message-ID: <two@test>\n\ntwo\n}}
+! cd "$MD" && mkdir -p .Work/cur .Work/new .Work/tmp
+A d APPEND Work {{Message-ID: <three@test>\n\nthree\n}}
+A e APPEND Work {{Message-ID: <four@test>\n\nfour\n}}
+EOF
+	[ "$status" = 0 ]
+	output=$(echo "$output" | norm | sed '1,/^A: a OK/d')
+	expect 'A: * 1 EXISTS
+A: b OK [APPENDUID UV1 1] Append completed.
+A: c NO [TRYCREATE] Mailbox doesn'"'"'t exist: Work
+A: d OK [APPENDUID UV2 1] Append completed.
+A: e OK [APPENDUID UV2 2] Append completed.'
+	# each folder: its own messages, each with its UID in its own list
+	run disk_check "$MD/.Old"
+	expect "uidvalidity=$(uidvalidity_of "$MD/.Old") nextuid=2 records=1 files=1 unnumbered=0"
+	run disk_check "$MD/.Work"
+	expect "uidvalidity=$(uidvalidity_of "$MD/.Work") nextuid=3 records=2 files=2 unnumbered=0"
+	[ -z "$(find "$MD/.Old/tmp" "$MD/.Work/tmp" -type f)" ]
+	grep -q three "$MD"/.Work/cur/*
+	! grep -q three "$MD"/.Old/cur/*
+}
+
 @test "a UID another process gives a file while we wait for the lock is kept: one file, one UID" {
 	store_setup
 	putmsg 'cur/1700000000.M1P1Q1.host:2,S' 'Message-ID: <a@test>\n\na\n' '@1700000000'

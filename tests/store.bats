@@ -915,6 +915,49 @@ g OK NOOP completed."
 	[ ! -e "$MD/.Nope" ]
 }
 
+@test "APPEND: RFC822.SIZE (,W=) is counted as the message is written, right where a CR ends one write and its LF begins the next" {
+	store_setup
+	# Stored with LF, "\r\r\n" keeps one CR: "\r\n" on disk, its LF not
+	# bare. Put that CR last in the server's first 65535-octet write, and
+	# a bare LF first in the second write of a second message.
+	"$PYTHON3" -c '
+import sys
+def stored(b):
+    # CRLF -> LF as APPEND stores it
+    return b.replace(b"\r\n", b"\n")
+for i, tail in enumerate([b"\r\r\nend\r\n", b"\r\n\r\nend\r\n"]):
+    head = b"Message-ID: <b%d@test>\r\nSubject: boundary\r\n\r\n" % i
+    body = b""
+    while len(stored(head + body)) < 65534 - 80:
+        body += b"y" * 70 + b"\r\n"
+    body += b"z" * (65534 + i - len(stored(head + body)))
+    msg = head + body + tail
+    on_disk = stored(head + body) + (b"\r\nend\n" if i == 0 else b"\n\nend\n")
+    assert on_disk[65534:65536] == (b"\r\n" if i == 0 else b"z\n")
+    open(sys.argv[1] + "/want%d" % i, "wb").write(msg)
+    open(sys.argv[1] + "/disk%d" % i, "wb").write(on_disk)
+' "$TESTDIR"
+	{
+		for i in 0 1; do
+			printf 'a%d APPEND INBOX {%d}\r\n' "$i" "$(stat -c %s "$TESTDIR/want$i")"
+			cat "$TESTDIR/want$i"
+			printf '\r\n'
+		done
+		printf 'b SELECT INBOX\r\nc FETCH 1:2 (RFC822.SIZE BODY[])\r\n'
+		printf 'e LOGOUT\r\n'
+	} | session_raw "$TESTDIR/raw"
+	for i in 0 1; do
+		f=$(grep -l "<b$i@test>" "$MD"/cur/*)
+		cmp "$TESTDIR/disk$i" "$f"
+		# the size of the file served with CRLF line ends, counted
+		# here on the file: the LFs without a CR before them, added
+		crlf=$(( $(stat -c %s "$f") + $(perl -0777 -ne 'print scalar(() = /(?<!\r)\n/g)' "$f") ))
+		[[ $f == *",S=$(stat -c %s "$f"),W=$crlf:2,"* ]]
+		n=$((i + 1))
+		grep -aqx "\* $n FETCH (RFC822.SIZE $crlf BODY\[\] {$crlf}"$'\r' "$TESTDIR/raw"
+	done
+}
+
 @test "APPEND to the selected mailbox: EXISTS before the tagged OK; to another: nothing" {
 	store_setup
 	mkfolder Other

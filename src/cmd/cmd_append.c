@@ -4,11 +4,14 @@
  *
  * The message literal never sits in memory: when the parser announces it,
  * append_literal() checks the mailbox and the size, opens a file in the
- * folder's tmp/, and copies the literal's bytes there as they arrive,
- * turning CRLF into LF (Maildir files have LF line ends; FETCH turns them
- * back). The command itself, once its line is complete, commits the file
- * with its flags and date (maildir_save_commit: fsync, link into cur/, UID).
- * Whatever goes wrong in between, append_abort() removes the tmp/ file.
+ * folder's tmp/ (through the folder as session_dest() holds it open: the
+ * selected one, or the last one saved into), and copies the literal's
+ * bytes there as they arrive, turning CRLF into LF (Maildir files have LF
+ * line ends; FETCH turns them back); maildir_save_write() counts the sizes
+ * on the way. The command itself, once its line is complete, commits the
+ * file with its flags and date (maildir_save_commit: fsync, link into cur/,
+ * UID). Whatever goes wrong in between, append_abort() removes the tmp/
+ * file. No other command runs in between, so the folder stays open.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +22,6 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "fdio.h"
 #include "flags.h"
 #include "imapdate.h"
 #include "io.h"
@@ -33,7 +35,7 @@
 
 struct append {
 	struct maildir_save	*save;
-	char			 dirname[512];
+	struct maildir		*dest;		/* session_dest()'s */
 	int			 failed;	/* write error: answer NO */
 	int			 saved_errno;
 };
@@ -49,10 +51,10 @@ append_abort(struct session *s)
 }
 
 
-/* Copy size bytes of input to fd, CRLF -> LF; on a write error keep
- * reading (the client sends the data anyway) and return -1. */
+/* Copy size bytes of input into the message, CRLF -> LF; on a write error
+ * keep reading (the client sends the data anyway) and return -1. */
 static int
-copy_literal(int fd, uint64_t size)
+copy_literal(struct maildir_save *sv, uint64_t size)
 {
 	char		 out[65536];
 	const char	*in;
@@ -70,7 +72,7 @@ copy_literal(int fd, uint64_t size)
 			if (!cr)
 				out[o++] = in[i];
 			if (o >= sizeof(out) - 1) {
-				if (!err && fd_write_all(fd, out, o) == -1)
+				if (!err && maildir_save_write(sv, out, o) == -1)
 					err = errno;
 				o = 0;
 			}
@@ -80,7 +82,7 @@ copy_literal(int fd, uint64_t size)
 	}
 	if (cr)
 		out[o++] = '\r';
-	if (!err && o > 0 && fd_write_all(fd, out, o) == -1)
+	if (!err && o > 0 && maildir_save_write(sv, out, o) == -1)
 		err = errno;
 	if (err) {
 		errno = err;
@@ -94,10 +96,11 @@ append_literal(struct session *s)
 {
 	struct imap_arg	*args = parser_args(s->parser);
 	uint64_t	 size = parser_literal_size(s->parser);
-	int		 nonsync = parser_literal_nonsync(s->parser), fd, bad;
+	int		 nonsync = parser_literal_nonsync(s->parser), bad;
 	const char	*name;
 	char		 dir[512];
 	struct append	*ap;
+	struct maildir	*dest;
 
 	if (s->append != NULL) {
 		parser_literal_reject(s->parser, PERR_SYNTAX,
@@ -129,14 +132,20 @@ append_literal(struct session *s)
 		parser_literal_reject(s->parser, PERR_HANDLED, "");
 		return;
 	}
-	if ((ap = calloc(1, sizeof(*ap))) == NULL)
-		fatalx("out of memory");
-	if ((ap->save = maildir_save_begin(s->rootfd, dir, &fd)) == NULL) {
+	if ((dest = session_dest(s, dir)) == NULL) {
 		if (errno == ENOENT)
 			session_no(s, "TRYCREATE", "Mailbox doesn't exist: %s",
 			    name);
 		else
 			session_no_errno(s, errno, "Saving the message");
+		parser_literal_reject(s->parser, PERR_HANDLED, "");
+		return;
+	}
+	if ((ap = calloc(1, sizeof(*ap))) == NULL)
+		fatalx("out of memory");
+	ap->dest = dest;
+	if ((ap->save = maildir_save_begin(dest)) == NULL) {
+		session_no_errno(s, errno, "Saving the message");
 		free(ap);
 		parser_literal_reject(s->parser, PERR_HANDLED, "");
 		return;
@@ -152,13 +161,12 @@ append_literal(struct session *s)
 		parser_literal_reject(s->parser, PERR_HANDLED, "");
 		return;
 	}
-	strlcpy(ap->dirname, dir, sizeof(ap->dirname));
 	s->append = ap;
 	if (!nonsync) {
 		io_puts("+ Ready for literal data\r\n");
 		io_flush();
 	}
-	if (copy_literal(fd, size) == -1) {
+	if (copy_literal(ap->save, size) == -1) {
 		ap->failed = 1;
 		ap->saved_errno = errno;
 	}
@@ -212,14 +220,9 @@ cmd_append(struct session *s, struct imap_arg *args)
 		return;
 	}
 	s->append = NULL;
-	if ((dest = session_dest(s, ap->dirname)) == NULL) {
-		session_no_errno(s, errno, "Saving the message");
-		maildir_save_abort(&ap->save);
-		free(ap);
-		return;
-	}
-	r = maildir_save_commit(&ap->save, dest, fs.sys, fs.kw, fs.nkw, t,
-	    &uv, &uid);
+	dest = ap->dest;
+	r = maildir_save_commit(&ap->save, fs.sys, fs.kw, fs.nkw, t, &uv,
+	    &uid);
 	free(ap);
 	if (r == -1) {
 		if (errno == EMLINK)

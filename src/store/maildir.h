@@ -180,6 +180,10 @@ int		 maildir_open_msg_stat(struct maildir *, size_t idx,
 		    struct stat *);
 /* RFC822.SIZE (CRLF line ends), from ,W= or by reading the file. */
 int		 maildir_vsize(struct maildir *, size_t idx, uint64_t *r);
+/* What CRLF line ends add to n bytes of a file stored with LF (or mixed):
+ * one for each LF without a CR before it. *prev_cr: whether the byte
+ * before buf was a CR, and is set for the next piece. */
+uint64_t	 maildir_crlf_extra(const char *buf, size_t n, int *prev_cr);
 /* INTERNALDATE: the file's mtime. */
 int		 maildir_internaldate(struct maildir *, size_t idx, time_t *r);
 
@@ -192,20 +196,26 @@ int		 maildir_expunge(struct maildir *,
 		    int (*uids)(void *, uint32_t), void *arg);
 
 /*
- * Delivery. A new message is written to tmp/ (maildir_save_begin gives the
- * fd), then maildir_save_commit() fsyncs it, links it into cur/ with its
- * flags, assigns it a UID under the uidlist lock and removes the tmp name.
+ * Delivery. A new message is written to the folder's tmp/ through
+ * maildir_save_write() (which counts its sizes as it goes), then
+ * maildir_save_commit() fsyncs it, links it into cur/ with its flags,
+ * assigns it a UID under the uidlist lock and removes the tmp name.
  * maildir_save_abort() removes the tmp file. A crash leaves at most a tmp/
  * file, which is cleaned up after 36 hours.
+ *
+ * m is the destination folder, open (the selected one, or opened with
+ * MAILDIR_LIGHT), for its directories, uidlist and keywords: it must stay
+ * open until the save is committed or aborted.
  */
 struct maildir_save;
-struct maildir_save *maildir_save_begin(int rootfd, const char *dirname,
-		    int *fd_r);
-/* dest: the destination folder, open (the selected one, or opened with
- * MAILDIR_LIGHT), for its uidlist and keywords. A keyword that finds no
- * letter left fails it with EMLINK (nothing is saved). */
-int		 maildir_save_commit(struct maildir_save **,
-		    struct maildir *dest, uint8_t flags,
+struct maildir_save *maildir_save_begin(struct maildir *m);
+/* Append n bytes to the message (stored as given: LF line ends, or
+ * mixed). Returns 0, or -1 (errno) and the save is to be aborted. */
+int		 maildir_save_write(struct maildir_save *, const char *buf,
+		    size_t n);
+/* A keyword that finds no letter left fails it with EMLINK (nothing is
+ * saved). Returns 0, 1 (saved, no UID yet: the lock was busy), or -1. */
+int		 maildir_save_commit(struct maildir_save **, uint8_t flags,
 		    const char *const *keywords, size_t nkeywords,
 		    time_t internaldate, uint32_t *uidvalidity_r,
 		    uint32_t *uid_r);

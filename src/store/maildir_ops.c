@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "log.h"
 #include "maildir.h"
 #include "objectid.h"
@@ -25,13 +26,12 @@
 #include "quota.h"
 
 struct maildir_save {
-	int		 rootfd;
-	char		*dirname;
-	int		 dirfd;
-	int		 tmpfd;
-	int		 curfd;
+	struct maildir	*m;		/* the folder: its tmp/ and cur/ */
 	int		 fd;
 	char		*base;
+	uint64_t	 size;		/* written so far */
+	uint64_t	 vsize;		/* the same with CRLF line ends */
+	int		 prev_cr;	/* the last byte written was a CR */
 };
 
 char *
@@ -228,7 +228,7 @@ maildir_vsize(struct maildir *m, size_t idx, uint64_t *r)
 {
 	struct mmsg	*msg = &m->msgs[idx];
 	char		 buf[65536];
-	ssize_t		 n, i;
+	ssize_t		 n;
 	uint64_t	 size = 0;
 	int		 fd, prev_cr = 0;
 
@@ -238,14 +238,9 @@ maildir_vsize(struct maildir *m, size_t idx, uint64_t *r)
 	}
 	if ((fd = maildir_open_msg(m, idx)) == -1)
 		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (i = 0; i < n; i++) {
-			if (buf[i] == '\n' && !prev_cr)
-				size++;
-			prev_cr = buf[i] == '\r';
-		}
-		size += (uint64_t)n;
-	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		size += (uint64_t)n + maildir_crlf_extra(buf, (size_t)n,
+		    &prev_cr);
 	close(fd);
 	if (n == -1)
 		return -1;
@@ -336,45 +331,59 @@ maildir_expunge(struct maildir *m, int (*uids)(void *, uint32_t), void *arg)
 
 /* --- delivery ------------------------------------------------------- */
 
-static int
-open_sub(int dirfd, const char *sub)
+uint64_t
+maildir_crlf_extra(const char *buf, size_t n, int *prev_cr)
 {
-	return openat(dirfd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
+	uint64_t	extra = 0;
+	size_t		i;
+	int		cr = *prev_cr;
+
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n' && !cr)
+			extra++;
+		cr = buf[i] == '\r';
+	}
+	*prev_cr = cr;
+	return extra;
 }
 
 struct maildir_save *
-maildir_save_begin(int rootfd, const char *dirname, int *fd_r)
+maildir_save_begin(struct maildir *m)
 {
 	struct maildir_save	*sv;
-	int			 saved, tries;
+	int			 tries;
 
-	if ((sv = calloc(1, sizeof(*sv))) == NULL ||
-	    (sv->dirname = strdup(dirname)) == NULL)
+	if ((sv = calloc(1, sizeof(*sv))) == NULL)
 		fatalx("out of memory");
-	sv->rootfd = rootfd;
-	sv->dirfd = sv->tmpfd = sv->curfd = sv->fd = -1;
-	sv->dirfd = *dirname == '\0' ? dup(rootfd) : open_sub(rootfd, dirname);
-	if (sv->dirfd == -1 || (sv->tmpfd = open_sub(sv->dirfd, "tmp")) == -1 ||
-	    (sv->curfd = open_sub(sv->dirfd, "cur")) == -1)
-		goto fail;
+	sv->m = m;
+	sv->fd = -1;
+	/* The folder's own tmp/ (open since it was opened): no path to
+	 * look up again for each message. */
 	for (tries = 0; tries < 10; tries++) {
 		free(sv->base);
 		sv->base = maildir_unique_base();
-		sv->fd = openat(sv->tmpfd, sv->base, O_RDWR | O_CREAT |
+		sv->fd = openat(m->tmpfd, sv->base, O_RDWR | O_CREAT |
 		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (sv->fd != -1 || errno != EEXIST)
 			break;
 	}
-	if (sv->fd == -1)
-		goto fail;
-	*fd_r = sv->fd;
+	if (sv->fd == -1) {
+		free(sv->base);
+		free(sv);
+		return NULL;
+	}
 	return sv;
-fail:
-	saved = errno;
-	maildir_save_abort(&sv);
-	errno = saved == ELOOP || saved == ENOTDIR ? ENOENT : saved;
-	return NULL;
+}
+
+int
+maildir_save_write(struct maildir_save *sv, const char *buf, size_t n)
+{
+	if (fd_write_all(sv->fd, buf, n) == -1)
+		return -1;
+	/* RFC822.SIZE counted as it is written: no reading it back. */
+	sv->size += n;
+	sv->vsize += n + maildir_crlf_extra(buf, n, &sv->prev_cr);
+	return 0;
 }
 
 static void
@@ -382,14 +391,7 @@ save_free(struct maildir_save *sv)
 {
 	if (sv->fd != -1)
 		close(sv->fd);
-	if (sv->tmpfd != -1)
-		close(sv->tmpfd);
-	if (sv->curfd != -1)
-		close(sv->curfd);
-	if (sv->dirfd != -1)
-		close(sv->dirfd);
 	free(sv->base);
-	free(sv->dirname);
 	free(sv);
 }
 
@@ -400,46 +402,20 @@ maildir_save_abort(struct maildir_save **svp)
 
 	if (sv == NULL)
 		return;
-	if (sv->tmpfd != -1 && sv->base != NULL && sv->fd != -1)
-		(void)unlinkat(sv->tmpfd, sv->base, 0);
+	if (sv->base != NULL && sv->fd != -1)
+		(void)unlinkat(sv->m->tmpfd, sv->base, 0);
 	save_free(sv);
 	*svp = NULL;
 }
 
-/* Size with CRLF line ends, of a file stored with LF (or mixed). */
-static int
-file_vsize(int fd, uint64_t *size_r, uint64_t *vsize_r)
-{
-	char		buf[65536];
-	ssize_t		n, i;
-	uint64_t	size = 0, vsize = 0;
-	int		prev_cr = 0;
-
-	if (lseek(fd, 0, SEEK_SET) == -1)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		for (i = 0; i < n; i++) {
-			if (buf[i] == '\n' && !prev_cr)
-				vsize++;
-			prev_cr = buf[i] == '\r';
-		}
-		size += (uint64_t)n;
-	}
-	if (n == -1)
-		return -1;
-	*size_r = size;
-	*vsize_r = size + vsize;
-	return 0;
-}
-
 int
-maildir_save_commit(struct maildir_save **svp, struct maildir *m,
-    uint8_t flags, const char *const *keywords, size_t nkeywords,
-    time_t internaldate, uint32_t *uidvalidity_r, uint32_t *uid_r)
+maildir_save_commit(struct maildir_save **svp, uint8_t flags,
+    const char *const *keywords, size_t nkeywords, time_t internaldate,
+    uint32_t *uidvalidity_r, uint32_t *uid_r)
 {
 	struct maildir_save	*sv = *svp;
+	struct maildir		*m = sv->m;
 	struct timespec		 ts[2];
-	uint64_t		 size, vsize;
 	uint32_t		 kw = 0;
 	char			*base, *name;
 	const char		*names[1];
@@ -447,7 +423,7 @@ maildir_save_commit(struct maildir_save **svp, struct maildir *m,
 	int			 saved, idx;
 
 	*svp = NULL;
-	if (file_vsize(sv->fd, &size, &vsize) == -1 || fsync(sv->fd) == -1)
+	if (fsync(sv->fd) == -1)
 		goto fail;
 	if (internaldate != (time_t)-1) {
 		ts[0].tv_sec = ts[1].tv_sec = internaldate;
@@ -456,7 +432,7 @@ maildir_save_commit(struct maildir_save **svp, struct maildir *m,
 			goto fail;
 	}
 	/* Over quota: EDQUOT, nothing saved (RFC 9208 4.3.1). */
-	if (quota_check(sv->rootfd, size, 1) != 0)
+	if (quota_check(m->rootfd, sv->size, 1) != 0)
 		goto fail;
 	for (i = 0; i < nkeywords; i++) {
 		if ((idx = maildir_keyword(m, keywords[i], 1)) < 0) {
@@ -467,17 +443,17 @@ maildir_save_commit(struct maildir_save **svp, struct maildir *m,
 		kw |= 1u << idx;
 	}
 	if (asprintf(&base, "%s,S=%llu,W=%llu", sv->base,
-	    (unsigned long long)size, (unsigned long long)vsize) == -1)
+	    (unsigned long long)sv->size, (unsigned long long)sv->vsize) == -1)
 		fatalx("out of memory");
 	name = maildir_name_make(base, strlen(base), flags & MF_ALL, kw);
 	free(base);
-	if (linkat(sv->tmpfd, sv->base, sv->curfd, name, 0) == -1) {
+	if (linkat(m->tmpfd, sv->base, m->curfd, name, 0) == -1) {
 		free(name);
 		goto fail;
 	}
-	(void)fsync(sv->curfd);
-	(void)unlinkat(sv->tmpfd, sv->base, 0);
-	quota_add(sv->rootfd, (int64_t)size, 1);
+	(void)fsync(m->curfd);
+	(void)unlinkat(m->tmpfd, sv->base, 0);
+	quota_add(m->rootfd, (int64_t)sv->size, 1);
 	names[0] = name;
 	if (maildir_assign(m, names, 1, uid_r) == -1) {
 		/* The message is in; it gets its UID at the next sync. */

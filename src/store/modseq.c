@@ -232,9 +232,11 @@ parse_line(struct maildir *m, char *line, int *valid)
 }
 
 /* Read what was appended since the last read (everything if the file is
- * new to us). Returns 0, or -1 (errno). A missing file is not an error. */
+ * new to us). Returns 0, or -1 (errno). A missing file is not an error.
+ * *whole_r: the file ended with the last line read (no line being
+ * written, or left unfinished by a crash), as far as this read knows. */
 static int
-state_read(struct maildir *m, int *valid)
+state_read(struct maildir *m, int *valid, int *whole_r)
 {
 	struct modseq_state	*ms = &m->ms;
 	struct stat		 st;
@@ -244,6 +246,16 @@ state_read(struct maildir *m, int *valid)
 	size_t			 start;
 	int			 fd, full;
 
+	*whole_r = 0;
+	/* The same file as last read, no longer: nothing new, seen without
+	 * opening it (each sync asks, and again under the lock). */
+	if (ms->ino != 0 && fstatat(m->dirfd, MODSEQ_FILE, &st,
+	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_dev == ms->dev && st.st_ino == ms->ino &&
+	    st.st_size == ms->off) {
+		*whole_r = 1;
+		return 0;
+	}
 	fd = openat(m->dirfd, MODSEQ_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1) {
 		*valid = 0;
@@ -266,6 +278,7 @@ state_read(struct maildir *m, int *valid)
 		*valid = 0;
 	} else if (st.st_size == ms->off) {
 		close(fd);
+		*whole_r = 1;
 		return 0;
 	}
 	buf_init(&b, LINE_MAX_LEN + sizeof(chunk));
@@ -484,14 +497,14 @@ modseq_sync(struct maildir *m)
 	struct stat		 st;
 	size_t			 i, from, need = 0, due;
 	uint64_t		 mod;
-	int			 lockfd, r = -1, fd, valid;
+	int			 lockfd, r = -1, fd, valid, whole;
 
 	if (m->uidvalidity == 0) {
 		ms->ok = 0;
 		return 0;
 	}
 	valid = ms->ino != 0 && ms->uidvalidity == m->uidvalidity;
-	if (state_read(m, &valid) == -1)
+	if (state_read(m, &valid, &whole) == -1)
 		goto fail;
 	/* Only from the first message whose flags changed (maildir.c keeps
 	 * ms_from), or all if some are gone; from the end, where new
@@ -509,7 +522,7 @@ modseq_sync(struct maildir *m)
 	if ((lockfd = uidlist_lock(m->dirfd)) == -1)
 		goto fail;
 	/* What others recorded while we waited. */
-	if (state_read(m, &valid) == -1)
+	if (state_read(m, &valid, &whole) == -1)
 		goto out;
 	mod = modseq_next(ms);
 	if (!valid)
@@ -566,9 +579,10 @@ modseq_sync(struct maildir *m)
 	} else {
 		fd = openat(m->dirfd, MODSEQ_FILE, O_WRONLY | O_APPEND |
 		    O_NOFOLLOW | O_CLOEXEC);
-		/* A crashed writer's unfinished line: end it first. */
-		if (fd != -1 && fstat(fd, &st) == 0 && st.st_size > ms->off &&
-		    fd_write_all(fd, "\n", 1) == 0)
+		/* A crashed writer's unfinished line: end it first. (Read
+		 * whole under the lock: there is none, nobody else writes.) */
+		if (fd != -1 && !whole && fstat(fd, &st) == 0 &&
+		    st.st_size > ms->off && fd_write_all(fd, "\n", 1) == 0)
 			ms->off = st.st_size + 1;
 		if (fd != -1 && fd_write_all(fd, b.data, b.len) == 0) {
 			ms->off += (off_t)b.len;

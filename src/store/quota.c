@@ -597,11 +597,12 @@ quota_add(int rootfd, int64_t bytes, int64_t count)
 		return;
 	if ((fd = openat(rootfd, QUOTA_FILE, O_WRONLY | O_APPEND | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC)) == -1) {
-		/* Created, counting this change, when limits are set. */
-		if (errno == ENOENT)
-			(void)quota_read(rootfd, &q, 0, 0);
-		else
+		/* Created, counting this change, when limits are set (none
+		 * configured: quota_read() would only find it missing). */
+		if (errno != ENOENT)
 			log_warn("%s", QUOTA_FILE);
+		else if (config.quota_storage > 0 || config.quota_messages > 0)
+			(void)quota_read(rootfd, &q, 0, 0);
 		return;
 	}
 	n = snprintf(line, sizeof(line), "%lld %lld\n", (long long)bytes,

@@ -271,6 +271,16 @@ uidlist_open(int dirfd, struct uidlist *ul, int *fd_r)
 
 	*fd_r = -1;
 	ul->replaced = 0;
+	/* The same file as last read, no longer: nothing to read, seen
+	 * without opening it (every sync, and every UID handed out, asks). */
+	if (ul->uidvalidity != 0) {
+		if (fstatat(dirfd, UIDLIST_NAME, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+			if (errno == ENOENT)
+				return 0;
+		} else if (S_ISREG(st.st_mode) && st.st_dev == ul->dev &&
+		    st.st_ino == ul->ino && st.st_size == ul->off)
+			return 0;
+	}
 	fd = openat(dirfd, UIDLIST_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return errno == ENOENT ? 0 : -1;
@@ -385,30 +395,28 @@ uidlist_unlock(int dirfd, int lockfd)
 }
 
 
-/* A partial last line left by a crashed writer: its UID is taken. */
-static int
-partial_line(int fd, struct uidlist *ul, int *partial_r)
+/* A partial last line left by a crashed writer (st: fd's): its UID is
+ * taken. */
+static void
+partial_line(int fd, const struct stat *st, struct uidlist *ul,
+    int *partial_r)
 {
 	char		tail[32];
 	ssize_t		r;
 	const char	*end;
 	uint32_t	uid;
-	struct stat	st;
 
 	*partial_r = 0;
-	if (fstat(fd, &st) == -1)
-		return -1;
-	if (st.st_size == ul->off)
-		return 0;
+	if (st->st_size == ul->off)
+		return;
 	*partial_r = 1;
 	r = pread(fd, tail, sizeof(tail) - 1, ul->off);
 	if (r <= 0)
-		return 0;
+		return;
 	tail[r] = '\0';
 	if (parse_u32(tail, &end, &uid) == 0 && uid >= ul->next_uid &&
 	    uid < UINT32_MAX)
 		ul->next_uid = uid + 1;
-	return 0;
 }
 
 int
@@ -435,8 +443,7 @@ uidlist_append(int dirfd, struct uidlist *ul, const struct uidlist_rec *recs,
 		errno = ESTALE;
 		return -1;
 	}
-	if (partial_line(fd, ul, &partial) == -1)
-		goto fail;
+	partial_line(fd, &st, ul, &partial);
 	buf_init(&b, SIZE_MAX / 2);
 	if (partial)
 		(void)buf_addc(&b, '\n');

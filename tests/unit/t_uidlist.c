@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,41 @@ main(void)
 	CHECK_INT(ul.replaced, 1);
 	CHECK_INT(ul.n, 1);
 	CHECK_INT(ul.next_uid, 12);
+	uidlist_forget(&ul);
+
+	/* Replaced by a file of the very same size: the name's inode tells,
+	 * not the size (an unchanged list is seen without opening it). */
+	put("dovecot-uidlist.new", "3 V1275660208 N2 G3085f01b7f11094c501100008c4a11c1\n"
+	    "2 :b\n");
+	CHECK(renameat(dfd, "dovecot-uidlist.new", dfd, "dovecot-uidlist") == 0);
+	CHECK_INT(uidlist_read(dfd, &ul), 0);
+	CHECK_INT(ul.replaced, 1);
+	CHECK_INT(ul.n, 1);
+	CHECK_INT(ul.recs[0].uid, 2);
+	CHECK_STR(ul.recs[0].base, "b");
+	uidlist_forget(&ul);
+	/* ... and unchanged once more: nothing. */
+	CHECK_INT(uidlist_read(dfd, &ul), 0);
+	CHECK_INT(ul.replaced, 0);
+	CHECK_INT(ul.n, 0);
+
+	/* Replaced between the read under the lock and the append (by a
+	 * writer that ignores the lock): the append refuses (ESTALE), and
+	 * the file that took its place is left as it is. */
+	lock = uidlist_lock(dfd);
+	CHECK(lock != -1);
+	CHECK_INT(uidlist_read(dfd, &ul), 0);
+	put("dovecot-uidlist.new", "3 V1275660208 N2 G3085f01b7f11094c501100008c4a11c1\n"
+	    "3 :c\n");
+	CHECK(renameat(dfd, "dovecot-uidlist.new", dfd, "dovecot-uidlist") == 0);
+	recs[0].uid = ul.next_uid;
+	recs[0].base = "new2";
+	errno = 0;
+	CHECK_INT(uidlist_append(dfd, &ul, recs, 1), -1);
+	CHECK_INT(errno, ESTALE);
+	CHECK_STR(get("dovecot-uidlist"),
+	    "3 V1275660208 N2 G3085f01b7f11094c501100008c4a11c1\n3 :c\n");
+	uidlist_unlock(dfd, lock);
 	uidlist_free(&ul);
 
 	/* Version 1 (Courier). */
