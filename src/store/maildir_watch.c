@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,6 +172,12 @@ maildir_watch_changes(struct maildir *m, struct scan *sc,
 			e->appear = (ie->mask & (IN_CREATE | IN_MOVED_TO)) != 0;
 			e->unlink = (ie->mask & IN_DELETE) != 0;
 			nev++;
+		}
+		/* Room left for the longest event: the queue was empty (what
+		 * comes after is for the next sync), no read for EAGAIN. */
+		if ((size_t)n <= sizeof(buf) - sizeof(*ie) - NAME_MAX - 1) {
+			n = 0;
+			break;
 		}
 	}
 	if (n == -1 && errno != EAGAIN) {
