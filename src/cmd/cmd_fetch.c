@@ -130,6 +130,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
 	int		 need_map = f->need_parse, need_body = 0, opts;
 	int		 hdr_put = 0, need_emailid = 0, mapped = 0;
+	int		 size_late, prev_cr;
 	char		 emailid[OBJECTID_MAX];
 	struct stat	 fst;		/* of the file as opened */
 
@@ -201,9 +202,15 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	if ((msg->state & MSG_GONE) && (need_size || need_date || need_body ||
 	    need_emailid))
 		return 1;	/* RFC 2180 4.1.2: NO for the command */
+	/* BODY[] or TEXT of a file read anyway: its size is counted from
+	 * it when read (below), not looked up in the cache (whose sizes
+	 * would be loaded for a few messages). */
+	size_late = need_size && need_body && !need_map &&
+	    !msginfo_vsize_known(msg);
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
-	if ((need_size && !need_map && msginfo_vsize_get(s, idx, &vsize) == -1) ||
+	if ((need_size && !need_map && !size_late &&
+	    msginfo_vsize_get(s, idx, &vsize) == -1) ||
 	    (need_date && !need_body && msginfo_date_get(s, idx, &t) == -1) ||
 	    (need_emailid && objectid_email(m, idx, emailid) == -1) ||
 	    (need_body && (fd = maildir_open_msg_stat(m, idx, &fst)) == -1) ||
@@ -225,6 +232,22 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	}
 	if (hdr_put)
 		hdrcache_put(s, idx, hdr.data != NULL ? hdr.data : "", hdr.len);
+	if (size_late && fst.st_size <= MAILDIR_MSG_READ_MAX) {
+		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL) {
+			log_warn("%s: UID %u", m->name, msg->uid);
+			buf_free(&hdr);
+			close(fd);
+			return 2;
+		}
+		prev_cr = 0;
+		vsize = maplen + maildir_crlf_extra(map, maplen, &prev_cr);
+		msg->vsize = vsize;
+	} else if (size_late && msginfo_vsize_get(s, idx, &vsize) == -1) {
+		log_warn("%s: UID %u", m->name, msg->uid);
+		buf_free(&hdr);
+		close(fd);
+		return 2;
+	}
 	if (need_map) {
 		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL) {
 			log_warn("%s: UID %u", m->name, msg->uid);
@@ -367,13 +390,13 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 				memset(&cached, 0, sizeof(cached));
 				cached.data = (char *)(uintptr_t)cv[i];
 				cached.len = cl[i];
-				fetch_body_write(s, it, -1, 0, &cached, 0,
-				    msg->uid);
+				fetch_body_write(s, it, -1, NULL, 0, 0, &cached,
+				    0, msg->uid);
 			} else if (it->npart > 0 || it->sec == SEC_MIME)
 				fetch_section_write(s, it, map, root);
 			else
-				fetch_body_write(s, it, fd, vsize, &hdr, hdr_raw,
-				    msg->uid);
+				fetch_body_write(s, it, fd, map, maplen, vsize,
+				    &hdr, hdr_raw, msg->uid);
 			break;
 		}
 	}

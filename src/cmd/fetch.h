@@ -91,11 +91,12 @@ int	fetch_parse_item(struct fetch *, const char *, const char **err);
 /* The message's header: its size in the file (*raw_r), as CRLF text in
  * hdr. */
 int	fetch_read_header(int fd, struct buf *hdr, uint64_t *raw_r);
-/* A section of the whole message from the file: all of it and TEXT
- * streamed, HEADER and HEADER.FIELDS from hdr. */
+/* A section of the whole message: all of it and TEXT streamed from fd,
+ * or from msg[0..msglen) if it was read whole (else NULL), HEADER and
+ * HEADER.FIELDS from hdr. */
 void	fetch_body_write(struct session *, const struct fetch_item *, int fd,
-	    uint64_t vsize, const struct buf *hdr, uint64_t hdr_raw,
-	    uint32_t uid);
+	    const char *msg, size_t msglen, uint64_t vsize,
+	    const struct buf *hdr, uint64_t hdr_raw, uint32_t uid);
 /* A section of the parsed message (part numbers, MIME). */
 void	fetch_section_write(struct session *, const struct fetch_item *,
 	    const char *msg, const struct mime_part *root);

@@ -1,7 +1,8 @@
 /*
  * fetch_body.c: body sections for FETCH. The whole message, its header and
  * its text are read from the file with LF turned into CRLF (Maildir files
- * have LF line ends; IMAP wants CRLF), never held in memory; part
+ * have LF line ends; IMAP wants CRLF), never held in memory whole unless
+ * read already (a file of at most MAILDIR_MSG_READ_MAX, or mapped); part
  * sections, MIME headers and BINARY come from the mapped message and its
  * parsed structure.
  */
@@ -75,48 +76,85 @@ put(char *out, size_t o, const char *p, size_t k, uint64_t *pos,
 	return o + take;
 }
 
-/* Write len bytes of the message, as CRLF text, from offset off. */
-static int
-stream_body(int fd, uint64_t off, uint64_t len)
+/* The part [off, off + len) of a message turned to CRLF text, as it is
+ * written a piece at a time. */
+struct crlf_stream {
+	uint64_t	 off, len;
+	uint64_t	 pos;		/* CRLF bytes passed */
+	uint64_t	 sent;
+	int		 prev_cr;	/* the last byte passed was a CR */
+};
+
+/* The next n (at most CRLF_PIECE) bytes of the message, in[0..n). */
+#define CRLF_PIECE	65536
+static void
+crlf_write(struct crlf_stream *st, const char *in, size_t n)
 {
-	char		 in[65536], out[2 * 65536];
-	ssize_t		 n = 0, i;
-	uint64_t	 pos = 0, sent = 0;
-	size_t		 o;
-	int		 prev_cr = 0;
+	char	out[2 * CRLF_PIECE];
+	size_t	i, o = 0;
 
-	while (sent < len && (n = read(fd, in, sizeof(in))) > 0) {
-		/* a line's bytes at a time, found with memchr */
-		for (i = 0, o = 0; i < n && sent + o < len; ) {
-			const char	*nl = memchr(in + i, '\n', (size_t)(n - i));
-			ssize_t		 j = nl != NULL ? nl - in : n;
+	/* a line's bytes at a time, found with memchr */
+	for (i = 0; i < n && st->sent + o < st->len; ) {
+		const char	*nl = memchr(in + i, '\n', n - i);
+		size_t		 j = nl != NULL ? (size_t)(nl - in) : n;
 
-			if (j > i) {
-				o = put(out, o, in + i, (size_t)(j - i), &pos, off,
-				    len - sent);
-				prev_cr = in[j - 1] == '\r';
-			}
-			if (j == n)
-				break;
-			if (!prev_cr)
-				o = put(out, o, "\r", 1, &pos, off, len - sent);
-			o = put(out, o, "\n", 1, &pos, off, len - sent);
-			prev_cr = 0;
-			i = j + 1;
+		if (j > i) {
+			o = put(out, o, in + i, j - i, &st->pos, st->off,
+			    st->len - st->sent);
+			st->prev_cr = in[j - 1] == '\r';
 		}
-		io_write(out, o);
-		sent += o;
+		if (j == n)
+			break;
+		if (!st->prev_cr)
+			o = put(out, o, "\r", 1, &st->pos, st->off,
+			    st->len - st->sent);
+		o = put(out, o, "\n", 1, &st->pos, st->off, st->len - st->sent);
+		st->prev_cr = 0;
+		i = j + 1;
 	}
-	/* The file was shorter than its size said: keep the literal's
-	 * length, the client counts on it. */
-	while (sent < len) {
-		char	pad[512];
-		size_t	k = len - sent < sizeof(pad) ? len - sent : sizeof(pad);
+	io_write(out, o);
+	st->sent += o;
+}
 
-		memset(pad, ' ', k);
+/* The file was shorter than its size said: keep the literal's length,
+ * the client counts on it. */
+static void
+crlf_pad(struct crlf_stream *st)
+{
+	char	pad[512];
+	size_t	k;
+
+	memset(pad, ' ', sizeof(pad));
+	for (; st->sent < st->len; st->sent += k) {
+		k = st->len - st->sent < sizeof(pad) ? (size_t)(st->len -
+		    st->sent) : sizeof(pad);
 		io_write(pad, k);
-		sent += k;
 	}
+}
+
+/* Write len bytes of the message, as CRLF text, from offset off: read
+ * from fd (mem NULL) or from mem[0..memlen). */
+static int
+stream_body(int fd, const char *mem, size_t memlen, uint64_t off,
+    uint64_t len)
+{
+	struct crlf_stream	 st;
+	char			 in[CRLF_PIECE];
+	size_t			 i, k;
+	ssize_t			 n = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.off = off;
+	st.len = len;
+	if (mem != NULL)
+		for (i = 0; i < memlen && st.sent < len; i += k) {
+			k = memlen - i < CRLF_PIECE ? memlen - i : CRLF_PIECE;
+			crlf_write(&st, mem + i, k);
+		}
+	else
+		while (st.sent < len && (n = read(fd, in, sizeof(in))) > 0)
+			crlf_write(&st, in, (size_t)n);
+	crlf_pad(&st);
 	return n == -1 ? -1 : 0;
 }
 
@@ -125,29 +163,7 @@ stream_body(int fd, uint64_t off, uint64_t len)
 static void
 mem_crlf_write(const char *data, size_t dlen, uint64_t off, uint64_t len)
 {
-	char		 out[2 * 16384];
-	uint64_t	 pos = 0, sent = 0;
-	size_t		 i, o = 0;
-
-	for (i = 0; i < dlen && sent < len; i++) {
-		if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
-			if (pos >= off && sent < len) {
-				out[o++] = '\r';
-				sent++;
-			}
-			pos++;
-		}
-		if (pos >= off && sent < len) {
-			out[o++] = data[i];
-			sent++;
-		}
-		pos++;
-		if (o >= sizeof(out) - 2) {
-			io_write(out, o);
-			o = 0;
-		}
-	}
-	io_write(out, o);
+	(void)stream_body(-1, data, dlen, off, len);
 }
 
 /* Where a section is in the mapped message: raw bytes (LF or CRLF) and
@@ -263,7 +279,8 @@ fetch_section_write(struct session *s, const struct fetch_item *it,
  */
 void
 fetch_body_write(struct session *s, const struct fetch_item *it, int fd,
-    uint64_t vsize, const struct buf *hdr, uint64_t hdr_raw, uint32_t uid)
+    const char *msgmem, size_t msglen, uint64_t vsize, const struct buf *hdr,
+    uint64_t hdr_raw, uint32_t uid)
 {
 	struct buf	*b = session_out(s), part;
 	const char	*mem = NULL;
@@ -296,8 +313,12 @@ fetch_body_write(struct session *s, const struct fetch_item *it, int fd,
 	section_start(b, it, off, len);
 	if (mem != NULL)
 		io_write(mem + off, (size_t)len);
+	else if (msgmem != NULL)
+		(void)stream_body(-1, msgmem + (msglen < (uint64_t)start ?
+		    msglen : (size_t)start), msglen < (uint64_t)start ? 0 :
+		    msglen - (size_t)start, off, len);
 	else if (lseek(fd, start, SEEK_SET) == -1 ||
-	    stream_body(fd, off, len) == -1)
+	    stream_body(fd, NULL, 0, off, len) == -1)
 		log_warn("%s: reading UID %u", s->sel->name, uid);
 	buf_free(&part);
 }

@@ -238,7 +238,8 @@ cache_recs_link(struct cache *c, uint32_t uid, int fi, uint64_t off,
     size_t len, size_t hl, int from_idx)
 {
 	struct cslot	*sl;
-	struct crec	*r, *old;
+	struct crec	*r;
+	uint32_t	 i;
 
 	if (fi < 0 || fi >= CACHE_FIELDS || c->n >= CACHE_RECORDS_MAX ||
 	    hl > CACHE_HEADER_MAX || len > CACHE_VALUE_MAX ||
@@ -248,16 +249,22 @@ cache_recs_link(struct cache *c, uint32_t uid, int fi, uint64_t off,
 		/* 1.5 times: at 100,000 messages this is most of the
 		 * cache's memory */
 		cache_recs_reserve(c, c->cap ? c->cap + c->cap / 2 : 1024, 0);
-	slots_grow(c, c->nuids + 1);
-	if ((old = recs_find(c, uid, (unsigned)fi)) != NULL) {
-		c->dead++;
-		if (from_idx && old->off >= c->idx_covered)
-			return 0;	/* the newer stays first */
-	}
+	if ((c->nuids + 2) * 2 > c->hsize)
+		slots_grow(c, c->nuids + 1);
 	sl = slot_of(c, uid);
 	if (sl->head == 0) {
 		sl->uid = uid;
 		c->nuids++;
+	} else {
+		/* (recs_find(), on the slot found) */
+		for (i = sl->head; i != 0 && c->recs[i - 1].fi != (unsigned)fi;
+		    i = c->recs[i - 1].next)
+			;
+		if (i != 0) {
+			c->dead++;
+			if (from_idx && c->recs[i - 1].off >= c->idx_covered)
+				return 0;	/* the newer stays first */
+		}
 	}
 	r = &c->recs[c->n];
 	r->off = off;

@@ -334,16 +334,16 @@ maildir_expunge(struct maildir *m, int (*uids)(void *, uint32_t), void *arg)
 uint64_t
 maildir_crlf_extra(const char *buf, size_t n, int *prev_cr)
 {
-	uint64_t	extra = 0;
-	size_t		i;
-	int		cr = *prev_cr;
+	const char	*p = buf, *end = buf + n, *nl;
+	uint64_t	 extra = 0;
 
-	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n' && !cr)
+	if (n == 0)
+		return 0;
+	/* line ends found with memchr: a line at a time, not a byte */
+	for (; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1)
+		if (nl == buf ? !*prev_cr : nl[-1] != '\r')
 			extra++;
-		cr = buf[i] == '\r';
-	}
-	*prev_cr = cr;
+	*prev_cr = end[-1] == '\r';
 	return extra;
 }
 
