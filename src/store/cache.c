@@ -7,7 +7,8 @@
  * hex digits hashing the value (sum32). Later records win. (Version 1
  * summed a byte at a time; its files are started anew.)
  *
- * Writers append with O_APPEND, all their records in one write(), so
+ * Writers append with O_APPEND, all their records in one writev() (each
+ * field's together), so
  * records of processes writing at once never interleave on a local file
  * system; a process killed in the middle leaves a short record, which the
  * reader skips (the record after it is found again by its header line)
@@ -29,6 +30,7 @@
  * them (while the records of another field it asks for lie elsewhere).
  */
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <endian.h>
 #include <errno.h>
@@ -467,13 +469,15 @@ struct cache *
 cache_open(struct maildir *m)
 {
 	struct cache	*c;
+	size_t		 i;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatalx("out of memory");
 	c->m = m;
 	c->fd = c->idx_fd = -1;
-	buf_init(&c->pending, CACHE_PENDING_MAX + CACHE_VALUE_MAX +
-	    CACHE_HEADER_MAX);
+	for (i = 0; i < CACHE_FIELDS; i++)
+		buf_init(&c->pending[i], CACHE_PENDING_MAX + CACHE_VALUE_MAX +
+		    CACHE_HEADER_MAX);
 	return c;
 }
 
@@ -491,7 +495,8 @@ cache_close(struct cache **cp)
 	cache_idx_drop(c);
 	free(c->recs);
 	free(c->slots);
-	buf_free(&c->pending);
+	for (i = 0; i < CACHE_FIELDS; i++)
+		buf_free(&c->pending[i]);
 	for (i = 0; i < CACHE_FIELDS; i++)
 		free(c->win[i].data);
 	free(c);
@@ -612,13 +617,18 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
     const char *data, size_t len)
 {
 	char		 hdr[CACHE_HEADER_MAX + 1];
+	struct buf	*p;
 	uint64_t	 key;
 	size_t		 at, hl;
+	int		 fi;
 
 	if (len > CACHE_VALUE_MAX || (key = key_of(c, idx)) == 0)
 		return;
-	if (c->pending.len + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
+	if ((fi = field_index((char)field)) == -1)
+		return;
+	if (c->pendlen + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
 		write_pending(c);
+	p = &c->pending[fi];
 	/* "<uid> <field> <key> <sum> <len>\n", formatted by hand (snprintf
 	 * cost more than the rest of a first FETCH's caching) */
 	hl = buf_fmtu(hdr, c->m->msgs[idx].uid);
@@ -633,14 +643,14 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	hdr[hl++] = ' ';
 	hl += buf_fmtu(hdr + hl, len);
 	hdr[hl++] = '\n';
-	if (buf_add(&c->pending, hdr, hl) == -1)
+	if (buf_add(p, hdr, hl) == -1)
 		return;
-	at = c->pending.len;
-	if (buf_add(&c->pending, data, len) == -1 ||
-	    buf_addc(&c->pending, '\n') == -1) {
-		c->pending.len = at - hl;
+	at = p->len;
+	if (buf_add(p, data, len) == -1 || buf_addc(p, '\n') == -1) {
+		p->len = at - hl;
 		return;
 	}
+	c->pendlen += hl + len + 1;
 	c->npend++;
 }
 
@@ -760,8 +770,9 @@ write_pending(struct cache *c)
 {
 	struct maildir	*m = c->m;
 	struct stat	 st;
-	size_t		 n, dead;
-	int		 fd = -1;
+	struct iovec	 iov[CACHE_FIELDS];
+	size_t		 n, dead, i;
+	int		 fd = -1, niov;
 
 	if (c->npend == 0)
 		return;
@@ -777,11 +788,17 @@ write_pending(struct cache *c)
 			goto out;
 		load(c);
 	}
+	/* Each field's records together (a later command asking for one
+	 * field reads its values through one window), in one writev(). */
+	for (i = 0, niov = 0; i < CACHE_FIELDS; i++)
+		if (c->pending[i].len > 0) {
+			iov[niov].iov_base = c->pending[i].data;
+			iov[niov++].iov_len = c->pending[i].len;
+		}
 	fd = openat(m->dirfd, CACHE_FILE, O_WRONLY | O_APPEND | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC);
 	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    write(fd, c->pending.data, c->pending.len) !=
-	    (ssize_t)c->pending.len)
+	    writev(fd, iov, niov) != (ssize_t)c->pendlen)
 		goto out;
 	/* Read what others wrote and ours: from scratch if the file was
 	 * replaced since we read it. */
@@ -793,8 +810,9 @@ write_pending(struct cache *c)
 out:
 	if (fd != -1)
 		close(fd);
-	buf_reset(&c->pending);
-	c->npend = 0;
+	for (i = 0; i < CACHE_FIELDS; i++)
+		buf_reset(&c->pending[i]);
+	c->npend = c->pendlen = 0;
 	/* Superseded records outweigh live ones, or there are far more
 	 * records than the view's messages can have (expunged ones). */
 	n = c->n + c->idx_pending;

@@ -59,7 +59,7 @@ const char	*cache_get(struct cache *, size_t idx, enum cache_field,
 /* Remember a value for message idx; written by cache_flush(). */
 void		 cache_put(struct cache *, size_t idx, enum cache_field,
 		    const char *data, size_t len);
-/* Append what was put to the file (one write, so that processes writing
+/* Append what was put to the file (one writev(), so that processes writing
  * at once never interleave records); rewrite the file when dead records
  * outweigh live ones. Failure only costs speed. */
 void		 cache_flush(struct cache *);

@@ -75,8 +75,9 @@ struct cache {
 		uint32_t	 n, dead, sum;
 		int		 pending;	/* not read yet */
 	}		 idx_sec[CACHE_FIELDS];
-	struct buf	 pending;
+	struct buf	 pending[CACHE_FIELDS];	/* by field */
 	size_t		 npend;		/* records in pending */
+	size_t		 pendlen;	/* their bytes */
 	struct window {
 		char		*data;	/* file bytes [off, off + len) */
 		uint64_t	 off;
