@@ -85,11 +85,15 @@ struct cache {
 	}		 win[CACHE_FIELDS];	/* one per field */
 };
 
+/* The newest record of (uid, field index), or NULL (cache_recs.c). */
+struct crec	*cache_recs_find(struct cache *, uint32_t uid, unsigned fi);
 /* The check of a value as the file has it. */
 uint32_t	cache_sum32(const char *, size_t);
-/* Index a record (cache.c): 0, or -1 if it cannot be. from_idx: it
- * comes from mdimapd-cache.idx, and a record the cache file has after
- * the part indexed (newer) wins over it. */
+/* Index a record of UID uid, field index fi, whose header line (hl
+ * bytes) is at off in the file and its value len bytes: 0, or -1 if it
+ * cannot be (not indexed: its value is parsed again if asked for).
+ * from_idx: it comes from mdimapd-cache.idx, and a record the cache file
+ * has after the part indexed (newer) wins over it. */
 int		cache_recs_link(struct cache *, uint32_t uid, int fi,
 		    uint64_t off, size_t len, size_t hl, int from_idx);
 /* Room for nrecs records of nuids UIDs in all. */
