@@ -26,40 +26,20 @@
 #include "session.h"
 #include "msginfo.h"
 
-/* Decimal text, a '-' allowed: 0, or -1 if it is not a number. */
-static int
-number_parse(const char *p, size_t len, long long *v_r)
-{
-	long long	v = 0;
-	size_t		i = len > 0 && p[0] == '-';
-
-	if (i == len || len - i > 18)	/* no overflow */
-		return -1;
-	for (; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	*v_r = p[0] == '-' ? -v : v;
-	return 0;
-}
-
-/* A number the cache keeps as decimal text: 0, -1 if none, 1 for the
- * record "-" (none known). */
+/* A number the cache keeps: 0, -1 if none, 1 for the record "-" (none
+ * known). */
 static int
 cached_number(struct session *s, size_t idx, enum cache_field field,
     long long *v_r)
 {
-	const char	*v;
-	size_t		 len;
+	int64_t	v;
+	int	r;
 
 	if (s->cache == NULL)
 		s->cache = cache_open(s->sel);
-	if ((v = cache_get(s->cache, idx, field, &len)) == NULL)
-		return -1;
-	if (len == 1 && v[0] == '-')
-		return 1;
-	return number_parse(v, len, v_r);
+	if ((r = cache_get_num(s->cache, idx, field, &v)) == 0)
+		*v_r = (long long)v;
+	return r;
 }
 
 static void

@@ -65,6 +65,8 @@ struct rechdr {
 
 
 static void	write_pending(struct cache *);
+static int	num_record(struct cache *, int, const char *, size_t,
+		    uint64_t);
 
 /* Bytes p[0..n) (n <= 8) as a little-endian number: the same sums on
  * every machine. */
@@ -149,6 +151,9 @@ msg_key(struct maildir *m, size_t idx)
 	h = hash64(msg->name, bl, size);
 	return h != 0 ? h : 1;
 }
+
+/* The fields' letters, by index (cache.h). */
+static const char	field_chars[CACHE_FIELDS + 1] = "EBbWHID";
 
 /* The index of a field's letter, or -1 (another version's field). */
 static int
@@ -259,6 +264,7 @@ read_more(struct cache *c)
 	ssize_t		 got;
 	size_t		 pos, hl;
 	uint64_t	 base = c->off;	/* file offset of b.data[0] */
+	int		 fi;
 
 	buf_init(&b, CACHE_VALUE_MAX + CACHE_CHUNK + CACHE_HEADER_MAX * 2);
 	for (;;) {
@@ -303,8 +309,11 @@ read_more(struct cache *c)
 				pos += hl;	/* damaged: resynchronise */
 				continue;
 			}
-			if (cache_recs_link(c, r.uid, field_index(r.field),
-			    base + pos, r.len, hl, 0) == 0)
+			fi = field_index(r.field);
+			if (fi >= 0 && cache_field_numeric(fi) ? num_record(c, fi,
+			    b.data + pos, hl, base + pos) == 0 :
+			    cache_recs_link(c, r.uid, fi, base + pos, r.len, hl,
+			    0) == 0)
 				c->parsed++;
 			pos += hl + r.len + 1;
 		}
@@ -340,6 +349,7 @@ static void
 reread(struct cache *c)
 {
 	cache_idx_drop(c);
+	cache_num_reset(c, 0);
 	c->idx_covered = 0;
 	c->n = c->dead = c->nuids = c->parsed = 0;
 	if (c->slots != NULL)
@@ -377,6 +387,7 @@ cache_close(struct cache **cp)
 	if (c->fd != -1)
 		close(c->fd);
 	cache_idx_drop(c);
+	cache_num_reset(c, 1);
 	free(c->recs);
 	free(c->slots);
 	for (i = 0; i < CACHE_FIELDS; i++)
@@ -462,7 +473,7 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 
 	if (!c->loaded)
 		load(c);
-	if (fi == -1)
+	if (fi == -1 || cache_field_numeric(fi))
 		return NULL;
 	if (c->idx_fd != -1 && c->idx_sec[fi].pending &&
 	    cache_idx_field(c, fi) == -1)
@@ -496,6 +507,108 @@ cache_get(struct cache *c, size_t idx, enum cache_field field,
 	return v + r->hl;
 }
 
+int
+cache_get_num(struct cache *c, size_t idx, enum cache_field field,
+    int64_t *v_r)
+{
+	const struct cnum	*e;
+	int			 fi = field_index((char)field);
+
+	if (!c->loaded)
+		load(c);
+	if (fi == -1 || !cache_field_numeric(fi))
+		return -1;
+	if (c->idx_fd != -1 && c->idx_sec[fi].pending &&
+	    cache_idx_field(c, fi) == -1)
+		reread(c);
+	if ((e = cache_num_find(c, fi, c->m->msgs[idx].uid)) == NULL ||
+	    e->key != key_of(c, idx))
+		return -1;
+	if (e->val == CACHE_NUM_NONE)
+		return 1;
+	*v_r = e->val;
+	return 0;
+}
+
+/* A record's header line "<uid> <field> <key> <sum> <len>\n" for the
+ * value data[0..len), formatted by hand (snprintf cost more than the rest
+ * of a first FETCH's caching) into hdr (CACHE_HEADER_MAX + 1 bytes): its
+ * length. */
+static size_t
+record_line(char *hdr, uint32_t uid, char field, uint64_t key,
+    const char *data, size_t len)
+{
+	size_t	hl;
+
+	hl = buf_fmtu(hdr, uid);
+	hdr[hl++] = ' ';
+	hdr[hl++] = field;
+	hdr[hl++] = ' ';
+	hex16(hdr + hl, key);
+	hl += 16;
+	hdr[hl++] = ' ';
+	hex8(hdr + hl, cache_sum32(data, len));
+	hl += 8;
+	hdr[hl++] = ' ';
+	hl += buf_fmtu(hdr + hl, len);
+	hdr[hl++] = '\n';
+	return hl;
+}
+
+/* A numeric field's value as the file has it: decimal text, a '-' before
+ * it allowed (at most 18 digits), or "-" alone (CACHE_NUM_NONE). 0, or
+ * -1 if it is neither. */
+static int
+num_parse(const char *p, size_t len, int64_t *v_r)
+{
+	int64_t	v = 0;
+	size_t	i = len > 0 && p[0] == '-';
+
+	if (len == 1 && i == 1) {
+		*v_r = CACHE_NUM_NONE;
+		return 0;
+	}
+	if (i == len || len - i > 18)
+		return -1;
+	for (; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*v_r = p[0] == '-' ? -v : v;
+	return 0;
+}
+
+/* v as num_parse() reads it, into out (BUF_FMTU_MAX + 2 bytes). */
+static size_t
+num_format(char *out, int64_t v)
+{
+	size_t	n = v < 0;
+
+	out[0] = '-';
+	if (v == CACHE_NUM_NONE)
+		return 1;
+	return n + buf_fmtu(out + n, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+}
+
+/* A record of a numeric field, whose header line (hl bytes, then the value
+ * and its LF) is at line, at off in the file: its value kept if its sum
+ * is right. 0, or -1 if not kept. */
+static int
+num_record(struct cache *c, int fi, const char *line, size_t hl,
+    uint64_t off)
+{
+	struct rechdr	h;
+	int64_t		v;
+
+	if (header_parse(line, hl, &h, 1) != hl ||
+	    cache_sum32(line + hl, h.len) != h.sum ||
+	    num_parse(line + hl, h.len, &v) == -1)
+		return -1;
+	cache_num_put(c, fi, h.uid, h.key, v, off);
+	return 0;
+}
+
 void
 cache_put(struct cache *c, size_t idx, enum cache_field field,
     const char *data, size_t len)
@@ -513,20 +626,7 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	if (c->pendlen + len + CACHE_HEADER_MAX > CACHE_PENDING_MAX)
 		write_pending(c);
 	p = &c->pending[fi];
-	/* "<uid> <field> <key> <sum> <len>\n", formatted by hand (snprintf
-	 * cost more than the rest of a first FETCH's caching) */
-	hl = buf_fmtu(hdr, c->m->msgs[idx].uid);
-	hdr[hl++] = ' ';
-	hdr[hl++] = (char)field;
-	hdr[hl++] = ' ';
-	hex16(hdr + hl, key);
-	hl += 16;
-	hdr[hl++] = ' ';
-	hex8(hdr + hl, cache_sum32(data, len));
-	hl += 8;
-	hdr[hl++] = ' ';
-	hl += buf_fmtu(hdr + hl, len);
-	hdr[hl++] = '\n';
+	hl = record_line(hdr, c->m->msgs[idx].uid, (char)field, key, data, len);
 	if (buf_add(p, hdr, hl) == -1)
 		return;
 	at = p->len;
@@ -548,7 +648,7 @@ compact(struct cache *c)
 	struct stat	 st;
 	struct buf	 out;
 	size_t		 i;
-	int		 fd;
+	int		 fd, fi;
 
 	fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -590,6 +690,33 @@ compact(struct cache *c)
 			continue;
 		out.len += rl;
 	}
+	/* The numeric values kept, each the newest of its UID: their
+	 * records written again as cache_put() wrote them. */
+	for (fi = 0; fi < CACHE_FIELDS; fi++)
+		for (i = 0; i < c->num[fi].n; i++) {
+			const struct cnum	*e = &c->num[fi].e[i];
+			char			 hdr[CACHE_HEADER_MAX + 1];
+			char			 v[BUF_FMTU_MAX + 2];
+			size_t			 hl, vl;
+			long			 idx;
+
+			if ((idx = maildir_find_uid(m, e->uid)) < 0 ||
+			    e->key != msg_key(m, (size_t)idx))
+				continue;
+			if (out.len + CACHE_HEADER_MAX + sizeof(v) >
+			    CACHE_PENDING_MAX) {
+				if (write(fd, out.data, out.len) !=
+				    (ssize_t)out.len)
+					goto fail;
+				buf_reset(&out);
+			}
+			vl = num_format(v, e->val);
+			hl = record_line(hdr, e->uid, field_chars[fi], e->key,
+			    v, vl);
+			(void)buf_add(&out, hdr, hl);
+			(void)buf_add(&out, v, vl);
+			(void)buf_addc(&out, '\n');
+		}
 	if (write(fd, out.data, out.len) != (ssize_t)out.len ||
 	    renameat(m->dirfd, CACHE_LOCK, m->dirfd, CACHE_FILE) == -1)
 		goto fail;
@@ -637,6 +764,7 @@ forget(struct cache *c)
 		close(c->fd);
 	c->fd = -1;
 	cache_idx_drop(c);
+	cache_num_reset(c, 0);
 	c->idx_covered = 0;
 	c->loaded = c->valid = 0;
 	c->off = 0;
@@ -699,7 +827,7 @@ out:
 	c->npend = c->pendlen = 0;
 	/* Superseded records outweigh live ones, or there are far more
 	 * records than the view's messages can have (expunged ones). */
-	n = c->n + c->idx_pending;
+	n = c->n + cache_num_count(c) + c->idx_pending;
 	dead = c->dead + cache_idx_dead(c);
 	if (c->loaded && c->fd != -1 && ((dead > 1000 && dead > n - dead) ||
 	    n > CACHE_FIELDS * 2 * m->n + 1000))

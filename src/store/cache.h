@@ -50,13 +50,22 @@ struct cache	*cache_open(struct maildir *);
 void		 cache_close(struct cache **);
 
 /*
- * The value of field for message idx of the view, if the cache has one
- * for the message's current file: its bytes (valid until the next
- * cache_* call) and length; NULL if not.
+ * The value of field (not a numeric one) for message idx of the view, if
+ * the cache has one for the message's current file: its bytes (valid
+ * until the next cache_* call) and length; NULL if not.
  */
 const char	*cache_get(struct cache *, size_t idx, enum cache_field,
 		    size_t *len_r);
-/* Remember a value for message idx; written by cache_flush(). */
+/*
+ * The value of a numeric field (CACHE_VSIZE, CACHE_INTERNALDATE,
+ * CACHE_SENTDATE: cache_get() has none of them) for message idx, if the
+ * cache has one for its current file: 0 and *v_r, 1 for the record "-"
+ * (none known), -1 if none.
+ */
+int		 cache_get_num(struct cache *, size_t idx, enum cache_field,
+		    int64_t *v_r);
+/* Remember a value for message idx; written by cache_flush(). Numeric
+ * fields' values as decimal text, or "-". */
 void		 cache_put(struct cache *, size_t idx, enum cache_field,
 		    const char *data, size_t len);
 /* Append what was put to the file (one writev(), so that processes writing

@@ -19,7 +19,10 @@
  *   4		zero
  *   16 each	the records, by field index, each field's in file order:
  *		8 bytes offset | value length << 40 | field index << 61,
- *		4 the UID, 4 the header line's length
+ *		4 the UID, 4 the header line's length; but of a numeric field
+ *		(W, I, D) 32 each, the values themselves (the newest of each
+ *		UID): 4 the UID, 4 zero, 8 the key, 8 the value (signed;
+ *		INT64_MIN for "-"), 8 the offset of its record
  *
  * It is a cache of a cache: used only if its header is whole (its sum)
  * and of the very file open (device, inode, UIDVALIDITY, no longer than
@@ -58,6 +61,8 @@
 #define IDX_FIELDS	8
 #define IDX_HEAD	(52 + IDX_FIELDS * 12 + 8)
 #define IDX_ENTRY	16
+#define IDX_ENTRY_NUM	32	/* of a numeric field (cache_recs.c) */
+#define ENTRY(fi)	(cache_field_numeric(fi) ? IDX_ENTRY_NUM : IDX_ENTRY)
 /* Records read from the cache file that make writing the index pay. */
 #define CACHE_IDX_MIN	1024
 
@@ -138,7 +143,8 @@ cache_idx_load(struct cache *c, uint64_t size)
 			c->idx_sec[i].sum = get32(f + 8);
 			c->idx_sec[i].pending = c->idx_sec[i].n != 0;
 		}
-		at += (uint64_t)get32(f) * IDX_ENTRY;
+		at += (uint64_t)get32(f) * (i < CACHE_FIELDS ? ENTRY(i) :
+		    IDX_ENTRY);
 	}
 	if (total > CACHE_RECORDS_MAX || get32(h + 44) > total ||
 	    (uint64_t)st.st_size != at)
@@ -170,12 +176,25 @@ load_field(struct cache *c, int fi)
 
 	sec->pending = 0;
 	c->idx_pending -= sec->n;
-	len = (size_t)sec->n * IDX_ENTRY;
+	len = (size_t)sec->n * ENTRY(fi);
 	if ((d = malloc(len)) == NULL)
 		fatalx("out of memory");
 	if (pread(c->idx_fd, d, len, (off_t)sec->at) != (ssize_t)len ||
 	    cache_sum32((char *)d, len) != sec->sum)
 		goto out;
+	if (cache_field_numeric(fi)) {
+		/* the values themselves, each the newest of its UID */
+		cache_num_reserve(c, fi, c->num[fi].n + sec->n);
+		for (i = 0, e = d; i < sec->n; i++, e += IDX_ENTRY_NUM) {
+			off = get64(e + 24);
+			if ((uid = get32(e)) == 0 || off >= c->idx_covered)
+				goto out;
+			cache_num_put(c, fi, uid, get64(e + 8),
+			    (int64_t)get64(e + 16), off);
+		}
+		r = 0;
+		goto out;
+	}
 	cache_recs_reserve(c, c->n + sec->n, 0);
 	for (i = 0, e = d; i < sec->n; i++, e += IDX_ENTRY) {
 		w = get64(e);
@@ -256,7 +275,11 @@ cache_idx_save(struct cache *c)
 		if (cache_recs_newest(c, &c->recs[i]) != &c->recs[i])
 			dead[c->recs[i].fi]++;
 	}
-	flen = IDX_HEAD + c->n * IDX_ENTRY;
+	for (fi = 0, flen = IDX_HEAD; fi < CACHE_FIELDS; fi++) {
+		if (cache_field_numeric(fi))
+			count[fi] = (uint32_t)c->num[fi].n;
+		flen += (size_t)count[fi] * ENTRY(fi);
+	}
 	if ((d = calloc(1, flen)) == NULL)
 		fatalx("out of memory");
 	memcpy(d, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1);
@@ -266,7 +289,8 @@ cache_idx_save(struct cache *c)
 	put32(d + 40, m->uidvalidity);
 	put32(d + 44, (uint32_t)c->nuids);
 	for (fi = 0, e[0] = d + IDX_HEAD; fi + 1 < IDX_FIELDS; fi++)
-		e[fi + 1] = e[fi] + (size_t)count[fi] * IDX_ENTRY;
+		e[fi + 1] = e[fi] + (size_t)count[fi] * (fi < CACHE_FIELDS ?
+		    ENTRY(fi) : IDX_ENTRY);
 	/* The records by field, each field's in file order: c->recs holds
 	 * those of the index read (each field's in order) after those read
 	 * from the file after the part it covered, so those first. */
@@ -282,12 +306,25 @@ cache_idx_save(struct cache *c)
 			put32(e[r->fi] + 12, r->hl);
 			e[r->fi] += IDX_ENTRY;
 		}
+	/* The numeric values, each the newest of its UID. */
+	for (fi = 0; fi < CACHE_FIELDS; fi++)
+		for (i = 0; cache_field_numeric(fi) && i < c->num[fi].n; i++) {
+			const struct cnum	*v = &c->num[fi].e[i];
+
+			put32(e[fi], v->uid);
+			put64(e[fi] + 8, v->key);
+			put64(e[fi] + 16, (uint64_t)v->val);
+			put64(e[fi] + 24, v->off);
+			e[fi] += IDX_ENTRY_NUM;
+		}
 	for (fi = 0, e[0] = d + IDX_HEAD; fi < IDX_FIELDS; fi++) {
+		size_t	len = (size_t)count[fi] * (fi < CACHE_FIELDS ?
+			    ENTRY(fi) : IDX_ENTRY);
+
 		put32(d + 48 + fi * 12, count[fi]);
 		put32(d + 52 + fi * 12, dead[fi]);
-		put32(d + 56 + fi * 12, cache_sum32((char *)e[0],
-		    (size_t)count[fi] * IDX_ENTRY));
-		e[0] += (size_t)count[fi] * IDX_ENTRY;
+		put32(d + 56 + fi * 12, cache_sum32((char *)e[0], len));
+		e[0] += len;
 	}
 	put32(d + IDX_HEAD - 8, cache_sum32((char *)d, IDX_HEAD - 8));
 	if (fd_write_all(fd, d, flen) == -1 ||

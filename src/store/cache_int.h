@@ -42,6 +42,27 @@ struct crec {
 	uint32_t	 hl : 8;		/* header line, LF included */
 };
 
+/* Field indices (cache.c field_index(): "EBbWHID"). */
+#define CACHE_FI_W		3
+#define CACHE_FI_I		5
+#define CACHE_FI_D		6
+
+/* A numeric field's value, parsed (cache_recs.c). */
+struct cnum {
+	uint64_t	 key;
+	int64_t		 val;		/* CACHE_NUM_NONE: the record "-" */
+	uint64_t	 off;		/* of its record in the cache file */
+	uint32_t	 uid;
+};
+#define CACHE_NUM_NONE		INT64_MIN
+
+struct cnumtab {
+	struct cnum	*e;
+	size_t		 n, cap;
+	uint32_t	*hash;		/* index + 1; hsize a power of 2 */
+	size_t		 hsize;
+};
+
 /* A UID's newest record (+ 1; 0: an empty slot). */
 struct cslot {
 	uint32_t	 uid;
@@ -66,6 +87,7 @@ struct cache {
 	size_t		 key_idx;	/* under key_name, in this command */
 	uint64_t	 key_last;
 	size_t		 hsize, nuids;
+	struct cnumtab	 num[CACHE_FIELDS];	/* of numeric fields */
 	/* mdimapd-cache.idx (cache_idx.c), while fields are left to read */
 	int		 idx_fd;
 	uint64_t	 idx_covered;	/* the cache file's bytes it covers */
@@ -87,6 +109,17 @@ struct cache {
 
 /* The newest record of (uid, field index), or NULL (cache_recs.c). */
 struct crec	*cache_recs_find(struct cache *, uint32_t uid, unsigned fi);
+/* Whether a field index is of a numeric field (W, I, D), whose values
+ * are kept parsed: cache_num_put() (the newest, by offset, wins; dead
+ * counts the others), cache_num_find(), cache_num_count() (values of all
+ * fields), cache_num_reset() (release: free the memory too). */
+int		cache_field_numeric(int fi);
+void		cache_num_reserve(struct cache *, int fi, size_t n);
+void		cache_num_put(struct cache *, int fi, uint32_t uid,
+		    uint64_t key, int64_t val, uint64_t off);
+const struct cnum *cache_num_find(struct cache *, int fi, uint32_t uid);
+size_t		cache_num_count(const struct cache *);
+void		cache_num_reset(struct cache *, int release);
 /* The check of a value as the file has it. */
 uint32_t	cache_sum32(const char *, size_t);
 /* Index a record of UID uid, field index fi, whose header line (hl

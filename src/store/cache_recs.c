@@ -121,3 +121,131 @@ cache_recs_link(struct cache *c, uint32_t uid, int fi, uint64_t off,
 	return 0;
 }
 
+
+/*
+ * The numeric fields (W, I, D): their values parsed and their records
+ * checked when read, kept by UID with the key they were for, so that a
+ * command asking for 100,000 dates compares a key and takes a number
+ * instead of reading and checking each record's line. The record with the
+ * highest offset in the file wins (the newest), in whatever order they
+ * come (from the file, from mdimapd-cache.idx). 32 bytes a value, 4 a
+ * hash slot.
+ */
+int
+cache_field_numeric(int fi)
+{
+	return fi == CACHE_FI_W || fi == CACHE_FI_I || fi == CACHE_FI_D;
+}
+
+static size_t
+num_slot(uint32_t uid, size_t hsize)
+{
+	return (uid * 0x9e3779b1u) & (hsize - 1);
+}
+
+void
+cache_num_reserve(struct cache *c, int fi, size_t n)
+{
+	struct cnumtab	*t = &c->num[fi];
+	size_t		 i, j;
+
+	if (n > t->cap) {
+		t->cap = n;
+		if ((t->e = reallocarray(t->e, t->cap, sizeof(*t->e))) == NULL)
+			fatalx("out of memory");
+	}
+	if ((n + 1) * 2 <= t->hsize)
+		return;
+	if (t->hsize == 0)
+		t->hsize = 4096;
+	while ((n + 1) * 2 > t->hsize)
+		t->hsize *= 2;
+	free(t->hash);
+	if ((t->hash = calloc(t->hsize, sizeof(*t->hash))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < t->n; i++) {
+		for (j = num_slot(t->e[i].uid, t->hsize); t->hash[j] != 0;
+		    j = (j + 1) & (t->hsize - 1))
+			;
+		t->hash[j] = (uint32_t)i + 1;
+	}
+}
+
+void
+cache_num_put(struct cache *c, int fi, uint32_t uid, uint64_t key,
+    int64_t val, uint64_t off)
+{
+	struct cnumtab	*t = &c->num[fi];
+	struct cnum	*e;
+	size_t		 i;
+
+	if (t->n >= CACHE_RECORDS_MAX)
+		return;
+	if (t->n == t->cap || (t->n + 1) * 2 > t->hsize)
+		cache_num_reserve(c, fi, t->cap ? t->cap + t->cap / 2 : 1024);
+	for (i = num_slot(uid, t->hsize); t->hash[i] != 0;
+	    i = (i + 1) & (t->hsize - 1)) {
+		e = &t->e[t->hash[i] - 1];
+		if (e->uid != uid)
+			continue;
+		c->dead++;
+		if (off > e->off) {
+			e->key = key;
+			e->val = val;
+			e->off = off;
+		}
+		return;
+	}
+	e = &t->e[t->n];
+	e->uid = uid;
+	e->key = key;
+	e->val = val;
+	e->off = off;
+	t->hash[i] = (uint32_t)++t->n;
+}
+
+const struct cnum *
+cache_num_find(struct cache *c, int fi, uint32_t uid)
+{
+	struct cnumtab	*t = &c->num[fi];
+	size_t		 i;
+
+	if (t->hsize == 0)
+		return NULL;
+	for (i = num_slot(uid, t->hsize); t->hash[i] != 0;
+	    i = (i + 1) & (t->hsize - 1))
+		if (t->e[t->hash[i] - 1].uid == uid)
+			return &t->e[t->hash[i] - 1];
+	return NULL;
+}
+
+size_t
+cache_num_count(const struct cache *c)
+{
+	size_t	n = 0;
+	int	fi;
+
+	for (fi = 0; fi < CACHE_FIELDS; fi++)
+		n += c->num[fi].n;
+	return n;
+}
+
+void
+cache_num_reset(struct cache *c, int release)
+{
+	int	fi;
+
+	for (fi = 0; fi < CACHE_FIELDS; fi++) {
+		struct cnumtab	*t = &c->num[fi];
+
+		if (release) {
+			free(t->e);
+			free(t->hash);
+			memset(t, 0, sizeof(*t));
+			continue;
+		}
+		t->n = 0;
+		if (t->hash != NULL)
+			memset(t->hash, 0, t->hsize * sizeof(*t->hash));
+	}
+}
