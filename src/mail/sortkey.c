@@ -1,9 +1,11 @@
 /*
  * sortkey.c: comparing and sorting messages by SORT criteria (RFC 5256 3,
  * RFC 5957). The values come from the caller (sortkey.h); this file only
- * orders them, with a merge sort of its own so that equal messages keep
- * their mailbox order without relying on qsort().
+ * orders them, with a merge sort of its own (a radix sort for one
+ * numeric criterion) so that equal messages keep their mailbox order
+ * without relying on qsort().
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "arena.h"
@@ -60,17 +62,66 @@ sortkey_cmp(const struct sortkey_crit *crit, size_t ncrit,
 	return 0;
 }
 
-/* Whether message x goes before or with message y: the one criterion
- * SORT (DATE), SORT (SIZE) and SORT (ARRIVAL) have compared inline. */
+/* Whether message x goes before or with message y. */
 static inline int
 before(const struct sortkey_crit *crit, size_t ncrit,
-    const struct sortkey_val *vals, size_t x, size_t y, int num1)
+    const struct sortkey_val *vals, size_t x, size_t y)
 {
-	if (num1)
-		return crit[0].reverse ? vals[x].num >= vals[y].num :
-		    vals[x].num <= vals[y].num;
 	return sortkey_cmp(crit, ncrit, &vals[x * ncrit], &vals[y * ncrit]) <=
 	    0;
+}
+
+/*
+ * One numeric criterion (SORT (DATE), (SIZE), (ARRIVAL)): a radix sort of
+ * the keys, 8 bits a pass from the lowest, over the bits in which they
+ * differ (dates of a few years: 4 passes), each pass stable, so equal
+ * keys keep their order; REVERSE sorts the keys' complements.
+ */
+static size_t *
+radix_num(struct arena *a, const struct sortkey_val *vals, size_t n,
+    int reverse)
+{
+	uint64_t	*k, *k2, *tk, lo = UINT64_MAX, hi = 0, x;
+	size_t		*v, *w, *t, i, count[256], sum, c;
+	unsigned	 shift;
+
+	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
+	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
+	k = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k));
+	k2 = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k2));
+	for (i = 0; i < n; i++) {
+		/* signed to unsigned order */
+		x = (uint64_t)vals[i].num ^ (1ULL << 63);
+		k[i] = reverse ? ~x : x;
+		lo = k[i] < lo ? k[i] : lo;
+		hi = k[i] > hi ? k[i] : hi;
+		v[i] = i;
+	}
+	for (i = 0; i < n; i++)
+		k[i] -= lo;
+	for (shift = 0; shift < 64 && n > 0 && (hi - lo) >> shift != 0;
+	    shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[k[i] >> shift & 255]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++) {
+			c = count[k[i] >> shift & 255]++;
+			w[c] = v[i];
+			k2[c] = k[i];
+		}
+		t = v;
+		v = w;
+		w = t;
+		tk = k;
+		k = k2;
+		k2 = tk;
+	}
+	return v;
 }
 
 size_t *
@@ -78,8 +129,9 @@ sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
     const struct sortkey_val *vals, size_t n)
 {
 	size_t	*v, *w, *t, *rb, *nb, i, nr, k, l, r, mid, hi, j;
-	int	 num1 = ncrit == 1 && crit[0].kind == SORTKEY_NUM;
 
+	if (ncrit == 1 && crit[0].kind == SORTKEY_NUM)
+		return radix_num(a, vals, n, crit[0].reverse);
 	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
 	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
 	rb = arena_reallocarray(a, NULL, 0, n + 2, sizeof(*rb));
@@ -94,7 +146,7 @@ sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
 	nr = 0;
 	rb[nr++] = 0;
 	for (i = 1; i < n; i++)
-		if (!before(crit, ncrit, vals, i - 1, i, num1))
+		if (!before(crit, ncrit, vals, i - 1, i))
 			rb[nr++] = i;
 	rb[nr] = n;
 	while (nr > 1) {
@@ -105,7 +157,7 @@ sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
 			nb[k++] = l;
 			for (i = l, r = mid; i < hi; i++) {
 				if (l < mid && (r == hi || before(crit, ncrit,
-				    vals, v[l], v[r], num1)))
+				    vals, v[l], v[r])))
 					w[i] = v[l++];
 				else
 					w[i] = v[r++];
