@@ -65,8 +65,7 @@ struct rechdr {
 
 
 static void	write_pending(struct cache *);
-static int	num_record(struct cache *, int, const char *, size_t,
-		    uint64_t);
+static int	num_record(struct cache *, int, const char *, size_t);
 
 /* Bytes p[0..n) (n <= 8) as a little-endian number: the same sums on
  * every machine. */
@@ -101,8 +100,26 @@ mix64(const char *p, size_t len, uint64_t h)
 uint32_t
 cache_sum32(const char *p, size_t len)
 {
-	uint64_t	h = mix64(p, len, 0x9e3779b97f4a7c15ULL ^ len);
+	return cache_sum_end(cache_sum_add(cache_sum_start(len), p, len));
+}
 
+/* cache_sum32() of len bytes given in pieces (all but the last a multiple
+ * of 8 bytes long). */
+uint64_t
+cache_sum_start(size_t len)
+{
+	return 0x9e3779b97f4a7c15ULL ^ len;
+}
+
+uint64_t
+cache_sum_add(uint64_t h, const char *p, size_t len)
+{
+	return mix64(p, len, h);
+}
+
+uint32_t
+cache_sum_end(uint64_t h)
+{
 	return (uint32_t)(h ^ h >> 29);
 }
 
@@ -311,7 +328,7 @@ read_more(struct cache *c)
 			}
 			fi = field_index(r.field);
 			if (fi >= 0 && cache_field_numeric(fi) ? num_record(c, fi,
-			    b.data + pos, hl, base + pos) == 0 :
+			    b.data + pos, hl) == 0 :
 			    cache_recs_link(c, r.uid, fi, base + pos, r.len, hl,
 			    0) == 0)
 				c->parsed++;
@@ -592,11 +609,10 @@ num_format(char *out, int64_t v)
 }
 
 /* A record of a numeric field, whose header line (hl bytes, then the value
- * and its LF) is at line, at off in the file: its value kept if its sum
- * is right. 0, or -1 if not kept. */
+ * and its LF) is at line: its value kept if its sum is right. 0, or -1 if
+ * not kept. */
 static int
-num_record(struct cache *c, int fi, const char *line, size_t hl,
-    uint64_t off)
+num_record(struct cache *c, int fi, const char *line, size_t hl)
 {
 	struct rechdr	h;
 	int64_t		v;
@@ -605,7 +621,7 @@ num_record(struct cache *c, int fi, const char *line, size_t hl,
 	    cache_sum32(line + hl, h.len) != h.sum ||
 	    num_parse(line + hl, h.len, &v) == -1)
 		return -1;
-	cache_num_put(c, fi, h.uid, h.key, v, off);
+	cache_num_put(c, fi, h.uid, h.key, v, 0);
 	return 0;
 }
 

@@ -20,9 +20,9 @@
  *   16 each	the records, by field index, each field's in file order:
  *		8 bytes offset | value length << 40 | field index << 61,
  *		4 the UID, 4 the header line's length; but of a numeric field
- *		(W, I, D) 32 each, the values themselves (the newest of each
+ *		(W, I, D) 24 each, the values themselves (the newest of each
  *		UID): 4 the UID, 4 zero, 8 the key, 8 the value (signed;
- *		INT64_MIN for "-"), 8 the offset of its record
+ *		INT64_MIN for "-")
  *
  * It is a cache of a cache: used only if its header is whole (its sum)
  * and of the very file open (device, inode, UIDVALIDITY, no longer than
@@ -61,7 +61,7 @@
 #define IDX_FIELDS	8
 #define IDX_HEAD	(52 + IDX_FIELDS * 12 + 8)
 #define IDX_ENTRY	16
-#define IDX_ENTRY_NUM	32	/* of a numeric field (cache_recs.c) */
+#define IDX_ENTRY_NUM	24	/* of a numeric field (cache_recs.c) */
 #define ENTRY(fi)	(cache_field_numeric(fi) ? IDX_ENTRY_NUM : IDX_ENTRY)
 /* Records read from the cache file that make writing the index pay. */
 #define CACHE_IDX_MIN	1024
@@ -186,11 +186,10 @@ load_field(struct cache *c, int fi)
 		/* the values themselves, each the newest of its UID */
 		cache_num_reserve(c, fi, c->num[fi].n + sec->n);
 		for (i = 0, e = d; i < sec->n; i++, e += IDX_ENTRY_NUM) {
-			off = get64(e + 24);
-			if ((uid = get32(e)) == 0 || off >= c->idx_covered)
+			if ((uid = get32(e)) == 0)
 				goto out;
 			cache_num_put(c, fi, uid, get64(e + 8),
-			    (int64_t)get64(e + 16), off);
+			    (int64_t)get64(e + 16), 1);
 		}
 		r = 0;
 		goto out;
@@ -247,15 +246,49 @@ cache_idx_all(struct cache *c)
 	return r;
 }
 
+/* A field's section being written: its place in the file, a piece of
+ * it in memory, and the sum of what was written of it. */
+struct sec_out {
+	off_t		 at;
+	unsigned char	 buf[16384 - 16384 % (IDX_ENTRY * IDX_ENTRY_NUM)];
+	size_t		 len;
+	uint64_t	 sum;
+};
+
+static int
+sec_flush(int fd, struct sec_out *o)
+{
+	o->sum = cache_sum_add(o->sum, (char *)o->buf, o->len);
+	if (pwrite(fd, o->buf, o->len, o->at) != (ssize_t)o->len)
+		return -1;
+	o->at += (off_t)o->len;
+	o->len = 0;
+	return 0;
+}
+
+/* Room for one more entry of n bytes in o (flushed when full). */
+static unsigned char *
+sec_entry(int fd, struct sec_out *o, size_t n, int *err)
+{
+	if (o->len + n > sizeof(o->buf) && sec_flush(fd, o) == -1) {
+		*err = 1;
+		o->len = 0;
+	}
+	o->len += n;
+	return o->buf + o->len - n;
+}
+
 void
 cache_idx_save(struct cache *c)
 {
 	struct maildir	*m = c->m;
 	struct stat	 st;
-	unsigned char	*d, *e[IDX_FIELDS];
+	struct sec_out	*o;
+	unsigned char	 h[IDX_HEAD], *e;
 	uint32_t	 count[IDX_FIELDS] = { 0 }, dead[IDX_FIELDS] = { 0 };
-	size_t		 flen, i;
-	int		 fd, fi, pass;
+	off_t		 at = IDX_HEAD;
+	size_t		 i;
+	int		 fd, fi, pass, err = 0;
 
 	if (c->fd == -1 || !c->valid || c->parsed < CACHE_IDX_MIN ||
 	    cache_idx_all(c) == -1)
@@ -275,22 +308,19 @@ cache_idx_save(struct cache *c)
 		if (cache_recs_newest(c, &c->recs[i]) != &c->recs[i])
 			dead[c->recs[i].fi]++;
 	}
-	for (fi = 0, flen = IDX_HEAD; fi < CACHE_FIELDS; fi++) {
-		if (cache_field_numeric(fi))
-			count[fi] = (uint32_t)c->num[fi].n;
-		flen += (size_t)count[fi] * ENTRY(fi);
-	}
-	if ((d = calloc(1, flen)) == NULL)
+	/* Written a piece of each field's section at a time (the whole
+	 * index is megabytes: not held in memory), the header last. */
+	if ((o = calloc(IDX_FIELDS, sizeof(*o))) == NULL)
 		fatalx("out of memory");
-	memcpy(d, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1);
-	put64(d + 16, (uint64_t)c->dev);
-	put64(d + 24, (uint64_t)c->ino);
-	put64(d + 32, c->off);
-	put32(d + 40, m->uidvalidity);
-	put32(d + 44, (uint32_t)c->nuids);
-	for (fi = 0, e[0] = d + IDX_HEAD; fi + 1 < IDX_FIELDS; fi++)
-		e[fi + 1] = e[fi] + (size_t)count[fi] * (fi < CACHE_FIELDS ?
-		    ENTRY(fi) : IDX_ENTRY);
+	for (fi = 0; fi < IDX_FIELDS; fi++) {
+		if (fi < CACHE_FIELDS && cache_field_numeric(fi))
+			count[fi] = (uint32_t)c->num[fi].n;
+		o[fi].at = at;
+		o[fi].sum = cache_sum_start((size_t)count[fi] * (fi <
+		    CACHE_FIELDS ? ENTRY(fi) : IDX_ENTRY));
+		at += (off_t)count[fi] * (fi < CACHE_FIELDS ? ENTRY(fi) :
+		    IDX_ENTRY);
+	}
 	/* The records by field, each field's in file order: c->recs holds
 	 * those of the index read (each field's in order) after those read
 	 * from the file after the part it covered, so those first. */
@@ -300,39 +330,44 @@ cache_idx_save(struct cache *c)
 
 			if ((r->off < c->idx_covered) != (pass == 0))
 				continue;
-			put64(e[r->fi], (uint64_t)r->off | (uint64_t)r->len <<
+			e = sec_entry(fd, &o[r->fi], IDX_ENTRY, &err);
+			put64(e, (uint64_t)r->off | (uint64_t)r->len <<
 			    CACHE_OFF_BITS | (uint64_t)r->fi << 61);
-			put32(e[r->fi] + 8, r->uid);
-			put32(e[r->fi] + 12, r->hl);
-			e[r->fi] += IDX_ENTRY;
+			put32(e + 8, r->uid);
+			put32(e + 12, r->hl);
 		}
 	/* The numeric values, each the newest of its UID. */
 	for (fi = 0; fi < CACHE_FIELDS; fi++)
 		for (i = 0; cache_field_numeric(fi) && i < c->num[fi].n; i++) {
 			const struct cnum	*v = &c->num[fi].e[i];
 
-			put32(e[fi], v->uid);
-			put64(e[fi] + 8, v->key);
-			put64(e[fi] + 16, (uint64_t)v->val);
-			put64(e[fi] + 24, v->off);
-			e[fi] += IDX_ENTRY_NUM;
+			e = sec_entry(fd, &o[fi], IDX_ENTRY_NUM, &err);
+			put32(e, v->uid);
+			put32(e + 4, 0);
+			put64(e + 8, v->key);
+			put64(e + 16, (uint64_t)v->val);
 		}
-	for (fi = 0, e[0] = d + IDX_HEAD; fi < IDX_FIELDS; fi++) {
-		size_t	len = (size_t)count[fi] * (fi < CACHE_FIELDS ?
-			    ENTRY(fi) : IDX_ENTRY);
-
-		put32(d + 48 + fi * 12, count[fi]);
-		put32(d + 52 + fi * 12, dead[fi]);
-		put32(d + 56 + fi * 12, cache_sum32((char *)e[0], len));
-		e[0] += len;
+	memset(h, 0, sizeof(h));
+	memcpy(h, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1);
+	put64(h + 16, (uint64_t)c->dev);
+	put64(h + 24, (uint64_t)c->ino);
+	put64(h + 32, c->off);
+	put32(h + 40, m->uidvalidity);
+	put32(h + 44, (uint32_t)c->nuids);
+	for (fi = 0; fi < IDX_FIELDS; fi++) {
+		if (o[fi].len > 0 && sec_flush(fd, &o[fi]) == -1)
+			err = 1;
+		put32(h + 48 + fi * 12, count[fi]);
+		put32(h + 52 + fi * 12, dead[fi]);
+		put32(h + 56 + fi * 12, cache_sum_end(o[fi].sum));
 	}
-	put32(d + IDX_HEAD - 8, cache_sum32((char *)d, IDX_HEAD - 8));
-	if (fd_write_all(fd, d, flen) == -1 ||
+	free(o);
+	put32(h + IDX_HEAD - 8, cache_sum32((char *)h, IDX_HEAD - 8));
+	if (err || pwrite(fd, h, IDX_HEAD, 0) != IDX_HEAD ||
 	    renameat(m->dirfd, CACHE_IDX_LOCK, m->dirfd, CACHE_IDX_FILE) == -1) {
 		log_warn("%s: %s", m->name, CACHE_IDX_LOCK);
 		(void)unlinkat(m->dirfd, CACHE_IDX_LOCK, 0);
 	}
 	close(fd);
-	free(d);
 	c->parsed = 0;
 }

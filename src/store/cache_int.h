@@ -51,7 +51,6 @@ struct crec {
 struct cnum {
 	uint64_t	 key;
 	int64_t		 val;		/* CACHE_NUM_NONE: the record "-" */
-	uint64_t	 off;		/* of its record in the cache file */
 	uint32_t	 uid;
 };
 #define CACHE_NUM_NONE		INT64_MIN
@@ -110,18 +109,22 @@ struct cache {
 /* The newest record of (uid, field index), or NULL (cache_recs.c). */
 struct crec	*cache_recs_find(struct cache *, uint32_t uid, unsigned fi);
 /* Whether a field index is of a numeric field (W, I, D), whose values
- * are kept parsed: cache_num_put() (the newest, by offset, wins; dead
- * counts the others), cache_num_find(), cache_num_count() (values of all
+ * are kept parsed: cache_num_put() (one from_idx never replaces one read
+ * from the file; dead counts the values replaced), cache_num_find(), cache_num_count() (values of all
  * fields), cache_num_reset() (release: free the memory too). */
 int		cache_field_numeric(int fi);
 void		cache_num_reserve(struct cache *, int fi, size_t n);
 void		cache_num_put(struct cache *, int fi, uint32_t uid,
-		    uint64_t key, int64_t val, uint64_t off);
+		    uint64_t key, int64_t val, int from_idx);
 const struct cnum *cache_num_find(struct cache *, int fi, uint32_t uid);
 size_t		cache_num_count(const struct cache *);
 void		cache_num_reset(struct cache *, int release);
-/* The check of a value as the file has it. */
+/* The check of a value as the file has it; the same of len bytes given
+ * in pieces (each but the last a multiple of 8 bytes long). */
 uint32_t	cache_sum32(const char *, size_t);
+uint64_t	cache_sum_start(size_t len);
+uint64_t	cache_sum_add(uint64_t, const char *, size_t);
+uint32_t	cache_sum_end(uint64_t);
 /* Index a record of UID uid, field index fi, whose header line (hl
  * bytes) is at off in the file and its value len bytes: 0, or -1 if it
  * cannot be (not indexed: its value is parsed again if asked for).

@@ -126,10 +126,11 @@ cache_recs_link(struct cache *c, uint32_t uid, int fi, uint64_t off,
  * The numeric fields (W, I, D): their values parsed and their records
  * checked when read, kept by UID with the key they were for, so that a
  * command asking for 100,000 dates compares a key and takes a number
- * instead of reading and checking each record's line. The record with the
- * highest offset in the file wins (the newest), in whatever order they
- * come (from the file, from mdimapd-cache.idx). 32 bytes a value, 4 a
- * hash slot.
+ * instead of reading and checking each record's line. The newest wins:
+ * records read from the file come in file order (a later one replaces),
+ * and mdimapd-cache.idx's values are older than any the file has after
+ * the part it covers (they never replace). 24 bytes a value, 4 a hash
+ * slot.
  */
 int
 cache_field_numeric(int fi)
@@ -173,7 +174,7 @@ cache_num_reserve(struct cache *c, int fi, size_t n)
 
 void
 cache_num_put(struct cache *c, int fi, uint32_t uid, uint64_t key,
-    int64_t val, uint64_t off)
+    int64_t val, int from_idx)
 {
 	struct cnumtab	*t = &c->num[fi];
 	struct cnum	*e;
@@ -189,10 +190,9 @@ cache_num_put(struct cache *c, int fi, uint32_t uid, uint64_t key,
 		if (e->uid != uid)
 			continue;
 		c->dead++;
-		if (off > e->off) {
+		if (!from_idx) {
 			e->key = key;
 			e->val = val;
-			e->off = off;
 		}
 		return;
 	}
@@ -200,7 +200,6 @@ cache_num_put(struct cache *c, int fi, uint32_t uid, uint64_t key,
 	e->uid = uid;
 	e->key = key;
 	e->val = val;
-	e->off = off;
 	t->hash[i] = (uint32_t)++t->n;
 }
 

@@ -246,8 +246,14 @@ maildir_hash_base(const char *s, size_t len)
 		h ^= h >> 32;
 	}
 	if (i < len) {
+		/* the last 1..7 bytes: the 8 that end the name, shifted
+		 * (no memcpy call of a variable length) */
 		w = 0;
-		memcpy(&w, s + i, len - i);
+		if (len >= 8) {
+			memcpy(&w, s + len - 8, 8);
+			w >>= 8 * (8 - (len - i));
+		} else
+			memcpy(&w, s + i, len - i);
 		h = (h ^ w) * k;
 	}
 	h ^= h >> 29;
