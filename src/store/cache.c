@@ -654,6 +654,23 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 	c->npend++;
 }
 
+int
+cache_lock(int dirfd, const char *name)
+{
+	struct stat	st;
+	int		fd;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST &&
+	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    time(NULL) - st.st_mtime > CACHE_LOCK_STALE &&
+	    unlinkat(dirfd, name, 0) == 0)
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	return fd;
+}
+
 /* Rewrite the file with the live records only. */
 static void forget(struct cache *);
 
@@ -661,20 +678,11 @@ static void
 compact(struct cache *c)
 {
 	struct maildir	*m = c->m;
-	struct stat	 st;
 	struct buf	 out;
 	size_t		 i;
 	int		 fd, fi;
 
-	fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1 && errno == EEXIST &&
-	    fstatat(m->dirfd, CACHE_LOCK, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    time(NULL) - st.st_mtime > CACHE_LOCK_STALE &&
-	    unlinkat(m->dirfd, CACHE_LOCK, 0) == 0)
-		fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT |
-		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
+	if ((fd = cache_lock(m->dirfd, CACHE_LOCK)) == -1)
 		return;		/* another process is at it */
 	if (cache_idx_all(c) == -1)
 		reread(c);
@@ -756,9 +764,7 @@ start_file(struct cache *c)
 	char		 hdr[64];
 	int		 fd, hl;
 
-	fd = openat(m->dirfd, CACHE_LOCK, O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
+	if ((fd = cache_lock(m->dirfd, CACHE_LOCK)) == -1)
 		return -1;
 	hl = snprintf(hdr, sizeof(hdr), CACHE_MAGIC "%u\n", m->uidvalidity);
 	if (write(fd, hdr, (size_t)hl) != hl ||

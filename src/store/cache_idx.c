@@ -282,7 +282,6 @@ void
 cache_idx_save(struct cache *c)
 {
 	struct maildir	*m = c->m;
-	struct stat	 st;
 	struct sec_out	*o;
 	unsigned char	 h[IDX_HEAD], *e;
 	uint32_t	 count[IDX_FIELDS] = { 0 }, dead[IDX_FIELDS] = { 0 };
@@ -293,15 +292,7 @@ cache_idx_save(struct cache *c)
 	if (c->fd == -1 || !c->valid || c->parsed < CACHE_IDX_MIN ||
 	    cache_idx_all(c) == -1)
 		return;
-	fd = openat(m->dirfd, CACHE_IDX_LOCK, O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1 && errno == EEXIST &&
-	    fstatat(m->dirfd, CACHE_IDX_LOCK, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    time(NULL) - st.st_mtime > CACHE_LOCK_STALE &&
-	    unlinkat(m->dirfd, CACHE_IDX_LOCK, 0) == 0)
-		fd = openat(m->dirfd, CACHE_IDX_LOCK, O_WRONLY | O_CREAT |
-		    O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
+	if ((fd = cache_lock(m->dirfd, CACHE_IDX_LOCK)) == -1)
 		return;		/* another process is writing it */
 	for (i = 0; i < c->n; i++) {
 		count[c->recs[i].fi]++;

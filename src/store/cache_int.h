@@ -106,6 +106,9 @@ struct cache {
 	}		 win[CACHE_FIELDS];	/* one per field */
 };
 
+/* A lock file name in dirfd, created with O_EXCL (one left for over
+ * CACHE_LOCK_STALE seconds is taken over): its fd, or -1. */
+int		cache_lock(int dirfd, const char *name);
 /* The newest record of (uid, field index), or NULL (cache_recs.c). */
 struct crec	*cache_recs_find(struct cache *, uint32_t uid, unsigned fi);
 /* Whether a field index is of a numeric field (W, I, D), whose values
