@@ -150,18 +150,20 @@ key_text(struct arena *a, const char *s, size_t len, int decode,
 	return r;
 }
 
-/* The base subject of a header, casemapped (subject.h). */
+/* The base subject of a header, casemapped (subject.h), into a (what
+ * it takes to make it, into ta). */
 static char *
-subject_sortkey(struct arena *a, struct hdr *h, size_t *len_r)
+subject_sortkey(struct arena *a, struct arena *ta, struct hdr *h,
+    size_t *len_r)
 {
 	struct buf	 d, k;
-	const char	*v = field(a, h, "subject");
+	const char	*v = field(ta, h, "subject");
 	char		*r;
 	int		 reply;
 
 	buf_init(&d, LIMIT_HEADER_VALUE * 4 + 64);
 	buf_init(&k, LIMIT_HEADER_VALUE * 16 + 64);
-	subject_key(a, &d, &k, v, v != NULL ? strlen(v) : 0, &reply);
+	subject_key(ta, &d, &k, v, v != NULL ? strlen(v) : 0, &reply);
 	r = arena_strndup(a, k.data != NULL ? k.data : "", k.len);
 	*len_r = k.len;
 	buf_free(&d);
@@ -173,7 +175,7 @@ subject_sortkey(struct arena *a, struct hdr *h, size_t *len_r)
  * time (or its absence) is kept in the cache: a later SORT (DATE) needs
  * neither the header nor the date parser. */
 static time_t
-sent_date(struct arena *a, struct session *s, size_t idx, struct hdr *h)
+sent_date(struct arena *ta, struct session *s, size_t idx, struct hdr *h)
 {
 	const char	*v;
 	time_t		 t = 0;
@@ -186,7 +188,7 @@ sent_date(struct arena *a, struct session *s, size_t idx, struct hdr *h)
 		(void)msginfo_date_get(s, idx, &t);	/* gone */
 		return t;
 	}
-	v = field(a, h, "date");
+	v = field(ta, h, "date");
 	if (v != NULL && msgdate_parse(v, strlen(v), &t, &tz) == 0) {
 		msginfo_sentdate_put(s, idx, &t);
 		return t;
@@ -197,24 +199,25 @@ sent_date(struct arena *a, struct session *s, size_t idx, struct hdr *h)
 }
 
 /* The key of an address criterion: the first address's mailbox (FROM,
- * TO, CC) or display name (DISPLAYFROM, DISPLAYTO), casemapped. */
+ * TO, CC) or display name (DISPLAYFROM, DISPLAYTO), casemapped, into a
+ * (what it takes to find it, into ta). */
 static char *
-address_key(struct arena *a, struct hdr *h, const char *name, int display,
-    size_t *len_r)
+address_key(struct arena *a, struct arena *ta, struct hdr *h,
+    const char *name, int display, size_t *len_r)
 {
-	const char		*v = field(a, h, name), *s;
+	const char		*v = field(ta, h, name), *s;
 	const struct address	*ad;
 	struct sortkey_addr	 sa;
 
 	/* The first entry, a group's name too, as Dovecot sorts. */
 	memset(&sa, 0, sizeof(sa));
-	if (v != NULL && (ad = address_parse(v, strlen(v), a)) != NULL) {
+	if (v != NULL && (ad = address_parse(v, strlen(v), ta)) != NULL) {
 		sa.name = ad->name;
 		sa.mailbox = ad->mailbox;
 		sa.host = ad->host;
 	}
 	if (display) {
-		s = sortkey_addr_display(a, &sa);
+		s = sortkey_addr_display(ta, &sa);
 		return key_text(a, s, strlen(s), 1, len_r);
 	}
 	s = sortkey_addr_mailbox(&sa);
@@ -282,7 +285,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 	enum sort_by		 by[SORT_CRIT_MAX];
 	struct sortkey_val	*vals;
 	struct imap_arg		*list, *a;
-	struct arena		*sa;
+	struct arena		*sa, *ta;
 	struct hdr		 h;
 	struct buf		*b;
 	const char		*name;
@@ -321,6 +324,8 @@ cmd_sort(struct session *s, struct imap_arg *args)
 		return;
 
 	sa = arena_new(SORT_ARENA_MAX);
+	/* what making one message's keys takes, dropped after it */
+	ta = arena_new(SORT_ARENA_MAX);
 	vals = arena_reallocarray(sa, NULL, 0, n * nc + 1, sizeof(*vals));
 	buf_init(&h.b, 4 * 1024 * 1024);
 	for (i = 0; i < n; i++) {
@@ -328,6 +333,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 		uint64_t	 size;
 		time_t		 t;
 
+		arena_reset(ta);
 		h.ok = h.tried = 0;	/* read when a key needs it */
 		for (j = 0; j < nc; j++) {
 			struct sortkey_val *v = &vals[i * nc + j];
@@ -342,7 +348,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 				v->num = (int64_t)t;
 				break;
 			case BY_DATE:
-				v->num = (int64_t)sent_date(sa, s, idx, &h);
+				v->num = (int64_t)sent_date(ta, s, idx, &h);
 				break;
 			case BY_SIZE:
 				size = 0;
@@ -350,18 +356,18 @@ cmd_sort(struct session *s, struct imap_arg *args)
 				v->num = (int64_t)size;
 				break;
 			case BY_SUBJECT:
-				v->str = subject_sortkey(sa, &h, &v->len);
+				v->str = subject_sortkey(sa, ta, &h, &v->len);
 				break;
 			case BY_FROM:
 			case BY_TO:
 			case BY_CC:
-				v->str = address_key(sa, &h, by[j] == BY_FROM ?
+				v->str = address_key(sa, ta, &h, by[j] == BY_FROM ?
 				    "from" : by[j] == BY_TO ? "to" : "cc", 0,
 				    &v->len);
 				break;
 			case BY_DISPLAYFROM:
 			case BY_DISPLAYTO:
-				v->str = address_key(sa, &h,
+				v->str = address_key(sa, ta, &h,
 				    by[j] == BY_DISPLAYFROM ? "from" : "to", 1,
 				    &v->len);
 				break;
@@ -369,6 +375,7 @@ cmd_sort(struct session *s, struct imap_arg *args)
 		}
 	}
 	buf_free(&h.b);
+	arena_free(&ta);
 	order = sortkey_sort(sa, crit, nc, vals, n);
 	b = session_out(s);
 	(void)buf_adds(b, "* SORT");

@@ -71,57 +71,62 @@ before(const struct sortkey_crit *crit, size_t ncrit,
 	    0;
 }
 
+/* A key as radix_num() sorts it: unsigned, in the order asked for. */
+static inline uint64_t
+radix_key(const struct sortkey_val *v, int reverse)
+{
+	uint64_t	x = (uint64_t)v->num ^ (1ULL << 63);
+
+	return reverse ? ~x : x;
+}
+
 /*
  * One numeric criterion (SORT (DATE), (SIZE), (ARRIVAL)): a radix sort of
  * the keys, 8 bits a pass from the lowest, over the bits in which they
  * differ (dates of a few years: 4 passes), each pass stable, so equal
- * keys keep their order; REVERSE sorts the keys' complements.
+ * keys keep their order; REVERSE sorts the keys' complements. 32-bit
+ * indices, the keys read again from vals at each pass: 8 bytes a message
+ * besides the result.
  */
 static size_t *
 radix_num(struct arena *a, const struct sortkey_val *vals, size_t n,
     int reverse)
 {
-	uint64_t	*k, *k2, *tk, lo = UINT64_MAX, hi = 0, x;
-	size_t		*v, *w, *t, i, count[256], sum, c;
+	uint64_t	 lo = UINT64_MAX, hi = 0, x;
+	uint32_t	*v, *w, *t;
+	size_t		*out, i, count[256], sum, c;
 	unsigned	 shift;
 
+	out = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*out));
 	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
 	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
-	k = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k));
-	k2 = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k2));
 	for (i = 0; i < n; i++) {
-		/* signed to unsigned order */
-		x = (uint64_t)vals[i].num ^ (1ULL << 63);
-		k[i] = reverse ? ~x : x;
-		lo = k[i] < lo ? k[i] : lo;
-		hi = k[i] > hi ? k[i] : hi;
-		v[i] = i;
+		x = radix_key(&vals[i], reverse);
+		lo = x < lo ? x : lo;
+		hi = x > hi ? x : hi;
+		v[i] = (uint32_t)i;
 	}
-	for (i = 0; i < n; i++)
-		k[i] -= lo;
 	for (shift = 0; shift < 64 && n > 0 && (hi - lo) >> shift != 0;
 	    shift += 8) {
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
-			count[k[i] >> shift & 255]++;
+			count[(radix_key(&vals[v[i]], reverse) - lo) >> shift &
+			    255]++;
 		for (i = 0, sum = 0; i < 256; i++) {
 			c = count[i];
 			count[i] = sum;
 			sum += c;
 		}
-		for (i = 0; i < n; i++) {
-			c = count[k[i] >> shift & 255]++;
-			w[c] = v[i];
-			k2[c] = k[i];
-		}
+		for (i = 0; i < n; i++)
+			w[count[(radix_key(&vals[v[i]], reverse) - lo) >>
+			    shift & 255]++] = v[i];
 		t = v;
 		v = w;
 		w = t;
-		tk = k;
-		k = k2;
-		k2 = tk;
 	}
-	return v;
+	for (i = 0; i < n; i++)
+		out[i] = v[i];
+	return out;
 }
 
 size_t *
@@ -130,7 +135,7 @@ sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
 {
 	size_t	*v, *w, *t, *rb, *nb, i, nr, k, l, r, mid, hi, j;
 
-	if (ncrit == 1 && crit[0].kind == SORTKEY_NUM)
+	if (ncrit == 1 && crit[0].kind == SORTKEY_NUM && n < UINT32_MAX)
 		return radix_num(a, vals, n, crit[0].reverse);
 	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
 	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
