@@ -100,9 +100,15 @@ buf_fmtu(char *out, unsigned long long v)
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
-	char		d[BUF_FMTU_MAX], *p = d + sizeof(d);
-	unsigned	r;
+	unsigned long long	t;
+	size_t			n = 1;
+	char			*p;
+	unsigned		r;
 
+	/* its digits counted, then written from the last, in place */
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	p = out + n;
 	while (v >= 100) {
 		r = (unsigned)(v % 100) * 2;
 		v /= 100;
@@ -114,16 +120,21 @@ buf_fmtu(char *out, unsigned long long v)
 		*--p = pairs[v * 2];
 	} else
 		*--p = (char)('0' + v);
-	memcpy(out, p, (size_t)(d + sizeof(d) - p));
-	return (size_t)(d + sizeof(d) - p);
+	return n;
 }
 
 int
 buf_addu(struct buf *b, unsigned long long v)
 {
-	char	d[BUF_FMTU_MAX];
+	/* in place: a SORT or SEARCH answer is 100,000 numbers */
+	if (buf_reserve(b, BUF_FMTU_MAX) == -1) {
+		char	d[BUF_FMTU_MAX];
 
-	return buf_add(b, d, buf_fmtu(d, v));
+		return buf_add(b, d, buf_fmtu(d, v));	/* near the max */
+	}
+	b->len += buf_fmtu(b->data + b->len, v);
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 int

@@ -80,6 +80,45 @@ radix_key(const struct sortkey_val *v, int reverse)
 	return reverse ? ~x : x;
 }
 
+/* radix_num() of keys within 32 bits of lo (range: the largest less lo),
+ * into v (w: room for as many); the order in v. */
+static void
+radix32(struct arena *a, const struct sortkey_val *vals, size_t n,
+    int reverse, uint64_t lo, uint32_t range, uint32_t *v, uint32_t *w)
+{
+	uint32_t	*k, *k2, *t;
+	size_t		 i, count[256], sum, c;
+	unsigned	 shift;
+
+	k = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k));
+	k2 = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k2));
+	for (i = 0; i < n; i++)
+		k[i] = (uint32_t)(radix_key(&vals[i], reverse) - lo);
+	for (shift = 0; shift < 32 && range >> shift != 0; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[k[i] >> shift & 255]++;
+		for (i = 0, sum = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++) {
+			c = count[k[i] >> shift & 255]++;
+			w[c] = v[i];
+			k2[c] = k[i];
+		}
+		t = v;
+		v = w;
+		w = t;
+		t = k;
+		k = k2;
+		k2 = t;
+	}
+	if (shift % 16 != 0)	/* an odd number of passes: the order in w */
+		memcpy(w, v, n * sizeof(*v));
+}
+
 /*
  * One numeric criterion (SORT (DATE), (SIZE), (ARRIVAL)): a radix sort of
  * the keys, 8 bits a pass from the lowest, over the bits in which they
@@ -105,6 +144,14 @@ radix_num(struct arena *a, const struct sortkey_val *vals, size_t n,
 		lo = x < lo ? x : lo;
 		hi = x > hi ? x : hi;
 		v[i] = (uint32_t)i;
+	}
+	if (hi - lo <= UINT32_MAX) {
+		/* (dates of a few years, sizes: 32-bit keys, kept beside the
+		 * indices: no reading vals again) */
+		radix32(a, vals, n, reverse, lo, (uint32_t)(hi - lo), v, w);
+		for (i = 0; i < n; i++)
+			out[i] = v[i];
+		return out;
 	}
 	for (shift = 0; shift < 64 && n > 0 && (hi - lo) >> shift != 0;
 	    shift += 8) {

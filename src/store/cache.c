@@ -152,14 +152,9 @@ msg_key(struct maildir *m, size_t idx)
 		;
 	if (p != NULL)
 		for (p += 3; (d = (unsigned)(unsigned char)*p - '0') <= 9;
-		    p++, n++) {
-			if (size > (UINT64_MAX - d) / 10) {
-				n = 0;	/* too large to be a size */
-				break;
-			}
+		    p++, n++)
 			size = size * 10 + d;
-		}
-	if (n == 0) {
+	if (n == 0 || n > 19) {		/* (no size, or too large for one) */
 		if (fstatat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 			return 0;

@@ -21,8 +21,8 @@
  *		8 bytes offset | value length << 40 | field index << 61,
  *		4 the UID, 4 the header line's length; but of a numeric field
  *		(W, I, D) 24 each, the values themselves (the newest of each
- *		UID): 4 the UID, 4 zero, 8 the key, 8 the value (signed;
- *		INT64_MIN for "-")
+ *		UID), by UID ascending: 4 the UID, 4 zero, 8 the key, 8 the
+ *		value (signed; INT64_MIN for "-")
  *
  * It is a cache of a cache: used only if its header is whole (its sum)
  * and of the very file open (device, inode, UIDVALIDITY, no longer than
@@ -61,7 +61,7 @@
 #define IDX_FIELDS	8
 #define IDX_HEAD	(52 + IDX_FIELDS * 12 + 8)
 #define IDX_ENTRY	16
-#define IDX_ENTRY_NUM	24	/* of a numeric field (cache_recs.c) */
+#define IDX_ENTRY_NUM	CACHE_IDX_NUM	/* a numeric field's */
 #define ENTRY(fi)	(cache_field_numeric(fi) ? IDX_ENTRY_NUM : IDX_ENTRY)
 /* Records read from the cache file that make writing the index pay. */
 #define CACHE_IDX_MIN	1024
@@ -183,16 +183,10 @@ load_field(struct cache *c, int fi)
 	    cache_sum32((char *)d, len) != sec->sum)
 		goto out;
 	if (cache_field_numeric(fi)) {
-		/* the values themselves, each the newest of its UID */
-		cache_num_reserve(c, fi, c->num[fi].n + sec->n);
-		for (i = 0, e = d; i < sec->n; i++, e += IDX_ENTRY_NUM) {
-			if ((uid = get32(e)) == 0)
-				goto out;
-			cache_num_put(c, fi, uid, get64(e + 8),
-			    (int64_t)get64(e + 16), 1);
-		}
-		r = 0;
-		goto out;
+		/* the values themselves, each the newest of its UID, by UID:
+		 * kept as they are, looked up in place */
+		r = cache_num_take(c, fi, d, sec->n);
+		return r;
 	}
 	cache_recs_reserve(c, c->n + sec->n, 0);
 	for (i = 0, e = d; i < sec->n; i++, e += IDX_ENTRY) {
@@ -240,9 +234,12 @@ cache_idx_all(struct cache *c)
 {
 	int	fi, r = 0;
 
-	for (fi = 0; fi < CACHE_FIELDS; fi++)
+	for (fi = 0; fi < CACHE_FIELDS; fi++) {
 		if (cache_idx_field(c, fi) == -1)
 			r = -1;
+		if (cache_field_numeric(fi))
+			cache_num_thaw(c, fi);
+	}
 	return r;
 }
 
@@ -327,10 +324,15 @@ cache_idx_save(struct cache *c)
 			put32(e + 8, r->uid);
 			put32(e + 12, r->hl);
 		}
-	/* The numeric values, each the newest of its UID. */
-	for (fi = 0; fi < CACHE_FIELDS; fi++)
-		for (i = 0; cache_field_numeric(fi) && i < c->num[fi].n; i++) {
-			const struct cnum	*v = &c->num[fi].e[i];
+	/* The numeric values, each the newest of its UID, by UID. */
+	for (fi = 0; fi < CACHE_FIELDS; fi++) {
+		struct cnumtab	*t = &c->num[fi];
+
+		if (!cache_field_numeric(fi))
+			continue;
+		cache_num_sort(c, fi);
+		for (i = 0; i < t->n; i++) {
+			const struct cnum	*v = &t->e[i];
 
 			e = sec_entry(fd, &o[fi], IDX_ENTRY_NUM, &err);
 			put32(e, v->uid);
@@ -338,6 +340,7 @@ cache_idx_save(struct cache *c)
 			put64(e + 8, v->key);
 			put64(e + 16, (uint64_t)v->val);
 		}
+	}
 	memset(h, 0, sizeof(h));
 	memcpy(h, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1);
 	put64(h + 16, (uint64_t)c->dev);

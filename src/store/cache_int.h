@@ -60,7 +60,15 @@ struct cnumtab {
 	size_t		 n, cap;
 	uint32_t	*hash;		/* index + 1; hsize a power of 2 */
 	size_t		 hsize;
+	/* The values of mdimapd-cache.idx as read (CACHE_IDX_NUM bytes
+	 * each, by UID ascending), older than any in e: looked up there
+	 * when e has none (cache_recs.c). */
+	unsigned char	*idx;
+	size_t		 nidx;
+	size_t		 hint;		/* where the last one was found */
+	struct cnum	 found;
 };
+#define CACHE_IDX_NUM		24
 
 /* A UID's newest record (+ 1; 0: an empty slot). */
 struct cslot {
@@ -121,6 +129,15 @@ void		cache_num_put(struct cache *, int fi, uint32_t uid,
 		    uint64_t key, int64_t val, int from_idx);
 const struct cnum *cache_num_find(struct cache *, int fi, uint32_t uid);
 size_t		cache_num_count(const struct cache *);
+/* Take the values of a numeric field's section of mdimapd-cache.idx, d
+ * (n of them, allocated: kept), as they are: 0, or -1 if they are not in
+ * UID order (then d is freed). cache_num_thaw(): put them in the table
+ * (for all of them to be written, by compaction or a new index). */
+int		cache_num_take(struct cache *, int fi, unsigned char *d,
+		    size_t n);
+void		cache_num_thaw(struct cache *, int fi);
+/* Order a numeric field's values by UID (the table's, not the index's). */
+void		cache_num_sort(struct cache *, int fi);
 void		cache_num_reset(struct cache *, int release);
 /* The check of a value as the file has it; the same of len bytes given
  * in pieces (each but the last a multiple of 8 bytes long). */

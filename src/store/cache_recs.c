@@ -6,6 +6,7 @@
  * newest messages first writes them backwards), and a lookup walks one
  * message's few records. 16 bytes a record, 8 a hash slot.
  */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,11 +145,24 @@ num_slot(uint32_t uid, size_t hsize)
 	return (uid * 0x9e3779b1u) & (hsize - 1);
 }
 
+static void
+num_rehash(struct cnumtab *t)
+{
+	size_t	i, j;
+
+	memset(t->hash, 0, t->hsize * sizeof(*t->hash));
+	for (i = 0; i < t->n; i++) {
+		for (j = num_slot(t->e[i].uid, t->hsize); t->hash[j] != 0;
+		    j = (j + 1) & (t->hsize - 1))
+			;
+		t->hash[j] = (uint32_t)i + 1;
+	}
+}
+
 void
 cache_num_reserve(struct cache *c, int fi, size_t n)
 {
 	struct cnumtab	*t = &c->num[fi];
-	size_t		 i, j;
 
 	if (n > t->cap) {
 		t->cap = n;
@@ -164,13 +178,27 @@ cache_num_reserve(struct cache *c, int fi, size_t n)
 	free(t->hash);
 	if ((t->hash = calloc(t->hsize, sizeof(*t->hash))) == NULL)
 		fatalx("out of memory");
-	for (i = 0; i < t->n; i++) {
-		for (j = num_slot(t->e[i].uid, t->hsize); t->hash[j] != 0;
-		    j = (j + 1) & (t->hsize - 1))
-			;
-		t->hash[j] = (uint32_t)i + 1;
-	}
+	num_rehash(t);
 }
+
+static int
+cnum_cmp(const void *a, const void *b)
+{
+	const struct cnum	*x = a, *y = b;
+
+	return (x->uid > y->uid) - (x->uid < y->uid);
+}
+
+void
+cache_num_sort(struct cache *c, int fi)
+{
+	struct cnumtab	*t = &c->num[fi];
+
+	qsort(t->e, t->n, sizeof(*t->e), cnum_cmp);
+	if (t->hsize != 0)
+		num_rehash(t);
+}
+
 
 void
 cache_num_put(struct cache *c, int fi, uint32_t uid, uint64_t key,
@@ -203,19 +231,99 @@ cache_num_put(struct cache *c, int fi, uint32_t uid, uint64_t key,
 	t->hash[i] = (uint32_t)++t->n;
 }
 
+static uint32_t
+idx_uid(const struct cnumtab *t, size_t i)
+{
+	uint32_t	v;
+
+	memcpy(&v, t->idx + i * CACHE_IDX_NUM, sizeof(v));
+	return le32toh(v);
+}
+
+/* The index's value of uid: found by the last one's place (a command asks
+ * in UID order), else by halves. */
+static const struct cnum *
+idx_find(struct cnumtab *t, uint32_t uid)
+{
+	size_t		lo = 0, hi = t->nidx, i = t->hint;
+	uint64_t	v;
+
+	if (i < t->nidx && idx_uid(t, i) != uid && ++i < t->nidx &&
+	    idx_uid(t, i) != uid)
+		i = t->nidx;
+	while (i >= t->nidx && lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (idx_uid(t, mid) < uid)
+			lo = mid + 1;
+		else if (idx_uid(t, mid) > uid)
+			hi = mid;
+		else
+			i = mid;
+	}
+	if (i >= t->nidx)
+		return NULL;
+	t->hint = i + 1;
+	t->found.uid = uid;
+	memcpy(&v, t->idx + i * CACHE_IDX_NUM + 8, sizeof(v));
+	t->found.key = le64toh(v);
+	memcpy(&v, t->idx + i * CACHE_IDX_NUM + 16, sizeof(v));
+	t->found.val = (int64_t)le64toh(v);
+	return &t->found;
+}
+
 const struct cnum *
 cache_num_find(struct cache *c, int fi, uint32_t uid)
 {
 	struct cnumtab	*t = &c->num[fi];
 	size_t		 i;
 
-	if (t->hsize == 0)
-		return NULL;
-	for (i = num_slot(uid, t->hsize); t->hash[i] != 0;
-	    i = (i + 1) & (t->hsize - 1))
+	for (i = t->hsize != 0 ? num_slot(uid, t->hsize) : 0; t->hsize != 0 &&
+	    t->hash[i] != 0; i = (i + 1) & (t->hsize - 1))
 		if (t->e[t->hash[i] - 1].uid == uid)
 			return &t->e[t->hash[i] - 1];
-	return NULL;
+	return t->nidx != 0 ? idx_find(t, uid) : NULL;
+}
+
+int
+cache_num_take(struct cache *c, int fi, unsigned char *d, size_t n)
+{
+	struct cnumtab	*t = &c->num[fi];
+	size_t		 i;
+
+	free(t->idx);
+	t->idx = d;
+	t->nidx = n;
+	t->hint = 0;
+	for (i = 0; i < n; i++)
+		if (idx_uid(t, i) == 0 || (i > 0 && idx_uid(t, i - 1) >=
+		    idx_uid(t, i))) {
+			free(t->idx);
+			t->idx = NULL;
+			t->nidx = 0;
+			return -1;
+		}
+	return 0;
+}
+
+void
+cache_num_thaw(struct cache *c, int fi)
+{
+	struct cnumtab	*t = &c->num[fi];
+	const struct cnum *v;
+	size_t		 i;
+
+	if (t->nidx == 0)
+		return;
+	cache_num_reserve(c, fi, t->n + t->nidx);
+	for (i = 0; i < t->nidx; i++) {
+		t->hint = i;
+		v = idx_find(t, idx_uid(t, i));
+		cache_num_put(c, fi, v->uid, v->key, v->val, 1);
+	}
+	free(t->idx);
+	t->idx = NULL;
+	t->nidx = 0;
 }
 
 size_t
@@ -225,7 +333,7 @@ cache_num_count(const struct cache *c)
 	int	fi;
 
 	for (fi = 0; fi < CACHE_FIELDS; fi++)
-		n += c->num[fi].n;
+		n += c->num[fi].n + c->num[fi].nidx;
 	return n;
 }
 
@@ -237,6 +345,9 @@ cache_num_reset(struct cache *c, int release)
 	for (fi = 0; fi < CACHE_FIELDS; fi++) {
 		struct cnumtab	*t = &c->num[fi];
 
+		free(t->idx);
+		t->idx = NULL;
+		t->nidx = 0;
 		if (release) {
 			free(t->e);
 			free(t->hash);
