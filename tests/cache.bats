@@ -387,3 +387,28 @@ b FETCH 1:* (ENVELOPE RFC822.SIZE BODYSTRUCTURE BODY)'
 	[ "$(echo "$output" | grep -c '^\* [0-9]* FETCH (ENVELOPE ')" = 602 ]
 	echo "$output" | grep -q '^\* 600 FETCH (ENVELOPE ("Mon, 1 Jan 2024 10:39:00 +0000" "s1599" ((NIL NIL "m1599"'
 }
+
+@test "cache index: numeric values are used from it as they are; out of UID order, they never give a wrong answer" {
+	many_messages
+	all='a EXAMINE INBOX
+b FETCH 1:* (RFC822.SIZE INTERNALDATE)
+c SORT (DATE) US-ASCII ALL'
+	run session <<<"$all"
+	want=$output
+	[ -s "$MD/mdimapd-cache.idx" ]
+	cp "$MD/mdimapd-cache.idx" "$TESTDIR/idx"
+	# Values changed, sums made right: the index's values are what is
+	# answered (proof that they are read from it, not from the file).
+	python3 "$BATS_TEST_DIRNAME/cache/idxedit.py" "$MD/mdimapd-cache.idx" W value
+	run session <<<"$all"
+	echo "$output" | grep -q '^\* 1 FETCH (RFC822.SIZE [0-9]\{4,\} '
+	[ "$output" != "$want" ]
+	# Two values out of UID order, sums right: the index is not used,
+	# the file is read (and the index written again).
+	cp "$TESTDIR/idx" "$MD/mdimapd-cache.idx"
+	python3 "$BATS_TEST_DIRNAME/cache/idxedit.py" "$MD/mdimapd-cache.idx" D swap
+	run session <<<"$all"
+	expect "$want"
+	run session <<<"$all"
+	expect "$want"
+}
