@@ -14,6 +14,8 @@
 
 #define ARENA_ALIGN	16
 #define ARENA_FIRST	(8 * 1024)
+/* Blocks grow to this, then stay at it (a larger allocation: its own). */
+#define ARENA_BLOCK_MAX	(1024 * 1024)
 
 struct block {
 	struct block	*next;
@@ -102,7 +104,11 @@ alloc(struct arena *a, size_t n, int zero)
 			return p;
 		}
 	}
+	/* Twice the last block, up to ARENA_BLOCK_MAX: a large arena is
+	 * not twice its use (a STORE on 100,000 messages: 3 MB for 1). */
 	bsize = b == NULL ? ARENA_FIRST : b->size * 2;
+	if (bsize > ARENA_BLOCK_MAX)
+		bsize = ARENA_BLOCK_MAX;
 	if (bsize > a->max)
 		bsize = a->max;
 	if (bsize < n)

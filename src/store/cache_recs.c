@@ -194,7 +194,8 @@ cache_num_sort(struct cache *c, int fi)
 {
 	struct cnumtab	*t = &c->num[fi];
 
-	qsort(t->e, t->n, sizeof(*t->e), cnum_cmp);
+	if (t->n > 1)
+		qsort(t->e, t->n, sizeof(*t->e), cnum_cmp);
 	if (t->hsize != 0)
 		num_rehash(t);
 }

@@ -40,6 +40,8 @@
 
 #define STATE_TMP	"mdimapd-state.tmp"
 #define LINE_MAX_LEN	256
+/* Lines appended at once (modseq_sync()). */
+#define MODSEQ_APPEND_PIECE	(256 * 1024)
 
 static void
 info_parse(const char *s, uint8_t *flags, uint32_t *kw)
@@ -489,15 +491,28 @@ orphans_due(struct maildir *m)
 	return due;
 }
 
+/* Append b's lines to the state file (fd: -1 if it could not be
+ * opened): kept in *werr if they could not be; b emptied. */
+static void
+append_piece(int fd, struct modseq_state *ms, struct buf *b, int *werr)
+{
+	if (*werr || b->len == 0 || fd_write_all(fd, b->data, b->len) == -1)
+		*werr |= b->len > 0;
+	else
+		ms->off += (off_t)b->len;
+	buf_reset(b);
+}
+
 int
 modseq_sync(struct maildir *m)
 {
 	struct modseq_state	*ms = &m->ms;
 	struct buf		 b;
 	struct stat		 st;
-	size_t			 i, from, need = 0, due;
+	size_t			 i, from, need = 0, due, nrec;
 	uint64_t		 mod;
-	int			 lockfd, r = -1, fd, valid, whole;
+	int			 lockfd, r = -1, fd, valid, whole, rewrite;
+	int			 werr = 0;
 
 	if (m->uidvalidity == 0) {
 		ms->ok = 0;
@@ -543,6 +558,26 @@ modseq_sync(struct maildir *m)
 	}
 	from = m->gone > 0 || !valid ? 0 : m->ms_from;
 	m->ms_from = SIZE_MAX;
+	/* New, from another UIDVALIDITY, or mostly history: all of it is
+	 * written anew (below). Else the lines are appended, a piece of
+	 * MODSEQ_APPEND_PIECE at a time (a STORE on 100,000 messages makes
+	 * megabytes of them); readers take whole lines only, and nobody else
+	 * writes while we hold the lock. */
+	for (i = from, nrec = 0; i < m->n; i++)
+		nrec += needs_record(&m->msgs[i]);
+	rewrite = !valid || ms->summarised || ms->lines + nrec > 4 * m->n +
+	    1000;
+	fd = -1;
+	if (!rewrite) {
+		fd = openat(m->dirfd, MODSEQ_FILE, O_WRONLY | O_APPEND |
+		    O_NOFOLLOW | O_CLOEXEC);
+		/* A crashed writer's unfinished line: end it first. (Read
+		 * whole under the lock: there is none, nobody else writes.) */
+		if (fd != -1 && !whole && fstat(fd, &st) == 0 &&
+		    st.st_size > ms->off && fd_write_all(fd, "\n", 1) == 0)
+			ms->off = st.st_size + 1;
+		werr = fd == -1;
+	}
 	for (i = from; i < m->n; i++) {
 		struct mmsg *msg = &m->msgs[i];
 
@@ -552,15 +587,14 @@ modseq_sync(struct maildir *m)
 			modseq_x_add(ms, msg->uid, msg->uid, mod);
 			msg->state |= MSG_X_RECORDED;
 			msg->modseq = mod;
-			if (valid)
+			if (!rewrite)
 				(void)buf_printf(&b, "X %u %llu\n", msg->uid,
 				    (unsigned long long)mod);
 		} else {
 			msg->modseq = mod;
 			msg->rec_flags = msg->flags;
 			msg->rec_keywords = msg->keywords;
-			/* Not valid: all of it is written anew below. */
-			if (valid) {
+			if (!rewrite) {
 				(void)buf_addu(&b, msg->uid);
 				(void)buf_addc(&b, ' ');
 				(void)buf_addu(&b, mod);
@@ -571,21 +605,15 @@ modseq_sync(struct maildir *m)
 			}
 		}
 		ms->lines++;
+		if (!rewrite && b.len >= MODSEQ_APPEND_PIECE)
+			append_piece(fd, ms, &b, &werr);
 	}
-	if (!valid || ms->summarised || ms->lines > 4 * m->n + 1000) {
-		/* New, from another UIDVALIDITY, or mostly history. */
+	if (rewrite) {
 		if ((r = state_rewrite(m, mod)) == 0)
 			ms->highest = mod;
 	} else {
-		fd = openat(m->dirfd, MODSEQ_FILE, O_WRONLY | O_APPEND |
-		    O_NOFOLLOW | O_CLOEXEC);
-		/* A crashed writer's unfinished line: end it first. (Read
-		 * whole under the lock: there is none, nobody else writes.) */
-		if (fd != -1 && !whole && fstat(fd, &st) == 0 &&
-		    st.st_size > ms->off && fd_write_all(fd, "\n", 1) == 0)
-			ms->off = st.st_size + 1;
-		if (fd != -1 && fd_write_all(fd, b.data, b.len) == 0) {
-			ms->off += (off_t)b.len;
+		append_piece(fd, ms, &b, &werr);
+		if (!werr) {
 			ms->highest = mod;
 			r = 0;
 		}

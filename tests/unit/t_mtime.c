@@ -62,7 +62,8 @@ rules(void)
  * The promise itself, on this machine: whenever a time is taken as
  * settled, the next change of the directory changes it. Changes follow
  * each other as fast as they can, with pauses of 2 ms (within or across
- * the clock's ticks) between some of them.
+ * the clock's ticks) between some of them, and of 15 ms (across a tick
+ * even at HZ 100) between a few.
  */
 static void
 this_machine(void)
@@ -81,7 +82,9 @@ this_machine(void)
 		if ((fd = openat(dfd, name, O_WRONLY | O_CREAT, 0600)) == -1)
 			abort();
 		close(fd);
-		if (i % 3 == 0)
+		if (i % 50 == 0)
+			usleep(15000);	/* past a tick of HZ 100: settles */
+		else if (i % 3 == 0)
 			usleep(2000);
 		(void)clock_gettime(CLOCK_REALTIME_COARSE, &now);
 		if (fstat(dfd, &st) == -1)
