@@ -223,6 +223,15 @@ maildir_watch_changes(struct maildir *m, struct scan *sc,
 				fatalx("out of memory");
 			gone[(*ngone_r)++] = (size_t)idx;
 			*gone_r = gone;
+		} else if (!ev[j - 1].unlink) {
+			/* A file new to us, no longer where it appeared: moved
+			 * on (another session took it from new/ to cur/), the
+			 * events of that not read yet. Its record may be read
+			 * now, and a file numbered after it seen: list all, so
+			 * that both come in UID order, and it is not taken for
+			 * gone and numbered again. */
+			wev_free(ev, nev);
+			return 0;
 		}
 	}
 	wev_free(ev, nev);
