@@ -139,6 +139,35 @@ void		cache_num_thaw(struct cache *, int fi);
 /* Order a numeric field's values by UID (the table's, not the index's). */
 void		cache_num_sort(struct cache *, int fi);
 void		cache_num_reset(struct cache *, int release);
+/* A record line as read or written. */
+struct rechdr {
+	uint64_t	 key;
+	uint32_t	 uid;
+	uint32_t	 len;		/* <= CACHE_VALUE_MAX */
+	uint32_t	 sum;
+	char		 field;
+};
+
+/*
+ * The text of records (cache_text.c): cache_header_parse() reads a
+ * header line "<uid> <field> <key> <sum> <len>\n" (its length with the
+ * LF, or 0; without full, the key and sum only skipped);
+ * cache_record_line() writes one for a value into hdr (CACHE_HEADER_MAX +
+ * 1 bytes); cache_hex8(), cache_hex16() write hex digits as it does;
+ * cache_hash64() hashes a base name and a size into a key;
+ * cache_num_parse() reads a numeric value (decimal, a '-' before it
+ * allowed, or "-" alone: CACHE_NUM_NONE), -1 if it is not one;
+ * cache_num_format() writes one into out (BUF_FMTU_MAX + 2 bytes).
+ */
+size_t		cache_header_parse(const char *, size_t, struct rechdr *,
+		    int full);
+size_t		cache_record_line(char *hdr, uint32_t uid, char field,
+		    uint64_t key, const char *data, size_t len);
+void		cache_hex8(char *, uint32_t);
+void		cache_hex16(char *, uint64_t);
+uint64_t	cache_hash64(const char *, size_t, uint64_t size);
+int		cache_num_parse(const char *, size_t, int64_t *);
+size_t		cache_num_format(char *, int64_t);
 /* The check of a value as the file has it; the same of len bytes given
  * in pieces (each but the last a multiple of 8 bytes long). */
 uint32_t	cache_sum32(const char *, size_t);
