@@ -285,47 +285,41 @@ window(struct cache *c, unsigned fi, uint64_t off, size_t len)
 	return w->data;
 }
 
+/* Field fi's records, ready to be looked up: the file read, and the
+ * field's part of mdimapd-cache.idx (a damaged one: the file read again
+ * from its start). */
+static void
+field_ready(struct cache *c, int fi)
+{
+	if (!c->loaded)
+		load(c);
+	if (c->idx_fd != -1 && c->idx_sec[fi].pending &&
+	    cache_idx_field(c, fi) == -1)
+		reread(c);
+}
+
 const char *
 cache_get(struct cache *c, size_t idx, enum cache_field field,
     size_t *len_r)
 {
 	struct crec	*r;
-	const char	*v, *q, *p;
-	char		 hex[24];
-	size_t		 l;
+	struct rechdr	 h;
+	const char	*v;
 	int		 fi = field_index((char)field);
 
-	if (!c->loaded)
-		load(c);
 	if (fi == -1 || cache_field_numeric(fi))
 		return NULL;
-	if (c->idx_fd != -1 && c->idx_sec[fi].pending &&
-	    cache_idx_field(c, fi) == -1)
-		reread(c);
+	field_ready(c, fi);
 	r = cache_recs_find(c, c->m->msgs[idx].uid, (unsigned)fi);
 	/* (What this process put and has not written yet is not looked
 	 * at: a command asks for each message's values once.) */
-	/* The line was placed when the file was read (cache_put()'s
-	 * layout: the key 3 bytes after the UID's digits, then the sum):
-	 * its key and sum are compared as text. */
+	/* The record's own line, read again in full, must be the one the
+	 * index placed (which may come from mdimapd-cache.idx: cache_idx.c)
+	 * and fit the message's file as it is now. */
 	if (r == NULL || (v = window(c, r->fi, r->off, r->hl + r->len)) ==
-	    NULL || (q = memchr(v, ' ', r->hl)) == NULL ||
-	    (size_t)(q - v) + 3 + 26 > r->hl || q[1] != (char)field ||
-	    q[2] != ' ')
-		return NULL;
-	q += 3;
-	/* The length the line gives is the one indexed (the index may come
-	 * from mdimapd-cache.idx: cache_idx.c). */
-	for (p = q + 26, l = 0; p < v + r->hl - 1; p++) {
-		if ((unsigned)(unsigned char)*p - '0' > 9)
-			return NULL;
-		l = l * 10 + (size_t)(*p - '0');
-	}
-	if (p == q + 26 || l != r->len || *p != '\n')
-		return NULL;
-	cache_hex16(hex, key_of(c, idx));
-	cache_hex8(hex + 16, cache_sum32(v + r->hl, r->len));
-	if (memcmp(q, hex, 16) != 0 || memcmp(q + 17, hex + 16, 8) != 0)
+	    NULL || cache_header_parse(v, r->hl, &h, 1) != r->hl ||
+	    h.uid != r->uid || h.field != (char)field || h.len != r->len ||
+	    h.key != key_of(c, idx) || h.sum != cache_sum32(v + r->hl, r->len))
 		return NULL;
 	*len_r = r->len;
 	return v + r->hl;
@@ -338,13 +332,9 @@ cache_get_num(struct cache *c, size_t idx, enum cache_field field,
 	const struct cnum	*e;
 	int			 fi = field_index((char)field);
 
-	if (!c->loaded)
-		load(c);
 	if (fi == -1 || !cache_field_numeric(fi))
 		return -1;
-	if (c->idx_fd != -1 && c->idx_sec[fi].pending &&
-	    cache_idx_field(c, fi) == -1)
-		reread(c);
+	field_ready(c, fi);
 	if ((e = cache_num_find(c, fi, c->m->msgs[idx].uid)) == NULL ||
 	    e->key != key_of(c, idx))
 		return -1;

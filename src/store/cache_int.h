@@ -153,7 +153,7 @@ struct rechdr {
  * header line "<uid> <field> <key> <sum> <len>\n" (its length with the
  * LF, or 0; without full, the key and sum only skipped);
  * cache_record_line() writes one for a value into hdr (CACHE_HEADER_MAX +
- * 1 bytes); cache_hex8(), cache_hex16() write hex digits as it does;
+ * 1 bytes);
  * cache_hash64() hashes a base name and a size into a key;
  * cache_num_parse() reads a numeric value (decimal, a '-' before it
  * allowed, or "-" alone: CACHE_NUM_NONE), -1 if it is not one;
@@ -163,8 +163,6 @@ size_t		cache_header_parse(const char *, size_t, struct rechdr *,
 		    int full);
 size_t		cache_record_line(char *hdr, uint32_t uid, char field,
 		    uint64_t key, const char *data, size_t len);
-void		cache_hex8(char *, uint32_t);
-void		cache_hex16(char *, uint64_t);
 uint64_t	cache_hash64(const char *, size_t, uint64_t size);
 int		cache_num_parse(const char *, size_t, int64_t *);
 size_t		cache_num_format(char *, int64_t);

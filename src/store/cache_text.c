@@ -169,8 +169,8 @@ cache_header_parse(const char *p, size_t len, struct rechdr *r, int full)
 /* v's 8 lowercase hex digits, the most significant first (the nibbles
  * spread to a byte each, then each made a digit: '0' + d, plus 39 more
  * for d >= 10, to land on 'a'). */
-void
-cache_hex8(char *out, uint32_t v)
+static void
+hex8(char *out, uint32_t v)
 {
 	uint64_t	x = v;
 
@@ -184,11 +184,11 @@ cache_hex8(char *out, uint32_t v)
 }
 
 /* v as 16 lowercase hex digits, as cache_put() writes them. */
-void
-cache_hex16(char *out, uint64_t v)
+static void
+hex16(char *out, uint64_t v)
 {
-	cache_hex8(out, (uint32_t)(v >> 32));
-	cache_hex8(out + 8, (uint32_t)v);
+	hex8(out, (uint32_t)(v >> 32));
+	hex8(out + 8, (uint32_t)v);
 }
 
 /* A record's header line "<uid> <field> <key> <sum> <len>\n" for the
@@ -205,10 +205,10 @@ cache_record_line(char *hdr, uint32_t uid, char field, uint64_t key,
 	hdr[hl++] = ' ';
 	hdr[hl++] = field;
 	hdr[hl++] = ' ';
-	cache_hex16(hdr + hl, key);
+	hex16(hdr + hl, key);
 	hl += 16;
 	hdr[hl++] = ' ';
-	cache_hex8(hdr + hl, cache_sum32(data, len));
+	hex8(hdr + hl, cache_sum32(data, len));
 	hl += 8;
 	hdr[hl++] = ' ';
 	hl += buf_fmtu(hdr + hl, len);
