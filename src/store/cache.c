@@ -65,20 +65,10 @@ msg_key(struct maildir *m, size_t idx)
 {
 	struct mmsg	*msg = &m->msgs[idx];
 	struct stat	 st;
-	const char	*p, *end;
 	size_t		 bl = maildir_baselen(msg->name);
-	uint64_t	 size = 0, h;
-	unsigned	 d, n = 0;
+	uint64_t	 size, h;
 
-	/* (maildir_name_size(), on the base length known here) */
-	for (p = msg->name, end = p + bl; (p = memchr(p, ',', (size_t)(end -
-	    p))) != NULL && (end - p < 3 || p[1] != 'S' || p[2] != '='); p++)
-		;
-	if (p != NULL)
-		for (p += 3; (d = (unsigned)(unsigned char)*p - '0') <= 9;
-		    p++, n++)
-			size = size * 10 + d;
-	if (n == 0 || n > 19) {		/* (no size, or too large for one) */
+	if (maildir_name_size_in(msg->name, bl, ",S=", &size) == -1) {
 		if (fstatat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 			return 0;

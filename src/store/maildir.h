@@ -234,6 +234,9 @@ int		 maildir_copy(struct maildir *, const size_t *idx, size_t n,
  * file's). Returns 0, or -1 if the name has none. */
 int		 maildir_name_size(const char *name, const char *key,
 		    uint64_t *r);
+/* The same, of a name whose base is bl bytes long. */
+int		 maildir_name_size_in(const char *name, size_t bl,
+		    const char *key, uint64_t *r);
 
 /* Internal to the store (maildir.c, maildir_ops.c). */
 int		 maildir_name_parse(const char *name, size_t *baselen_r,
