@@ -300,3 +300,12 @@ e OK Fetch completed."
 	[ "$status" = 0 ]
 	[ "${lines[${#lines[@]} - 1]}" = "imaplib_parts: ok" ]
 }
+
+@test "imaplib: bodies over 256 KiB streamed from the file, and windows across every 64 KiB piece, are the CRLF text's exact slices" {
+	store_setup
+	fix_owner
+	run as_user "$PYTHON3" "$MIME_DIR/imaplib_stream.py" "$MDIMAPD" "$MD"
+	echo "$output"
+	[ "$status" = 0 ]
+	[ "${lines[${#lines[@]} - 1]}" = "imaplib_stream: ok" ]
+}

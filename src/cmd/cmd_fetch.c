@@ -29,6 +29,7 @@
 #include "cache.h"
 #include "commands.h"
 #include "condstore.h"
+#include "crlf.h"
 #include "decode.h"
 #include "flags.h"
 #include "hdrcache.h"
@@ -240,7 +241,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 			return 2;
 		}
 		prev_cr = 0;
-		vsize = maplen + maildir_crlf_extra(map, maplen, &prev_cr);
+		vsize = maplen + crlf_extra(map, maplen, &prev_cr);
 		msg->vsize = vsize;
 	} else if (size_late && msginfo_vsize_get(s, idx, &vsize) == -1) {
 		log_warn("%s: UID %u", m->name, msg->uid);

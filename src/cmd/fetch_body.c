@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "crlf.h"
 #include "decode.h"
 #include "fetch.h"
 #include "header.h"
@@ -57,25 +58,6 @@ fetch_read_header(int fd, struct buf *hdr, uint64_t *raw_r)
 	return header_crlf(hdr, raw.data != NULL ? raw.data : "", end);
 }
 
-/* Add the k bytes at p, the output's bytes [*pos, *pos + k), to out[o..]
- * as far as they lie at or past off and fit in room (bytes out may hold
- * beyond o, counted from out[0]); returns the new o. */
-static size_t
-put(char *out, size_t o, const char *p, size_t k, uint64_t *pos,
-    uint64_t off, uint64_t room)
-{
-	size_t	skip = *pos < off ? (off - *pos < k ? (size_t)(off - *pos) :
-		    k) : 0, take = k - skip;
-
-	if (room < o)
-		take = 0;
-	else if (take > room - o)
-		take = (size_t)(room - o);
-	memcpy(out + o, p + skip, take);
-	*pos += k;
-	return o + take;
-}
-
 /* The part [off, off + len) of a message turned to CRLF text, as it is
  * written a piece at a time. */
 struct crlf_stream {
@@ -85,35 +67,24 @@ struct crlf_stream {
 	int		 prev_cr;	/* the last byte passed was a CR */
 };
 
-/* The next n (at most CRLF_PIECE) bytes of the message, in[0..n). */
+/* The next n (at most CRLF_PIECE) bytes of the message, in[0..n): turned
+ * to CRLF whole, then what of them lies in the part is written. */
 #define CRLF_PIECE	65536
 static void
 crlf_write(struct crlf_stream *st, const char *in, size_t n)
 {
 	char	out[2 * CRLF_PIECE];
-	size_t	i, o = 0;
+	size_t	o, skip = 0, take;
 
-	/* a line's bytes at a time, found with memchr */
-	for (i = 0; i < n && st->sent + o < st->len; ) {
-		const char	*nl = memchr(in + i, '\n', n - i);
-		size_t		 j = nl != NULL ? (size_t)(nl - in) : n;
-
-		if (j > i) {
-			o = put(out, o, in + i, j - i, &st->pos, st->off,
-			    st->len - st->sent);
-			st->prev_cr = in[j - 1] == '\r';
-		}
-		if (j == n)
-			break;
-		if (!st->prev_cr)
-			o = put(out, o, "\r", 1, &st->pos, st->off,
-			    st->len - st->sent);
-		o = put(out, o, "\n", 1, &st->pos, st->off, st->len - st->sent);
-		st->prev_cr = 0;
-		i = j + 1;
-	}
-	io_write(out, o);
-	st->sent += o;
+	o = crlf_copy(out, in, n, &st->prev_cr);
+	if (st->pos < st->off)
+		skip = st->off - st->pos < o ? (size_t)(st->off - st->pos) : o;
+	st->pos += o;
+	take = o - skip;
+	if (take > st->len - st->sent)
+		take = (size_t)(st->len - st->sent);
+	io_write(out + skip, take);
+	st->sent += take;
 }
 
 /* The file was shorter than its size said: keep the literal's length,
@@ -362,22 +333,20 @@ binary_pass(const char *data, size_t len, int cte, uint64_t off,
 {
 	struct decode_body	 d;
 	char			 crlf[2 * 8192], out[2 * 8192 + DECODE_SLACK];
-	size_t			 i, c, n, skip;
+	size_t			 i, c, k, n, skip;
 	uint64_t		 pos = 0, sent = 0;
+	int			 prev_cr = 0;
 
 	decode_body_init(&d, (enum decode_cte)cte);
 	for (i = 0; i < len || i == 0; ) {
-		for (c = 0; i < len && c < sizeof(crlf) - 2; i++) {
-			if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
-				crlf[c++] = '\r';
-			crlf[c++] = data[i];
-		}
+		k = len - i < sizeof(crlf) / 2 ? len - i : sizeof(crlf) / 2;
+		c = crlf_copy(crlf, data + i, k, &prev_cr);
+		i += k;
 		n = decode_body_chunk(&d, crlf, c, out, i >= len);
 		skip = pos >= off ? 0 : off - pos < n ? (size_t)(off - pos) : n;
 		pos += n;
 		if (n > skip && sent < max) {
-			size_t	k = n - skip;
-
+			k = n - skip;
 			if (k > max - sent)
 				k = (size_t)(max - sent);
 			if (send)

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "crlf.h"
 #include "header.h"
 #include "mdlimits.h"
 #include "rfc822.h"
@@ -46,31 +47,15 @@ header_end_from(const char *data, size_t len, size_t from, int *found_r)
 int
 header_crlf(struct buf *out, const char *data, size_t len)
 {
-	const char	*p = data, *end = data + len, *nl;
-	size_t		 bare = 0, k;
-	char		*o;
+	size_t	bare;
+	int	prev_cr = 0;
 
-	/* Count the bare LFs, make room once, then copy line by line. */
-	for (p = data; p < end && (nl = memchr(p, '\n', (size_t)(end - p))) !=
-	    NULL; p = nl + 1)
-		bare += nl == data || nl[-1] != '\r';
+	/* Count the bare LFs, make room once, then copy. */
+	bare = crlf_extra(data, len, &prev_cr);
 	if (buf_reserve(out, len + bare) == -1)
 		return -1;
-	o = out->data + out->len;
-	for (p = data; p < end; p = nl + 1) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			memcpy(o, p, (size_t)(end - p));
-			o += end - p;
-			break;
-		}
-		k = (size_t)(nl - p);
-		memcpy(o, p, k);
-		o += k;
-		if (nl == data || nl[-1] != '\r')
-			*o++ = '\r';
-		*o++ = '\n';
-	}
-	out->len = (size_t)(o - out->data);
+	prev_cr = 0;
+	out->len += crlf_copy(out->data + out->len, data, len, &prev_cr);
 	out->data[out->len] = '\0';
 	return 0;
 }

@@ -180,10 +180,6 @@ int		 maildir_open_msg_stat(struct maildir *, size_t idx,
 		    struct stat *);
 /* RFC822.SIZE (CRLF line ends), from ,W= or by reading the file. */
 int		 maildir_vsize(struct maildir *, size_t idx, uint64_t *r);
-/* What CRLF line ends add to n bytes of a file stored with LF (or mixed):
- * one for each LF without a CR before it. *prev_cr: whether the byte
- * before buf was a CR, and is set for the next piece. */
-uint64_t	 maildir_crlf_extra(const char *buf, size_t n, int *prev_cr);
 /* INTERNALDATE: the file's mtime. */
 int		 maildir_internaldate(struct maildir *, size_t idx, time_t *r);
 

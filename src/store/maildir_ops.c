@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crlf.h"
 #include "fdio.h"
 #include "log.h"
 #include "maildir.h"
@@ -255,7 +256,7 @@ maildir_vsize(struct maildir *m, size_t idx, uint64_t *r)
 	if ((fd = maildir_open_msg(m, idx)) == -1)
 		return -1;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		size += (uint64_t)n + maildir_crlf_extra(buf, (size_t)n,
+		size += (uint64_t)n + crlf_extra(buf, (size_t)n,
 		    &prev_cr);
 	close(fd);
 	if (n == -1)
@@ -347,22 +348,6 @@ maildir_expunge(struct maildir *m, int (*uids)(void *, uint32_t), void *arg)
 
 /* --- delivery ------------------------------------------------------- */
 
-uint64_t
-maildir_crlf_extra(const char *buf, size_t n, int *prev_cr)
-{
-	const char	*p = buf, *end = buf + n, *nl;
-	uint64_t	 extra = 0;
-
-	if (n == 0)
-		return 0;
-	/* line ends found with memchr: a line at a time, not a byte */
-	for (; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1)
-		if (nl == buf ? !*prev_cr : nl[-1] != '\r')
-			extra++;
-	*prev_cr = end[-1] == '\r';
-	return extra;
-}
-
 struct maildir_save *
 maildir_save_begin(struct maildir *m)
 {
@@ -398,7 +383,7 @@ maildir_save_write(struct maildir_save *sv, const char *buf, size_t n)
 		return -1;
 	/* RFC822.SIZE counted as it is written: no reading it back. */
 	sv->size += n;
-	sv->vsize += n + maildir_crlf_extra(buf, n, &sv->prev_cr);
+	sv->vsize += n + crlf_extra(buf, n, &sv->prev_cr);
 	return 0;
 }
 

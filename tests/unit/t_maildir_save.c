@@ -1,6 +1,6 @@
 /*
  * t_maildir_save.c: the sizes a delivery counts as it writes
- * (maildir_crlf_extra, maildir_save_write): RFC822.SIZE with CRLF line
+ * (crlf_extra, maildir_save_write): RFC822.SIZE with CRLF line
  * ends of a file stored with LF or mixed line ends, whatever the pieces it
  * is written in, above all a CR that ends one piece and the LF that begins
  * the next. The names of saved files carry ",S=" and ",W="; they must be
@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crlf.h"
 #include "maildir.h"
 #include "test.h"
 
@@ -45,9 +46,9 @@ splits(const char *s)
 	for (i = 0; i <= n; i++)
 		for (j = i; j <= n; j++) {
 			cr = 0;
-			got = maildir_crlf_extra(s, i, &cr);
-			got += maildir_crlf_extra(s + i, j - i, &cr);
-			got += maildir_crlf_extra(s + j, n - j, &cr);
+			got = crlf_extra(s, i, &cr);
+			got += crlf_extra(s + i, j - i, &cr);
+			got += crlf_extra(s + j, n - j, &cr);
 			if (got != want || cr != (n > 0 && s[n - 1] == '\r'))
 				bad++;
 		}
@@ -60,24 +61,24 @@ test_extra(void)
 	int	cr;
 
 	cr = 0;
-	CHECK_INT(maildir_crlf_extra("", 0, &cr), 0);
+	CHECK_INT(crlf_extra("", 0, &cr), 0);
 	CHECK_INT(cr, 0);
-	CHECK_INT(maildir_crlf_extra("a\nb\n", 4, &cr), 2);
-	CHECK_INT(maildir_crlf_extra("a\r\nb\r\n", 6, &cr), 0);
+	CHECK_INT(crlf_extra("a\nb\n", 4, &cr), 2);
+	CHECK_INT(crlf_extra("a\r\nb\r\n", 6, &cr), 0);
 	CHECK_INT(cr, 0);
 	/* the CR that ended the last piece */
-	CHECK_INT(maildir_crlf_extra("x\r", 2, &cr), 0);
+	CHECK_INT(crlf_extra("x\r", 2, &cr), 0);
 	CHECK_INT(cr, 1);
-	CHECK_INT(maildir_crlf_extra("\n", 1, &cr), 0);
+	CHECK_INT(crlf_extra("\n", 1, &cr), 0);
 	CHECK_INT(cr, 0);
 	/* a CR in an earlier piece, something else after it: a bare LF */
-	CHECK_INT(maildir_crlf_extra("\r", 1, &cr), 0);
-	CHECK_INT(maildir_crlf_extra("x\n", 2, &cr), 1);
+	CHECK_INT(crlf_extra("\r", 1, &cr), 0);
+	CHECK_INT(crlf_extra("x\n", 2, &cr), 1);
 	/* an empty piece changes nothing */
-	CHECK_INT(maildir_crlf_extra("\r", 1, &cr), 0);
-	CHECK_INT(maildir_crlf_extra("", 0, &cr), 0);
+	CHECK_INT(crlf_extra("\r", 1, &cr), 0);
+	CHECK_INT(crlf_extra("", 0, &cr), 0);
 	CHECK_INT(cr, 1);
-	CHECK_INT(maildir_crlf_extra("\n\n", 2, &cr), 1);
+	CHECK_INT(crlf_extra("\n\n", 2, &cr), 1);
 
 	splits("");
 	splits("\n");
@@ -145,7 +146,7 @@ save(struct maildir *m, const char *text, size_t step)
 		abort();
 	r = read(fd, buf, sizeof(buf));
 	close(fd);
-	want_w = (uint64_t)r + maildir_crlf_extra(buf, (size_t)r, &cr);
+	want_w = (uint64_t)r + crlf_extra(buf, (size_t)r, &cr);
 	CHECK_INT(s, n);
 	CHECK_INT((uint64_t)r, n);
 	CHECK_INT(w, want_w);
