@@ -198,6 +198,8 @@ class Session:
                                   stdout=subprocess.PIPE, stderr=self.err,
                                   env=srv.env(), start_new_session=True)
         self.fd = self.p.stdout.fileno()
+        self.raw = open(self.fd, "rb", buffering=0, closefd=False)
+        self.rview = memoryview(bytearray(1 << 20))
         self.buf = bytearray()
         self.ntag = 0
         self.timed = 0.0
@@ -217,10 +219,27 @@ class Session:
 
     def _fill(self):
         self._wait()
-        data = os.read(self.fd, 1 << 20)
-        if not data:
+        k = self.raw.readinto(self.rview)   # (no 1 MB object a read)
+        if not k:
             raise ImapError("%s: connection closed" % self.srv.name)
-        self.buf += data
+        self.buf += self.rview[:k]
+
+    def _read_exact(self, n):
+        """n bytes of the reply: what self.buf holds, then read straight
+        into their place (no copy, no growing buffer)."""
+        out = bytearray(n)
+        have = min(n, len(self.buf))
+        out[:have] = self.buf[:have]
+        del self.buf[:have]
+        view = memoryview(out)
+        while have < n:
+            self._wait()
+            k = self.raw.readinto(view[have:])
+            if not k:
+                raise ImapError("%s: connection closed" % self.srv.name)
+            have += k
+        view.release()
+        return out
 
     def read_line(self):
         while True:
@@ -251,29 +270,43 @@ class Session:
             self.send(tag + b" " + text +
                       b" {%d+}\r\n" % len(literal) + literal + b"\r\n")
         tagsp = tag + b" "
-        needle = b"\r\n" + tagsp
-        start = 0
+        parts = []              # the reply's bytes before self.buf
+        pos = scan = 0          # the line's start, where to look for CRLF
+        cont = False            # the line goes on after a literal
         while True:
-            lstart = None
-            if self.buf.startswith(tagsp):
-                lstart = 0
-            else:
-                i = self.buf.find(needle, start)
-                if i == -1:
-                    start = max(0, len(self.buf) - len(needle) + 1)
-                else:
-                    lstart = i + 2
-            if lstart is not None:
-                end = self.buf.find(b"\r\n", lstart)
-                if end != -1:
-                    break
-            self._fill()
-        untagged = bytes(self.buf[:lstart])
-        tagline = bytes(self.buf[lstart:end])
-        del self.buf[:end + 2]
+            e = self.buf.find(b"\r\n", scan)
+            if e == -1:
+                scan = max(pos, len(self.buf) - 1)
+                self._fill()
+                continue
+            n = literal_at(self.buf, pos, e)
+            if n is not None:
+                # A literal's octets are taken by their count, as a
+                # client does: never searched for the tag.
+                parts.append(bytes(self.buf[:e + 2]))
+                del self.buf[:e + 2]
+                parts.append(self._read_exact(n))
+                pos = scan = 0
+                cont = True
+                continue
+            if not cont and self.buf.startswith(tagsp, pos):
+                break
+            cont = False
+            pos = scan = e + 2
+            if pos > 1 << 20:           # many lines: no endless regrowth
+                parts.append(bytes(self.buf[:pos]))
+                del self.buf[:pos]
+                pos = scan = 0
+        # The clock stops when the tagged reply is in: putting the reply
+        # together below (a few MB for a FETCH of bodies) is the client's
+        # work.
         if timed:
             self.timed += time.monotonic() - t0
-            self.timed_bytes += end + 2
+            self.timed_bytes += sum(len(x) for x in parts) + e + 2
+        parts.append(bytes(self.buf[:pos]))
+        untagged = b"".join(parts)
+        tagline = bytes(self.buf[pos:e])
+        del self.buf[:e + 2]
         status = tagline.split(b" ", 2)[1] if b" " in tagline else b""
         if status == b"BAD" and bad_na:
             raise NotAvailable("%s: %s -> %r" % (
@@ -318,6 +351,18 @@ class Session:
             pass
         self.p.wait()
         self.err.close()
+
+
+def literal_at(buf, start, end):
+    """The length of the literal ({n}, {n+}, ~{n}) that ends the line
+    buf[start:end], or None."""
+    if end == start or buf[end - 1] != 0x7d:         # "}"
+        return None
+    o = buf.rfind(b"{", start, end)
+    if o == -1:
+        return None
+    digits = bytes(buf[o + 1:end - 1]).rstrip(b"+")
+    return int(digits) if digits.isdigit() else None
 
 
 def exists_of(untagged):
