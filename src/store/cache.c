@@ -171,14 +171,13 @@ load(struct cache *c)
 	c->loaded = 1;
 	c->fd = openat(c->m->dirfd, CACHE_FILE, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC);
-	if (c->fd == -1 || fstat(c->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (c->fd == -1 || fileid_stat(c->fd, "", &st, &c->id) == -1 ||
+	    !S_ISREG(st.st_mode)) {
 		if (c->fd != -1)
 			close(c->fd);
 		c->fd = -1;
 		return;
 	}
-	c->dev = st.st_dev;
-	c->ino = st.st_ino;
 	(void)cache_idx_load(c, (uint64_t)st.st_size);
 	read_more(c);
 }
@@ -530,6 +529,7 @@ write_pending(struct cache *c)
 {
 	struct maildir	*m = c->m;
 	struct stat	 st;
+	struct fileid	 id;
 	struct iovec	 iov[CACHE_FIELDS];
 	size_t		 n, dead, i;
 	int		 fd = -1, niov;
@@ -557,12 +557,13 @@ write_pending(struct cache *c)
 		}
 	fd = openat(m->dirfd, CACHE_FILE, O_WRONLY | O_APPEND | O_NOFOLLOW |
 	    O_NONBLOCK | O_CLOEXEC);
-	if (fd == -1 || fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    writev(fd, iov, niov) != (ssize_t)c->pendlen)
+	if (fd == -1 || fileid_stat(fd, "", &st, &id) == -1 ||
+	    !S_ISREG(st.st_mode) || writev(fd, iov, niov) !=
+	    (ssize_t)c->pendlen)
 		goto out;
 	/* Read what others wrote and ours: from scratch if the file was
 	 * replaced since we read it. */
-	if (c->fd == -1 || st.st_dev != c->dev || st.st_ino != c->ino) {
+	if (c->fd == -1 || !fileid_eq(&id, &c->id)) {
 		forget(c);
 		load(c);
 	} else

@@ -125,8 +125,8 @@ cache_idx_load(struct cache *c, uint64_t size)
 	    st.st_size < IDX_HEAD || fd_read_all(fd, h, IDX_HEAD) == -1 ||
 	    memcmp(h, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1) != 0 ||
 	    get32(h + IDX_HEAD - 8) != cache_sum32((char *)h, IDX_HEAD - 8) ||
-	    get64(h + 16) != (uint64_t)c->dev ||
-	    get64(h + 24) != (uint64_t)c->ino || get64(h + 32) > size ||
+	    get64(h + 16) != c->id.dev ||
+	    get64(h + 24) != c->id.ino || get64(h + 32) > size ||
 	    get32(h + 40) != c->m->uidvalidity)
 		goto fail;
 	for (i = 0; i < IDX_FIELDS; i++) {
@@ -343,8 +343,8 @@ cache_idx_save(struct cache *c)
 	}
 	memset(h, 0, sizeof(h));
 	memcpy(h, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1);
-	put64(h + 16, (uint64_t)c->dev);
-	put64(h + 24, (uint64_t)c->ino);
+	put64(h + 16, c->id.dev);
+	put64(h + 24, c->id.ino);
 	put64(h + 32, c->off);
 	put32(h + 40, m->uidvalidity);
 	put32(h + 44, (uint32_t)c->nuids);

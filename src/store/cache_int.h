@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "fileid.h"
 
 #define CACHE_LOCK_STALE	120
 /* Values larger than this are not cached. */
@@ -80,8 +81,7 @@ struct cache {
 	struct maildir	*m;
 	int		 loaded;
 	int		 fd;		/* the file read, or -1 */
-	dev_t		 dev;
-	ino_t		 ino;
+	struct fileid	 id;		/* of the file read */
 	uint64_t	 off;		/* read up to here */
 	int		 valid;		/* its header matches UIDVALIDITY */
 	struct crec	*recs;		/* in file order */

@@ -229,8 +229,7 @@ maildir_uidlist_create(struct maildir *m, int lockfd, struct entry **all,
 		free(e);
 		maildir_scan_free(&sc);
 		/* Make the next uidlist_read() read it all into the view. */
-		m->ul.ino = 0;
-		m->ul.dev = 0;
+		memset(&m->ul.id, 0, sizeof(m->ul.id));
 	} else if (r == -1) {
 		for (i = 0; i < n; i++)
 			e[i]->uid = 0;
@@ -413,7 +412,7 @@ maildir_number_new(struct maildir *m, struct entry **e, size_t n, int all)
 	}
 	if (r == -1)
 		return -1;
-	if (m->ul.ino == 0) {
+	if (m->ul.id.ino == 0) {
 		/* The list was just created: read it, and find our UIDs. */
 		if (uidlist_read(m->dirfd, &m->ul) == -1)
 			return -1;

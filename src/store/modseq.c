@@ -242,6 +242,7 @@ state_read(struct maildir *m, int *valid, int *whole_r)
 {
 	struct modseq_state	*ms = &m->ms;
 	struct stat		 st;
+	struct fileid		 id;
 	char			 chunk[65536], *nl, *line;
 	struct buf		 b;
 	ssize_t			 r;
@@ -251,9 +252,8 @@ state_read(struct maildir *m, int *valid, int *whole_r)
 	*whole_r = 0;
 	/* The same file as last read, no longer: nothing new, seen without
 	 * opening it (each sync asks, and again under the lock). */
-	if (ms->ino != 0 && fstatat(m->dirfd, MODSEQ_FILE, &st,
-	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_dev == ms->dev && st.st_ino == ms->ino &&
+	if (ms->id.ino != 0 && fileid_stat(m->dirfd, MODSEQ_FILE, &st,
+	    &id) == 0 && S_ISREG(st.st_mode) && fileid_eq(&id, &ms->id) &&
 	    st.st_size == ms->off) {
 		*whole_r = 1;
 		return 0;
@@ -263,15 +263,13 @@ state_read(struct maildir *m, int *valid, int *whole_r)
 		*valid = 0;
 		return errno == ENOENT ? 0 : -1;
 	}
-	if (fstat(fd, &st) == -1) {
+	if (fileid_stat(fd, "", &st, &id) == -1) {
 		close(fd);
 		return -1;
 	}
-	full = st.st_dev != ms->dev || st.st_ino != ms->ino ||
-	    st.st_size < ms->off;
+	full = !fileid_eq(&id, &ms->id) || st.st_size < ms->off;
 	if (full) {
-		ms->dev = st.st_dev;
-		ms->ino = st.st_ino;
+		ms->id = id;
 		ms->off = 0;
 		ms->lines = 0;
 		ms->nx = 0;
@@ -337,6 +335,7 @@ state_rewrite(struct maildir *m, uint64_t mod)
 	struct modseq_state	*ms = &m->ms;
 	struct buf		 b;
 	struct stat		 st;
+	struct fileid		 id;
 	size_t			 i;
 	int			 fd, r = -1;
 
@@ -374,15 +373,14 @@ state_rewrite(struct maildir *m, uint64_t mod)
 		}
 	}
 	if (i < m->n || fd_write_all(fd, b.data, b.len) == -1 ||
-	    fstat(fd, &st) == -1 ||
+	    fileid_stat(fd, "", &st, &id) == -1 ||
 	    renameat(m->dirfd, STATE_TMP, m->dirfd, MODSEQ_FILE) == -1) {
 		(void)unlinkat(m->dirfd, STATE_TMP, 0);
 		close(fd);
 		goto out;
 	}
 	close(fd);
-	ms->dev = st.st_dev;
-	ms->ino = st.st_ino;
+	ms->id = id;
 	ms->off = st.st_size;
 	ms->lines = ms->nx + m->n;
 	ms->uidvalidity = m->uidvalidity;
@@ -518,7 +516,7 @@ modseq_sync(struct maildir *m)
 		ms->ok = 0;
 		return 0;
 	}
-	valid = ms->ino != 0 && ms->uidvalidity == m->uidvalidity;
+	valid = ms->id.ino != 0 && ms->uidvalidity == m->uidvalidity;
 	if (state_read(m, &valid, &whole) == -1)
 		goto fail;
 	/* Only from the first message whose flags changed (maildir.c keeps

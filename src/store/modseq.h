@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fileid.h"
+
 #define MODSEQ_FILE	"mdimapd-state"
 
 struct maildir;
@@ -52,8 +54,7 @@ struct modseq_state {
 	int		 ok;		/* the last sync recorded everything */
 	int		 summarised;	/* history cut: rewrite the file */
 	uint32_t	 uidvalidity;
-	dev_t		 dev;
-	ino_t		 ino;
+	struct fileid	 id;		/* the file read (id.ino 0: none) */
 	off_t		 off;		/* read up to here */
 	size_t		 lines;		/* records in the file */
 	/* expunge history, in the order recorded (ascending modseq) */

@@ -267,6 +267,7 @@ int
 uidlist_open(int dirfd, struct uidlist *ul, int *fd_r)
 {
 	struct stat	st;
+	struct fileid	id;
 	int		fd, saved;
 
 	*fd_r = -1;
@@ -274,24 +275,24 @@ uidlist_open(int dirfd, struct uidlist *ul, int *fd_r)
 	/* The same file as last read, no longer: nothing to read, seen
 	 * without opening it (every sync, and every UID handed out, asks). */
 	if (ul->uidvalidity != 0) {
-		if (fstatat(dirfd, UIDLIST_NAME, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (fileid_stat(dirfd, UIDLIST_NAME, &st, &id) == -1) {
 			if (errno == ENOENT)
 				return 0;
-		} else if (S_ISREG(st.st_mode) && st.st_dev == ul->dev &&
-		    st.st_ino == ul->ino && st.st_size == ul->off)
+		} else if (S_ISREG(st.st_mode) && fileid_eq(&id, &ul->id) &&
+		    st.st_size == ul->off)
 			return 0;
 	}
 	fd = openat(dirfd, UIDLIST_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+	if (fileid_stat(fd, "", &st, &id) == -1 || !S_ISREG(st.st_mode)) {
 		saved = S_ISREG(st.st_mode) ? errno : EINVAL;
 		close(fd);
 		errno = saved;
 		return -1;
 	}
-	if (st.st_dev == ul->dev && st.st_ino == ul->ino &&
-	    st.st_size >= ul->off && ul->uidvalidity != 0) {
+	if (fileid_eq(&id, &ul->id) && st.st_size >= ul->off &&
+	    ul->uidvalidity != 0) {
 		if (st.st_size == ul->off) {
 			close(fd);
 			return 0;
@@ -305,8 +306,7 @@ uidlist_open(int dirfd, struct uidlist *ul, int *fd_r)
 		ul->last_uid = 0;
 		ul->uidvalidity = 0;
 		uidlist_forget(ul);
-		ul->dev = st.st_dev;
-		ul->ino = st.st_ino;
+		ul->id = id;
 		if (read_lines(fd, ul, 1, 1, NULL, NULL) == -1) {
 			saved = errno;
 			close(fd);
@@ -425,6 +425,7 @@ uidlist_append(int dirfd, struct uidlist *ul, const struct uidlist_rec *recs,
 {
 	struct buf	b;
 	struct stat	st;
+	struct fileid	id;
 	size_t		i;
 	int		fd, partial, saved;
 
@@ -436,8 +437,7 @@ uidlist_append(int dirfd, struct uidlist *ul, const struct uidlist_rec *recs,
 	    O_CLOEXEC);
 	if (fd == -1)
 		return -1;
-	if (fstat(fd, &st) == -1 || st.st_ino != ul->ino ||
-	    st.st_dev != ul->dev) {
+	if (fileid_stat(fd, "", &st, &id) == -1 || !fileid_eq(&id, &ul->id)) {
 		/* Replaced since our read under the lock: cannot be. */
 		close(fd);
 		errno = ESTALE;
@@ -483,6 +483,7 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 	struct buf		 b;
 	struct uidlist_rec	 r;
 	struct stat		 st, old;
+	struct fileid		 id;
 	size_t			 total = 0;
 	int			 saved;
 
@@ -504,7 +505,7 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 		}
 	}
 	if (fd_write_all(lockfd, b.data, b.len) == -1 || fsync(lockfd) == -1 ||
-	    fstat(lockfd, &st) == -1)
+	    fileid_stat(lockfd, "", &st, &id) == -1)
 		goto fail;
 	/* Readers (Dovecot) look at the mtime: it must grow. */
 	if (fstatat(dirfd, UIDLIST_NAME, &old, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -525,8 +526,7 @@ uidlist_rewrite(int dirfd, int lockfd, struct uidlist *ul,
 	close(lockfd);
 	buf_free(&b);
 	ul->version = 3;
-	ul->dev = st.st_dev;
-	ul->ino = st.st_ino;
+	ul->id = id;
 	ul->off = st.st_size;
 	ul->total = total;
 	ul->last_uid = ul->next_uid - 1;
@@ -578,8 +578,7 @@ uidlist_convert(int dirfd, int lockfd, struct uidlist *ul)
 	saved = errno;
 	uidlist_free(&full);
 	/* The caller reads the new file from scratch. */
-	ul->dev = 0;
-	ul->ino = 0;
+	memset(&ul->id, 0, sizeof(ul->id));
 	errno = saved;
 	return r;
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fileid.h"
+
 struct arena;
 
 #define UIDLIST_NAME		"dovecot-uidlist"
@@ -42,8 +44,7 @@ struct uidlist {
 	size_t		 total;		/* records in the file */
 	uint32_t	 last_uid;	/* of the last record read */
 	int		 replaced;	/* last read started from scratch */
-	dev_t		 dev;		/* the file read, for incremental reads */
-	ino_t		 ino;
+	struct fileid	 id;		/* the file read, for incremental reads */
 	off_t		 off;		/* end of its last complete line */
 	size_t		 bad_lines;
 };

@@ -146,6 +146,55 @@ test_read_fd(void)
 	CHECK(unlinkat(dfd, "dovecot-uidlist", 0) == 0);
 }
 
+/* A list replaced twice between two reads, the second time by a file
+ * with the first one's inode number (ext4 hands a freed number out
+ * again soon) and size: it is a new file all the same, read whole. The
+ * reuse cannot be forced: tried up to 200 times, and said when not had
+ * (tmpfs, say, numbers inodes afresh). */
+static void
+test_inode_reused(void)
+{
+	struct uidlist	ul;
+	struct stat	st, st2;
+	int		i, fd;
+
+	uidlist_init(&ul);
+	put("dovecot-uidlist.new", "3 V5 N1 Gabc\n1 :aaaa\n");
+	CHECK(renameat(dfd, "dovecot-uidlist.new", dfd, "dovecot-uidlist") == 0);
+	CHECK_INT(uidlist_read(dfd, &ul), 0);
+	CHECK_INT(ul.n, 1);
+	CHECK_STR(ul.recs[0].base, "aaaa");
+	uidlist_forget(&ul);
+	CHECK(fstatat(dfd, "dovecot-uidlist", &st, 0) == 0);
+	for (i = 0; i < 200; i++) {
+		/* away: the number is freed; then a new file of that size */
+		put("other", "x");
+		CHECK(renameat(dfd, "other", dfd, "dovecot-uidlist") == 0);
+		put("dovecot-uidlist.new", "3 V5 N1 Gabc\n2 :bbbb\n");
+		CHECK(renameat(dfd, "dovecot-uidlist.new", dfd,
+		    "dovecot-uidlist") == 0);
+		CHECK(fstatat(dfd, "dovecot-uidlist", &st2, 0) == 0);
+		if (st2.st_ino == st.st_ino)
+			break;
+	}
+	if (i == 200) {
+		fprintf(stderr, "t_uidlist: no inode number came back in 200 "
+		    "tries here: the reuse case went untested\n");
+		uidlist_free(&ul);
+		return;
+	}
+	CHECK_INT(st2.st_size, st.st_size);
+	CHECK_INT(uidlist_open(dfd, &ul, &fd), 0);
+	CHECK(fd != -1);
+	CHECK_INT(ul.replaced, 1);
+	CHECK_INT(uidlist_read_fd(fd, &ul, NULL, NULL), 0);
+	CHECK_INT(ul.n, 1);
+	CHECK_STR(ul.n > 0 ? ul.recs[0].base : "", "bbbb");
+	CHECK_INT(ul.next_uid, 3);
+	uidlist_free(&ul);
+	CHECK(unlinkat(dfd, "dovecot-uidlist", 0) == 0);
+}
+
 int
 main(void)
 {
@@ -309,6 +358,7 @@ main(void)
 	uidlist_free(&ul);
 
 	test_read_fd();
+	test_inode_reused();
 
 	/* UIDVALIDITY: increasing, remembered at the root. */
 	{
