@@ -41,6 +41,7 @@
 
 #include "buf.h"
 #include "cache.h"
+#include "dotlock.h"
 #include "log.h"
 #include "maildir.h"
 #include "maildir_int.h"
@@ -382,18 +383,7 @@ cache_put(struct cache *c, size_t idx, enum cache_field field,
 int
 cache_lock(int dirfd, const char *name)
 {
-	struct stat	st;
-	int		fd;
-
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd == -1 && errno == EEXIST &&
-	    fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    time(NULL) - st.st_mtime > CACHE_LOCK_STALE &&
-	    unlinkat(dirfd, name, 0) == 0)
-		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
-	return fd;
+	return dotlock_take(dirfd, name, CACHE_LOCK_STALE, 0);
 }
 
 /* Rewrite the file with the live records only. */

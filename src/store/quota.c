@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dotlock.h"
 #include "fdio.h"
 #include "log.h"
 #include "mdlimits.h"
@@ -421,28 +422,6 @@ stamps_changed(int rootfd, const struct stamps *st)
 
 /* --- the file -------------------------------------------------------- */
 
-/* maildirsize.lock, or -1 (errno EWOULDBLOCK: another process has it). */
-static int
-lock_take(int rootfd)
-{
-	struct stat	st;
-	int		fd, tries;
-
-	for (tries = 0; tries < 2; tries++) {
-		fd = openat(rootfd, QUOTA_LOCK, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd != -1 || errno != EEXIST)
-			return fd;
-		if (fstatat(rootfd, QUOTA_LOCK, &st, AT_SYMLINK_NOFOLLOW) ==
-		    -1 || time(NULL) - st.st_mtime <= QUOTA_LOCK_STALE)
-			break;
-		log_warnx("removing stale %s (%lld seconds old)", QUOTA_LOCK,
-		    (long long)(time(NULL) - st.st_mtime));
-		(void)unlinkat(rootfd, QUOTA_LOCK, 0);
-	}
-	errno = EWOULDBLOCK;
-	return -1;
-}
 
 /* Recalculate q's usage from the folders and write the file with q's
  * limits (unless another process holds the lock). */
@@ -458,7 +437,8 @@ recalc(int rootfd, struct quota *q)
 	memset(&st, 0, sizeof(st));
 	/* Without the lock (held, or the root not writable) the numbers
 	 * are still right to answer with. */
-	if ((lockfd = lock_take(rootfd)) == -1 && errno != EWOULDBLOCK)
+	if ((lockfd = dotlock_take(rootfd, QUOTA_LOCK, QUOTA_LOCK_STALE,
+	    0)) == -1 && errno != EWOULDBLOCK)
 		log_warn("%s", QUOTA_LOCK);
 	for (tries = 1; ; tries++) {
 		r = scan_all(rootfd, &st, &bytes, &count);

@@ -47,6 +47,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "dotlock.h"
 #include "fdio.h"
 #include "log.h"
 #include "mailbox.h"
@@ -144,39 +145,6 @@ file_read(int rootfd, const char *file, struct arena *a, char **data_r,
 	return 0;
 }
 
-/* Take lock (see the top of the file). Returns its fd, or -1 (errno
- * EWOULDBLOCK when another process holds it too long). */
-static int
-lock_take(int rootfd, const char *lock)
-{
-	struct stat	st;
-	struct timespec	ts;
-	time_t		start = time(NULL);
-	long		delay = 5 * 1000 * 1000;	/* 5 ms, doubling */
-	int		fd;
-
-	for (;;) {
-		fd = openat(rootfd, lock, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd != -1 || errno != EEXIST)
-			return fd;
-		if (fstatat(rootfd, lock, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    time(NULL) - st.st_mtime > MAILBOX_LOCK_STALE) {
-			log_warnx("removing stale %s", lock);
-			(void)unlinkat(rootfd, lock, 0);
-			continue;
-		}
-		if (time(NULL) - start >= MAILBOX_LOCK_WAIT) {
-			errno = EWOULDBLOCK;
-			return -1;
-		}
-		ts.tv_sec = 0;
-		ts.tv_nsec = delay;
-		(void)nanosleep(&ts, NULL);
-		if (delay < 100 * 1000 * 1000)
-			delay *= 2;
-	}
-}
 
 static void
 lock_abort(int rootfd, int fd, const char *lock)
@@ -313,7 +281,8 @@ mailbox_subscribe(int rootfd, const char *name, int on)
 
 	if (mailbox_name_canon(name, canon, sizeof(canon)) == -1)
 		return MBX_INVALID;
-	if ((fd = lock_take(rootfd, SUBS_LOCK)) == -1) {
+	if ((fd = dotlock_take(rootfd, SUBS_LOCK, MAILBOX_LOCK_STALE,
+	    MAILBOX_LOCK_WAIT)) == -1) {
 		warn_keep("lock %s", SUBS_LOCK);
 		return MBX_ERROR;
 	}
@@ -432,7 +401,8 @@ uses_update(int rootfd, const char *name, unsigned use, const char *to)
 	size_t			 n, i, k, nlen = strlen(name);
 	int			 fd, ours, changed = 0, found = 0, rc = -1, saved;
 
-	if ((fd = lock_take(rootfd, USES_LOCK)) == -1)
+	if ((fd = dotlock_take(rootfd, USES_LOCK, MAILBOX_LOCK_STALE,
+	    MAILBOX_LOCK_WAIT)) == -1)
 		return -1;
 	a = arena_new(4 * MAILBOX_FILE_MAX);
 	buf_init(&b, MAILBOX_FILE_MAX);

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "dotlock.h"
 #include "buf.h"
 #include "fdio.h"
 #include "log.h"
@@ -351,38 +352,8 @@ uidlist_read(int dirfd, struct uidlist *ul)
 int
 uidlist_lock(int dirfd)
 {
-	struct stat	st;
-	struct timespec	ts;
-	time_t		start = time(NULL);
-	int		fd, waited = 0;
-	long		delay = 5 * 1000 * 1000;	/* 5 ms, doubling */
-
-	for (;;) {
-		fd = openat(dirfd, UIDLIST_LOCK, O_WRONLY | O_CREAT | O_EXCL |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd != -1)
-			return fd;
-		if (errno != EEXIST)
-			return -1;
-		if (fstatat(dirfd, UIDLIST_LOCK, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    time(NULL) - st.st_mtime > UIDLIST_LOCK_STALE) {
-			log_warnx("removing stale %s (%lld seconds old)",
-			    UIDLIST_LOCK,
-			    (long long)(time(NULL) - st.st_mtime));
-			(void)unlinkat(dirfd, UIDLIST_LOCK, 0);
-			continue;
-		}
-		if (time(NULL) - start >= UIDLIST_LOCK_WAIT) {
-			errno = EWOULDBLOCK;
-			return -1;
-		}
-		ts.tv_sec = 0;
-		ts.tv_nsec = delay;
-		(void)nanosleep(&ts, NULL);
-		if (delay < 100 * 1000 * 1000)
-			delay *= 2;
-		waited++;
-	}
+	return dotlock_take(dirfd, UIDLIST_LOCK, UIDLIST_LOCK_STALE,
+	    UIDLIST_LOCK_WAIT);
 }
 
 void
