@@ -505,6 +505,11 @@ listed:
 		sort_by_uid(rest, nrest);
 	maildir_view_reserve(m, norder + nrest);
 	for (i = j = 0; i < norder || j < nrest;) {
+		entry_prefetch(rest, j, nrest);
+		if (i + 2 * ENTRY_AHEAD < norder)
+			__builtin_prefetch(&sc.e[order[i + 2 * ENTRY_AHEAD]]);
+		if (i + ENTRY_AHEAD < norder)
+			__builtin_prefetch(sc.e[order[i + ENTRY_AHEAD]].name);
 		if (j == nrest || (i < norder &&
 		    sc.e[order[i]].uid < rest[j]->uid))
 			e = &sc.e[order[i++]];

@@ -170,6 +170,7 @@ rewrite_next(void *arg, struct uidlist_rec *r)
 	size_t			 bl;
 
 	while (it->i < it->n) {
+		entry_prefetch(it->e, it->i, it->n);
 		e = it->e[it->i++];
 		bl = maildir_baselen(e->name);
 		if (bl >= sizeof(it->base))
@@ -280,6 +281,7 @@ assign(struct maildir *m, struct entry **e, size_t n, int all)
 	/* Records read so far, sorted once. */
 	sorted = maildir_recs_sorted(m, &nsorted);
 	for (i = k = 0; i < n; i++) {
+		entry_prefetch(e, i, n);
 		bl = maildir_baselen(e[i]->name);
 		rec = maildir_recs_find(sorted, nsorted, e[i]->name);
 		if (rec != NULL) {
@@ -361,6 +363,7 @@ same_bases(struct entry **e, size_t n)
 	if ((slot = calloc(size, sizeof(*slot))) == NULL)
 		fatalx("out of memory");
 	for (i = 0; i < n; i++) {
+		entry_prefetch(e, i, n);
 		bl = maildir_baselen(e[i]->name);
 		for (j = maildir_hash_base(e[i]->name, bl) & (size - 1);
 		    slot[j] != 0; j = (j + 1) & (size - 1)) {
