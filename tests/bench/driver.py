@@ -218,28 +218,16 @@ class Session:
             raise Timeout()
 
     def _fill(self):
+        self.buf += self._chunk()
+
+    def _chunk(self):
+        """What the server sent next, as bytes (read into one reused
+        buffer: no 1 MB object a read)."""
         self._wait()
-        k = self.raw.readinto(self.rview)   # (no 1 MB object a read)
+        k = self.raw.readinto(self.rview)
         if not k:
             raise ImapError("%s: connection closed" % self.srv.name)
-        self.buf += self.rview[:k]
-
-    def _read_exact(self, n):
-        """n bytes of the reply: what self.buf holds, then read straight
-        into their place (no copy, no growing buffer)."""
-        out = bytearray(n)
-        have = min(n, len(self.buf))
-        out[:have] = self.buf[:have]
-        del self.buf[:have]
-        view = memoryview(out)
-        while have < n:
-            self._wait()
-            k = self.raw.readinto(view[have:])
-            if not k:
-                raise ImapError("%s: connection closed" % self.srv.name)
-            have += k
-        view.release()
-        return out
+        return bytes(self.rview[:k])
 
     def read_line(self):
         while True:
@@ -270,43 +258,46 @@ class Session:
             self.send(tag + b" " + text +
                       b" {%d+}\r\n" % len(literal) + literal + b"\r\n")
         tagsp = tag + b" "
-        parts = []              # the reply's bytes before self.buf
-        pos = scan = 0          # the line's start, where to look for CRLF
-        cont = False            # the line goes on after a literal
-        while True:
-            e = self.buf.find(b"\r\n", scan)
-            if e == -1:
-                scan = max(pos, len(self.buf) - 1)
-                self._fill()
-                continue
-            n = literal_at(self.buf, pos, e)
-            if n is not None:
-                # A literal's octets are taken by their count, as a
-                # client does: never searched for the tag.
-                parts.append(bytes(self.buf[:e + 2]))
-                del self.buf[:e + 2]
-                parts.append(self._read_exact(n))
-                pos = scan = 0
-                cont = True
-                continue
-            if not cont and self.buf.startswith(tagsp, pos):
-                break
-            cont = False
-            pos = scan = e + 2
-            if pos > 1 << 20:           # many lines: no endless regrowth
-                parts.append(bytes(self.buf[:pos]))
-                del self.buf[:pos]
-                pos = scan = 0
-        # The clock stops when the tagged reply is in: putting the reply
-        # together below (a few MB for a FETCH of bodies) is the client's
-        # work.
+        # While timed, the reply's chunks are only searched for CRLF and
+        # the tag, at C speed, as they come (a client that parsed every
+        # literal in Python would be slower than mdimapd, and time itself).
+        # Afterwards, untimed, the reply is parsed as a client does: a
+        # literal by its count; the tagged line must be where it was found.
+        needle = b"\r\n" + tagsp
+        chunks = [bytes(self.buf)] if self.buf else []
+        del self.buf[:]
+        carry, base = b"\r\n", -2     # carry's offset in the reply
+        lstart = None                   # where the tagged line starts
+        i = 0
+        while lstart is None:
+            if i == len(chunks):
+                chunks.append(self._chunk())
+            w = carry + chunks[i]
+            j = w.find(needle)
+            if j != -1:
+                lstart = base + j + 2
+            else:
+                keep = min(len(w), len(needle) - 1)
+                base += len(w) - keep
+                carry = w[len(w) - keep:]
+            i += 1
+        rest = w[j + 2:]                # the tagged line, so far
+        while b"\r\n" not in rest:
+            chunks.append(self._chunk())
+            rest += chunks[-1]
+        end = lstart + rest.index(b"\r\n")
         if timed:
             self.timed += time.monotonic() - t0
-            self.timed_bytes += sum(len(x) for x in parts) + e + 2
-        parts.append(bytes(self.buf[:pos]))
-        untagged = b"".join(parts)
-        tagline = bytes(self.buf[pos:e])
-        del self.buf[:e + 2]
+            self.timed_bytes += end + 2
+        data = b"".join(chunks)
+        self.buf += data[end + 2:]
+        real = tagged_line_at(data, tagsp, end + 2)
+        if real != lstart:
+            raise ImapError("%s: %s: the tag found at %d lies in a "
+                            "literal (the reply is longer)" % (
+                                self.srv.name, text[:60], lstart))
+        untagged = data[:lstart]
+        tagline = data[lstart:end]
         status = tagline.split(b" ", 2)[1] if b" " in tagline else b""
         if status == b"BAD" and bad_na:
             raise NotAvailable("%s: %s -> %r" % (
@@ -353,16 +344,28 @@ class Session:
         self.err.close()
 
 
-def literal_at(buf, start, end):
-    """The length of the literal ({n}, {n+}, ~{n}) that ends the line
-    buf[start:end], or None."""
-    if end == start or buf[end - 1] != 0x7d:         # "}"
-        return None
-    o = buf.rfind(b"{", start, end)
-    if o == -1:
-        return None
-    digits = bytes(buf[o + 1:end - 1]).rstrip(b"+")
-    return int(digits) if digits.isdigit() else None
+def tagged_line_at(data, tagsp, limit):
+    """Where the first line of data[:limit] that starts with tagsp
+    starts, its literals ({n}, {n+}, ~{n}) skipped by their count as a
+    client reads them; None if there is none."""
+    pos = 0
+    cont = False                        # the line goes on after a literal
+    while pos < limit:
+        e = data.find(b"\r\n", pos)
+        if e == -1:
+            return None
+        if not cont and data.startswith(tagsp, pos):
+            return pos
+        n = None
+        if data[e - 1:e] == b"}":
+            o = data.rfind(b"{", pos, e)
+            digits = data[o + 1:e - 1].rstrip(b"+") if o != -1 else b""
+            n = int(digits) if digits.isdigit() else None
+        if n is None:
+            pos, cont = e + 2, False
+        else:
+            pos, cont = e + 2 + n, True
+    return None
 
 
 def exists_of(untagged):
