@@ -28,7 +28,6 @@
 
 #include "auth.h"
 #include "config.h"
-#include "heap.h"
 #include "listen.h"
 #include "log.h"
 #include "mdlimits.h"
@@ -260,7 +259,6 @@ main(int argc, char *argv[])
 	int			 ch, debug = 0, print = 0, nsets = 0, i, r;
 	int			 preauth = 0, cfile_given = 0;
 
-	heap_hugepages();
 	check_fds();
 	umask(077);
 	setproctitle_init(argc, argv, environ);
