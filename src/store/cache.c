@@ -573,8 +573,8 @@ out:
 	c->npend = c->pendlen = 0;
 	/* Superseded records outweigh live ones, or there are far more
 	 * records than the view's messages can have (expunged ones). */
-	n = c->n + cache_num_count(c) + c->idx_pending;
-	dead = c->dead + cache_idx_dead(c);
+	n = c->n + cache_num_count(c) + cache_idx_left(c, &dead);
+	dead += c->dead;
 	if (c->loaded && c->fd != -1 && ((dead > 1000 && dead > n - dead) ||
 	    n > CACHE_FIELDS * 2 * m->n + 1000))
 		compact(c);

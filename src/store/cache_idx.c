@@ -41,7 +41,6 @@
  */
 #include <sys/stat.h>
 
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -66,45 +65,12 @@
 /* Records read from the cache file that make writing the index pay. */
 #define CACHE_IDX_MIN	1024
 
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t	v;
-
-	memcpy(&v, p, sizeof(v));
-	return le64toh(v);
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t	v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, sizeof(v));
-}
-
 void
 cache_idx_drop(struct cache *c)
 {
 	if (c->idx_fd != -1)
 		close(c->idx_fd);
 	c->idx_fd = -1;
-	c->idx_pending = 0;
 	memset(c->idx_sec, 0, sizeof(c->idx_sec));
 }
 
@@ -124,35 +90,34 @@ cache_idx_load(struct cache *c, uint64_t size)
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size < IDX_HEAD || fd_read_all(fd, h, IDX_HEAD) == -1 ||
 	    memcmp(h, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1) != 0 ||
-	    get32(h + IDX_HEAD - 8) != cache_sum32((char *)h, IDX_HEAD - 8) ||
-	    get64(h + 16) != c->id.dev ||
-	    get64(h + 24) != c->id.ino || get64(h + 32) > size ||
-	    get32(h + 40) != c->m->uidvalidity)
+	    cache_get32(h + IDX_HEAD - 8) != cache_sum32((char *)h, IDX_HEAD - 8) ||
+	    cache_get64(h + 16) != c->id.dev ||
+	    cache_get64(h + 24) != c->id.ino || cache_get64(h + 32) > size ||
+	    cache_get32(h + 40) != c->m->uidvalidity)
 		goto fail;
 	for (i = 0; i < IDX_FIELDS; i++) {
 		const unsigned char	*f = h + 48 + i * 12;
 
-		total += get32(f);
-		if (get32(f + 4) > get32(f) || (i >= CACHE_FIELDS &&
-		    get32(f) != 0))
+		total += cache_get32(f);
+		if (cache_get32(f + 4) > cache_get32(f) || (i >= CACHE_FIELDS &&
+		    cache_get32(f) != 0))
 			goto fail;
 		if (i < CACHE_FIELDS) {
 			c->idx_sec[i].at = at;
-			c->idx_sec[i].n = get32(f);
-			c->idx_sec[i].dead = get32(f + 4);
-			c->idx_sec[i].sum = get32(f + 8);
+			c->idx_sec[i].n = cache_get32(f);
+			c->idx_sec[i].dead = cache_get32(f + 4);
+			c->idx_sec[i].sum = cache_get32(f + 8);
 			c->idx_sec[i].pending = c->idx_sec[i].n != 0;
 		}
-		at += (uint64_t)get32(f) * (i < CACHE_FIELDS ? ENTRY(i) :
+		at += (uint64_t)cache_get32(f) * (i < CACHE_FIELDS ? ENTRY(i) :
 		    IDX_ENTRY);
 	}
-	if (total > CACHE_RECORDS_MAX || get32(h + 44) > total ||
+	if (total > CACHE_RECORDS_MAX || cache_get32(h + 44) > total ||
 	    (uint64_t)st.st_size != at)
 		goto fail;
-	cache_recs_reserve(c, 0, get32(h + 44));
+	cache_recs_reserve(c, 0, cache_get32(h + 44));
 	c->idx_fd = fd;
-	c->idx_covered = get64(h + 32);
-	c->idx_pending = (size_t)total;
+	c->idx_covered = cache_get64(h + 32);
 	c->off = c->idx_covered;
 	c->valid = 1;
 	return 1;
@@ -175,7 +140,6 @@ load_field(struct cache *c, int fi)
 	int			 r = -1;
 
 	sec->pending = 0;
-	c->idx_pending -= sec->n;
 	len = (size_t)sec->n * ENTRY(fi);
 	if ((d = malloc(len)) == NULL)
 		fatalx("out of memory");
@@ -190,11 +154,11 @@ load_field(struct cache *c, int fi)
 	}
 	cache_recs_reserve(c, c->n + sec->n, 0);
 	for (i = 0, e = d; i < sec->n; i++, e += IDX_ENTRY) {
-		w = get64(e);
+		w = cache_get64(e);
 		off = w & ((1ULL << CACHE_OFF_BITS) - 1);
 		len = (size_t)(w >> CACHE_OFF_BITS & 0x1fffff);
-		uid = get32(e + 8);
-		hl = get32(e + 12);
+		uid = cache_get32(e + 8);
+		hl = cache_get32(e + 12);
 		/* In file order, whole before the end indexed, of this
 		 * field: else the rest is not used. */
 		if (off < prev || off + hl + len + 1 > c->idx_covered ||
@@ -218,15 +182,18 @@ cache_idx_field(struct cache *c, int fi)
 }
 
 size_t
-cache_idx_dead(const struct cache *c)
+cache_idx_left(const struct cache *c, size_t *dead)
 {
-	size_t	dead = 0;
+	size_t	n = 0;
 	int	fi;
 
+	*dead = 0;
 	for (fi = 0; c->idx_fd != -1 && fi < CACHE_FIELDS; fi++)
-		if (c->idx_sec[fi].pending)
-			dead += c->idx_sec[fi].dead;
-	return dead;
+		if (c->idx_sec[fi].pending) {
+			n += c->idx_sec[fi].n;
+			*dead += c->idx_sec[fi].dead;
+		}
+	return n;
 }
 
 int
@@ -319,10 +286,10 @@ cache_idx_save(struct cache *c)
 			if ((r->off < c->idx_covered) != (pass == 0))
 				continue;
 			e = sec_entry(fd, &o[r->fi], IDX_ENTRY, &err);
-			put64(e, (uint64_t)r->off | (uint64_t)r->len <<
+			cache_put64(e, (uint64_t)r->off | (uint64_t)r->len <<
 			    CACHE_OFF_BITS | (uint64_t)r->fi << 61);
-			put32(e + 8, r->uid);
-			put32(e + 12, r->hl);
+			cache_put32(e + 8, r->uid);
+			cache_put32(e + 12, r->hl);
 		}
 	/* The numeric values, each the newest of its UID, by UID. */
 	for (fi = 0; fi < CACHE_FIELDS; fi++) {
@@ -335,28 +302,28 @@ cache_idx_save(struct cache *c)
 			const struct cnum	*v = &t->e[i];
 
 			e = sec_entry(fd, &o[fi], IDX_ENTRY_NUM, &err);
-			put32(e, v->uid);
-			put32(e + 4, 0);
-			put64(e + 8, v->key);
-			put64(e + 16, (uint64_t)v->val);
+			cache_put32(e, v->uid);
+			cache_put32(e + 4, 0);
+			cache_put64(e + 8, v->key);
+			cache_put64(e + 16, (uint64_t)v->val);
 		}
 	}
 	memset(h, 0, sizeof(h));
 	memcpy(h, CACHE_IDX_MAGIC, sizeof(CACHE_IDX_MAGIC) - 1);
-	put64(h + 16, c->id.dev);
-	put64(h + 24, c->id.ino);
-	put64(h + 32, c->off);
-	put32(h + 40, m->uidvalidity);
-	put32(h + 44, (uint32_t)c->nuids);
+	cache_put64(h + 16, c->id.dev);
+	cache_put64(h + 24, c->id.ino);
+	cache_put64(h + 32, c->off);
+	cache_put32(h + 40, m->uidvalidity);
+	cache_put32(h + 44, (uint32_t)c->nuids);
 	for (fi = 0; fi < IDX_FIELDS; fi++) {
 		if (o[fi].len > 0 && sec_flush(fd, &o[fi]) == -1)
 			err = 1;
-		put32(h + 48 + fi * 12, count[fi]);
-		put32(h + 52 + fi * 12, dead[fi]);
-		put32(h + 56 + fi * 12, cache_sum_end(o[fi].sum));
+		cache_put32(h + 48 + fi * 12, count[fi]);
+		cache_put32(h + 52 + fi * 12, dead[fi]);
+		cache_put32(h + 56 + fi * 12, cache_sum_end(o[fi].sum));
 	}
 	free(o);
-	put32(h + IDX_HEAD - 8, cache_sum32((char *)h, IDX_HEAD - 8));
+	cache_put32(h + IDX_HEAD - 8, cache_sum32((char *)h, IDX_HEAD - 8));
 	if (err || pwrite(fd, h, IDX_HEAD, 0) != IDX_HEAD ||
 	    renameat(m->dirfd, CACHE_IDX_LOCK, m->dirfd, CACHE_IDX_FILE) == -1) {
 		log_warn("%s: %s", m->name, CACHE_IDX_LOCK);

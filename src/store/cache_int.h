@@ -7,8 +7,10 @@
 
 #include <sys/types.h>
 
+#include <endian.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "fileid.h"
@@ -28,6 +30,39 @@
 #define CACHE_HEADER_MAX	80
 
 struct maildir;
+
+/* Little-endian words of the files (the same bytes on every machine). */
+static inline uint64_t
+cache_get64(const void *p)
+{
+	uint64_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
+
+static inline uint32_t
+cache_get32(const void *p)
+{
+	uint32_t	v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+static inline void
+cache_put64(void *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void
+cache_put32(void *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, sizeof(v));
+}
 
 /*
  * A record in the index: 16 bytes. Its key and sum are read from its
@@ -98,7 +133,6 @@ struct cache {
 	/* mdimapd-cache.idx (cache_idx.c), while fields are left to read */
 	int		 idx_fd;
 	uint64_t	 idx_covered;	/* the cache file's bytes it covers */
-	size_t		 idx_pending;	/* its records not read yet */
 	struct cache_idx_sec {
 		uint64_t	 at;	/* in the index file */
 		uint32_t	 n, dead, sum;
@@ -191,14 +225,15 @@ const struct crec *cache_recs_newest(struct cache *, const struct crec *r);
  * 0. cache_idx_field(), cache_idx_all(): read one field's or every
  * field's records left: 0, or -1 if they are damaged (then the index must
  * not be used: cache.c reads the cache file from its start).
- * cache_idx_dead(): records superseded among those not read yet.
+ * cache_idx_left(): records not read yet, and how many of them are
+ * superseded (*dead).
  * cache_idx_save(): keep the index, if enough of it was read from the
  * cache file itself for that to pay. cache_idx_drop(): close it.
  */
 int		cache_idx_load(struct cache *, uint64_t size);
 int		cache_idx_field(struct cache *, int fi);
 int		cache_idx_all(struct cache *);
-size_t		cache_idx_dead(const struct cache *);
+size_t		cache_idx_left(const struct cache *, size_t *dead);
 void		cache_idx_save(struct cache *);
 void		cache_idx_drop(struct cache *);
 

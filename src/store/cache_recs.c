@@ -6,7 +6,6 @@
  * newest messages first writes them backwards), and a lookup walks one
  * message's few records. 16 bytes a record, 8 a hash slot.
  */
-#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,10 +244,7 @@ cache_num_put(struct cache *c, int fi, uint32_t uid, uint64_t key,
 static uint32_t
 idx_uid(const struct cnumtab *t, size_t i)
 {
-	uint32_t	v;
-
-	memcpy(&v, t->idx + i * CACHE_IDX_NUM, sizeof(v));
-	return le32toh(v);
+	return cache_get32(t->idx + i * CACHE_IDX_NUM);
 }
 
 /* The index's value of uid: found by the last one's place (a command asks
@@ -257,7 +253,6 @@ static const struct cnum *
 idx_find(struct cnumtab *t, uint32_t uid)
 {
 	size_t		lo = 0, hi = t->nidx, i = t->hint;
-	uint64_t	v;
 
 	if (i < t->nidx && idx_uid(t, i) != uid && ++i < t->nidx &&
 	    idx_uid(t, i) != uid)
@@ -276,10 +271,8 @@ idx_find(struct cnumtab *t, uint32_t uid)
 		return NULL;
 	t->hint = i + 1;
 	t->found.uid = uid;
-	memcpy(&v, t->idx + i * CACHE_IDX_NUM + 8, sizeof(v));
-	t->found.key = le64toh(v);
-	memcpy(&v, t->idx + i * CACHE_IDX_NUM + 16, sizeof(v));
-	t->found.val = (int64_t)le64toh(v);
+	t->found.key = cache_get64(t->idx + i * CACHE_IDX_NUM + 8);
+	t->found.val = (int64_t)cache_get64(t->idx + i * CACHE_IDX_NUM + 16);
 	return &t->found;
 }
 

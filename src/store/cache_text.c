@@ -12,10 +12,9 @@
 #include "cache.h"
 #include "cache_int.h"
 
-/* Bytes p[0..n) (n <= 8) as a little-endian number: the same sums on
- * every machine. */
+/* Bytes p[0..n) (n < 8) as a little-endian number. */
 static uint64_t
-le64(const char *p, size_t n)
+le64_part(const char *p, size_t n)
 {
 	uint64_t	w = 0;
 
@@ -30,14 +29,16 @@ mix64(const char *p, size_t len, uint64_t h)
 	size_t	i = 0;
 
 	for (; i + 8 <= len; i += 8) {
-		h = (h ^ le64(p + i, 8)) * 0xff51afd7ed558ccdULL;
+		h = (h ^ cache_get64(p + i)) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 	}
 	/* The last 1..7 bytes: the 8 that end the value, shifted (the
-	 * same number as le64(p + i, len - i), without a memcpy call). */
+	 * same number as le64_part(p + i, len - i), without a memcpy
+	 * call of a variable length). */
 	if (i < len)
-		h = (h ^ (len >= 8 ? le64(p + len - 8, 8) >> 8 * (8 - (len -
-		    i)) : le64(p + i, len - i))) * 0xc4ceb9fe1a85ec53ULL;
+		h = (h ^ (len >= 8 ? cache_get64(p + len - 8) >> 8 * (8 -
+		    (len - i)) : le64_part(p + i, len - i))) *
+		    0xc4ceb9fe1a85ec53ULL;
 	return h;
 }
 
