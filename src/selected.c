@@ -63,26 +63,30 @@ session_no_errno(struct session *s, int err, const char *what)
 	}
 }
 
-struct maildir *
-session_dest(struct session *s, const char *dir)
+/* Whether the open folder m (opened as dirname) is still the directory
+ * dir: not renamed by another process since (then the name is another
+ * folder's, or none). INBOX's directory is the root's, never renamed. */
+static int
+still_named(struct session *s, const struct maildir *m,
+    const char *dirname, const char *dir)
 {
 	struct stat	a, b;
 
-	/* The selected folder, unless another process renamed it since:
-	 * then the name is another folder's, or none (INBOX's directory is
-	 * the root's, never renamed). */
-	if (s->sel != NULL && strcmp(dir, s->sel_dirname) == 0 &&
-	    (*dir == '\0' || (fstat(s->sel->dirfd, &a) == 0 &&
+	if (strcmp(dir, dirname) != 0)
+		return 0;
+	return *dir == '\0' || (fstat(m->dirfd, &a) == 0 &&
 	    fstatat(s->rootfd, dir, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    a.st_ino == b.st_ino && a.st_dev == b.st_dev)))
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+}
+
+struct maildir *
+session_dest(struct session *s, const char *dir)
+{
+	if (s->sel != NULL && still_named(s, s->sel, s->sel_dirname, dir))
 		return s->sel;
 	if (s->dest != NULL) {
 		/* Renamed or deleted and made anew since: open it again. */
-		if (strcmp(dir, s->dest_dirname) == 0 &&
-		    fstat(s->dest->dirfd, &a) == 0 &&
-		    fstatat(s->rootfd, *dir == '\0' ? "." : dir, &b,
-		    AT_SYMLINK_NOFOLLOW) == 0 &&
-		    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		if (still_named(s, s->dest, s->dest_dirname, dir))
 			return s->dest;
 		maildir_close(&s->dest);
 		free(s->dest_dirname);

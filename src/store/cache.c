@@ -30,7 +30,6 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
