@@ -80,20 +80,41 @@ radix_key(const struct sortkey_val *v, int reverse)
 	return reverse ? ~x : x;
 }
 
-/* radix_num() of keys within 32 bits of lo (range: the largest less lo),
- * into v (w: room for as many); the order in v. */
-static void
-radix32(struct arena *a, const struct sortkey_val *vals, size_t n,
-    int reverse, uint64_t lo, uint32_t range, uint32_t *v, uint32_t *w)
+/*
+ * One numeric criterion (SORT (DATE), (SIZE), (ARRIVAL)) whose keys lie
+ * within 32 bits of each other (dates of a century, sizes): a radix sort
+ * of the keys less the lowest, 8 bits a pass from the lowest, over the
+ * bits in which they differ (dates of a few years: 4 passes), each pass
+ * stable, so equal keys keep their order; REVERSE sorts the keys'
+ * complements. The keys are kept beside their 32-bit indices. NULL when
+ * the keys are further apart: the merge sort does those.
+ */
+static size_t *
+radix_num(struct arena *a, const struct sortkey_val *vals, size_t n,
+    int reverse)
 {
-	uint32_t	*k, *k2, *t;
-	size_t		 i, count[256], sum, c;
+	uint64_t	 lo = UINT64_MAX, hi = 0, x;
+	uint32_t	*v, *w, *k, *k2, *t, range;
+	size_t		*out, i, count[256], sum, c;
 	unsigned	 shift;
 
+	for (i = 0; i < n; i++) {
+		x = radix_key(&vals[i], reverse);
+		lo = x < lo ? x : lo;
+		hi = x > hi ? x : hi;
+	}
+	if (n > 0 && hi - lo > UINT32_MAX)
+		return NULL;
+	range = n > 0 ? (uint32_t)(hi - lo) : 0;
+	out = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*out));
+	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
+	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
 	k = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k));
 	k2 = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*k2));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		v[i] = (uint32_t)i;
 		k[i] = (uint32_t)(radix_key(&vals[i], reverse) - lo);
+	}
 	for (shift = 0; shift < 32 && range >> shift != 0; shift += 8) {
 		memset(count, 0, sizeof(count));
 		for (i = 0; i < n; i++)
@@ -115,62 +136,6 @@ radix32(struct arena *a, const struct sortkey_val *vals, size_t n,
 		k = k2;
 		k2 = t;
 	}
-	if (shift % 16 != 0)	/* an odd number of passes: the order in w */
-		memcpy(w, v, n * sizeof(*v));
-}
-
-/*
- * One numeric criterion (SORT (DATE), (SIZE), (ARRIVAL)): a radix sort of
- * the keys, 8 bits a pass from the lowest, over the bits in which they
- * differ (dates of a few years: 4 passes), each pass stable, so equal
- * keys keep their order; REVERSE sorts the keys' complements. 32-bit
- * indices, the keys read again from vals at each pass: 8 bytes a message
- * besides the result.
- */
-static size_t *
-radix_num(struct arena *a, const struct sortkey_val *vals, size_t n,
-    int reverse)
-{
-	uint64_t	 lo = UINT64_MAX, hi = 0, x;
-	uint32_t	*v, *w, *t;
-	size_t		*out, i, count[256], sum, c;
-	unsigned	 shift;
-
-	out = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*out));
-	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
-	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
-	for (i = 0; i < n; i++) {
-		x = radix_key(&vals[i], reverse);
-		lo = x < lo ? x : lo;
-		hi = x > hi ? x : hi;
-		v[i] = (uint32_t)i;
-	}
-	if (hi - lo <= UINT32_MAX) {
-		/* (dates of a few years, sizes: 32-bit keys, kept beside the
-		 * indices: no reading vals again) */
-		radix32(a, vals, n, reverse, lo, (uint32_t)(hi - lo), v, w);
-		for (i = 0; i < n; i++)
-			out[i] = v[i];
-		return out;
-	}
-	for (shift = 0; shift < 64 && n > 0 && (hi - lo) >> shift != 0;
-	    shift += 8) {
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[(radix_key(&vals[v[i]], reverse) - lo) >> shift &
-			    255]++;
-		for (i = 0, sum = 0; i < 256; i++) {
-			c = count[i];
-			count[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			w[count[(radix_key(&vals[v[i]], reverse) - lo) >>
-			    shift & 255]++] = v[i];
-		t = v;
-		v = w;
-		w = t;
-	}
 	for (i = 0; i < n; i++)
 		out[i] = v[i];
 	return out;
@@ -182,8 +147,9 @@ sortkey_sort(struct arena *a, const struct sortkey_crit *crit, size_t ncrit,
 {
 	size_t	*v, *w, *t, *rb, *nb, i, nr, k, l, r, mid, hi, j;
 
-	if (ncrit == 1 && crit[0].kind == SORTKEY_NUM && n < UINT32_MAX)
-		return radix_num(a, vals, n, crit[0].reverse);
+	if (ncrit == 1 && crit[0].kind == SORTKEY_NUM && n < UINT32_MAX &&
+	    (v = radix_num(a, vals, n, crit[0].reverse)) != NULL)
+		return v;
 	v = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*v));
 	w = arena_reallocarray(a, NULL, 0, n + 1, sizeof(*w));
 	rb = arena_reallocarray(a, NULL, 0, n + 2, sizeof(*rb));

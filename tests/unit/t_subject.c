@@ -481,7 +481,7 @@ test_sort(void)
 	struct sortkey_crit	 one[] = { { SORTKEY_STR, 0 } };
 	struct sortkey_crit	 rone[] = { { SORTKEY_STR, 1 } };
 	struct sortkey_val	*big;
-	size_t			*o, i, n = 100001;
+	size_t			*o, i, j, n = 100001;
 	int			 ok;
 
 	CHECK_STR(order(subj_date, 2, v, 5), "3 2 5 4 1");
@@ -554,19 +554,22 @@ test_sort(void)
 		o = sortkey_sort(a, num, 1, big, 0);
 		CHECK(o != NULL);
 	}
-	/* Keys over the whole range (every byte differs: eight passes of
-	 * the radix sort), duplicates among them, both directions: the
-	 * same order as the merge sort gives (a second criterion equal
-	 * for all takes that path). */
-	for (i = 0; i < n; i++) {
-		uint64_t	x = (uint64_t)(i % 997) * 0x9e3779b97f4a7c15ULL;
-
-		big[i].num = (int64_t)(x ^ x >> 29);
-	}
-	{
+	/* Keys within 32 bits of each other (the radix sort, four passes),
+	 * then over the whole range (too far apart for it), duplicates
+	 * among them, both directions: the same order as the merge sort
+	 * gives (a second criterion equal for all takes that path). */
+	for (j = 0; j < 2; j++) {
 		struct sortkey_val	*two = malloc(2 * n * sizeof(*two));
 		size_t			*o2, k;
 
+		for (i = 0; i < n; i++) {
+			uint64_t	x = (uint64_t)(i % 997) *
+					    0x9e3779b97f4a7c15ULL;
+
+			x ^= x >> 29;
+			big[i].num = j == 0 ? (int64_t)(x & 0xffffffff) -
+			    1000 : (int64_t)x;
+		}
 		if (two == NULL)
 			abort();
 		for (i = 0; i < n; i++) {
