@@ -471,8 +471,7 @@ compact(struct cache *c)
 	return;
 fail:
 	log_warn("%s: %s", m->name, CACHE_LOCK);
-	(void)unlinkat(m->dirfd, CACHE_LOCK, 0);
-	close(fd);
+	dotlock_release(m->dirfd, CACHE_LOCK, fd);
 	buf_free(&out);
 }
 
@@ -490,8 +489,7 @@ start_file(struct cache *c)
 	hl = snprintf(hdr, sizeof(hdr), CACHE_MAGIC "%u\n", m->uidvalidity);
 	if (write(fd, hdr, (size_t)hl) != hl ||
 	    renameat(m->dirfd, CACHE_LOCK, m->dirfd, CACHE_FILE) == -1) {
-		(void)unlinkat(m->dirfd, CACHE_LOCK, 0);
-		close(fd);
+		dotlock_release(m->dirfd, CACHE_LOCK, fd);
 		return -1;
 	}
 	close(fd);

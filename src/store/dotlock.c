@@ -44,3 +44,13 @@ dotlock_take(int dirfd, const char *name, int stale, int wait)
 			delay *= 2;
 	}
 }
+
+void
+dotlock_release(int dirfd, const char *name, int fd)
+{
+	int	saved = errno;
+
+	(void)unlinkat(dirfd, name, 0);
+	(void)close(fd);
+	errno = saved;
+}

@@ -12,5 +12,7 @@
  * holds it still after wait seconds, 0: do not wait). Waits 5 ms first,
  * doubling up to 100 ms. */
 int	dotlock_take(int dirfd, const char *name, int stale, int wait);
+/* Give it up unused: removed, fd closed (errno kept). */
+void	dotlock_release(int dirfd, const char *name, int fd);
 
 #endif

@@ -422,7 +422,6 @@ stamps_changed(int rootfd, const struct stamps *st)
 
 /* --- the file -------------------------------------------------------- */
 
-
 /* Recalculate q's usage from the folders and write the file with q's
  * limits (unless another process holds the lock). */
 static int
@@ -432,7 +431,7 @@ recalc(int rootfd, struct quota *q)
 	char		 buf[128];
 	size_t		 len;
 	int64_t		 bytes, count;
-	int		 lockfd, tries, r, saved;
+	int		 lockfd, tries, r;
 
 	memset(&st, 0, sizeof(st));
 	/* Without the lock (held, or the root not writable) the numbers
@@ -449,12 +448,8 @@ recalc(int rootfd, struct quota *q)
 	}
 	stamps_free(&st);
 	if (r == -1) {
-		saved = errno;
-		if (lockfd != -1) {
-			(void)unlinkat(rootfd, QUOTA_LOCK, 0);
-			close(lockfd);
-		}
-		errno = saved;
+		if (lockfd != -1)
+			dotlock_release(rootfd, QUOTA_LOCK, lockfd);
 		return -1;
 	}
 	q->bytes = bytes;

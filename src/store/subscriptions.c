@@ -145,41 +145,18 @@ file_read(int rootfd, const char *file, struct arena *a, char **data_r,
 	return 0;
 }
 
-
-static void
-lock_abort(int rootfd, int fd, const char *lock)
-{
-	(void)unlinkat(rootfd, lock, 0);
-	(void)close(fd);
-}
-
 /* Write b into the lock file and rename it over file. */
 static int
 lock_commit(int rootfd, int fd, const char *lock, const char *file,
     const struct buf *b)
 {
-	const char	*p = b->data;
-	size_t		 n = b->len;
-	ssize_t		 w;
-	int		 saved;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		p += w;
-		n -= (size_t)w;
+	if (fd_write_all(fd, b->data, b->len) == -1 || fsync(fd) == -1 ||
+	    renameat(rootfd, lock, rootfd, file) == -1) {
+		dotlock_release(rootfd, lock, fd);
+		return -1;
 	}
-	if (fsync(fd) == -1 || renameat(rootfd, lock, rootfd, file) == -1)
-		goto fail;
 	(void)close(fd);
 	return 0;
-fail:
-	saved = errno;
-	lock_abort(rootfd, fd, lock);
-	errno = saved;
-	return -1;
 }
 
 /* Next line of *p (cut at '\n'), or NULL at the end. */
@@ -297,7 +274,7 @@ mailbox_subscribe(int rootfd, const char *name, int on)
 		if (valid[i] && strcmp(v[i], canon) == 0)
 			found = 1;
 	if (found == on) {
-		lock_abort(rootfd, fd, SUBS_LOCK);
+		dotlock_release(rootfd, SUBS_LOCK, fd);
 		fd = -1;
 		goto done;
 	}
@@ -318,7 +295,7 @@ mailbox_subscribe(int rootfd, const char *name, int on)
 done:
 	saved = errno;
 	if (fd != -1)
-		lock_abort(rootfd, fd, SUBS_LOCK);
+		dotlock_release(rootfd, SUBS_LOCK, fd);
 	buf_free(&b);
 	arena_free(&a);
 	if (rc == -1) {
@@ -467,7 +444,7 @@ toobig:
 done:
 	saved = errno;
 	if (fd != -1)
-		lock_abort(rootfd, fd, USES_LOCK);
+		dotlock_release(rootfd, USES_LOCK, fd);
 	buf_free(&b);
 	arena_free(&a);
 	errno = saved;

@@ -361,8 +361,7 @@ uidlist_unlock(int dirfd, int lockfd)
 {
 	if (lockfd == -1)
 		return;
-	(void)unlinkat(dirfd, UIDLIST_LOCK, 0);
-	(void)close(lockfd);
+	dotlock_release(dirfd, UIDLIST_LOCK, lockfd);
 }
 
 
