@@ -26,6 +26,62 @@ ref_copy(char *out, const char *in, size_t n)
 	return o;
 }
 
+/* Every way of cutting s in two and in three pieces counts the same. */
+static void
+splits(const char *s)
+{
+	static char	out[2 * MAXN];
+	size_t		n = strlen(s), i, j, want, got;
+	int		cr, bad = 0;
+
+	want = ref_copy(out, s, n) - n;
+
+	for (i = 0; i <= n; i++)
+		for (j = i; j <= n; j++) {
+			cr = 0;
+			got = crlf_extra(s, i, &cr);
+			got += crlf_extra(s + i, j - i, &cr);
+			got += crlf_extra(s + j, n - j, &cr);
+			if (got != want || cr != (n > 0 && s[n - 1] == '\r'))
+				bad++;
+		}
+	CHECK_INT(bad, 0);
+}
+
+static void
+test_extra(void)
+{
+	int	cr;
+
+	cr = 0;
+	CHECK_INT(crlf_extra("", 0, &cr), 0);
+	CHECK_INT(cr, 0);
+	CHECK_INT(crlf_extra("a\nb\n", 4, &cr), 2);
+	CHECK_INT(crlf_extra("a\r\nb\r\n", 6, &cr), 0);
+	CHECK_INT(cr, 0);
+	/* the CR that ended the last piece */
+	CHECK_INT(crlf_extra("x\r", 2, &cr), 0);
+	CHECK_INT(cr, 1);
+	CHECK_INT(crlf_extra("\n", 1, &cr), 0);
+	CHECK_INT(cr, 0);
+	/* a CR in an earlier piece, something else after it: a bare LF */
+	CHECK_INT(crlf_extra("\r", 1, &cr), 0);
+	CHECK_INT(crlf_extra("x\n", 2, &cr), 1);
+	/* an empty piece changes nothing */
+	CHECK_INT(crlf_extra("\r", 1, &cr), 0);
+	CHECK_INT(crlf_extra("", 0, &cr), 0);
+	CHECK_INT(cr, 1);
+	CHECK_INT(crlf_extra("\n\n", 2, &cr), 1);
+
+	splits("");
+	splits("\n");
+	splits("\r");
+	splits("\r\n");
+	splits("\n\r");
+	splits("a\r\r\nb\n\r\n\n");
+	splits("Subject: x\n\nbody\r\nline\rcr\n\n\r");
+}
+
 static unsigned long	seed = 12345;
 
 static unsigned
@@ -80,6 +136,7 @@ main(void)
 	int	round, bad = 0, pcr;
 	char	out[64];
 
+	test_extra();
 	/* the fixed cases first */
 	pcr = 0;
 	CHECK_INT(crlf_copy(out, "a\nb\r\nc\r", 7, &pcr), 8);

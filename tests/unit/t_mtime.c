@@ -13,49 +13,46 @@
 #include "test.h"
 #include "maildir_int.h"
 
-static struct timespec
-ts(time_t sec, long nsec)
-{
-	struct timespec	t;
-
-	t.tv_sec = sec;
-	t.tv_nsec = nsec;
-	return t;
-}
-
+/* Against a coarse clock at 1000000.5 s: a directory time, whether the
+ * file system stamps in nanoseconds, and whether it is settled. */
 static void
 rules(void)
 {
-	struct timespec	now = ts(1000000, 500000000), m;
+	static const struct {
+		time_t	sec;
+		long	nsec;
+		int	fine, want;
+	} t[] = {
+		/* The same tick: the next change may keep the time. */
+		{ 1000000, 500000000, 1, 0 },
+		/* Stamped finer and later than the coarse clock
+		 * (multigrain). */
+		{ 1000000, 500000001, 1, 0 },
+		{ 1000001, 0, 1, 0 },
+		/* Before the tick: any later change is stamped later. */
+		{ 1000000, 499999999, 1, 1 },
+		{ 999999, 900000000, 1, 1 },
+		/* Whole seconds (tv_nsec 0): two seconds, as for other
+		 * file systems. */
+		{ 999999, 0, 1, 0 },
+		{ 999998, 0, 1, 0 },
+		{ 999997, 0, 1, 1 },
+		/* Times of another machine (NFS): two seconds. */
+		{ 999999, 1, 0, 0 },
+		{ 999998, 1, 0, 0 },
+		{ 999997, 999999999, 0, 1 },
+	};
+	struct timespec	now, m;
+	size_t		i;
 
-	/* The same tick: the next change may keep the time. */
-	m = now;
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 0);
-	/* Stamped finer and later than the coarse clock (multigrain). */
-	m = ts(1000000, 500000001);
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 0);
-	m = ts(1000001, 0);
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 0);
-	/* Before the tick: any later change is stamped later. */
-	m = ts(1000000, 499999999);
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 1);
-	m = ts(999999, 900000000);
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 1);
-	/* Whole seconds (tv_nsec 0): two seconds, as for other file
-	 * systems. */
-	m = ts(999999, 0);
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 0);
-	m = ts(999998, 0);
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 0);
-	m = ts(999997, 0);
-	CHECK_INT(maildir_time_settled(&m, &now, 1), 1);
-	/* Times of another machine (NFS): two seconds. */
-	m = ts(999999, 1);
-	CHECK_INT(maildir_time_settled(&m, &now, 0), 0);
-	m = ts(999998, 1);
-	CHECK_INT(maildir_time_settled(&m, &now, 0), 0);
-	m = ts(999997, 999999999);
-	CHECK_INT(maildir_time_settled(&m, &now, 0), 1);
+	now.tv_sec = 1000000;
+	now.tv_nsec = 500000000;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		m.tv_sec = t[i].sec;
+		m.tv_nsec = t[i].nsec;
+		CHECK_INT(maildir_time_settled(&m, &now, t[i].fine),
+		    t[i].want);
+	}
 }
 
 /*
@@ -92,7 +89,6 @@ this_machine(void)
 		if (!maildir_time_settled(&st.st_mtim, &now, fine))
 			continue;
 		settled++;
-		(void)snprintf(name, sizeof(name), "a%d", i);
 		if (unlinkat(dfd, name, 0) == -1 || fstat(dfd, &st2) == -1)
 			abort();
 		if (st2.st_mtim.tv_sec == st.st_mtim.tv_sec &&
