@@ -225,37 +225,21 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	}
 	buf_init(&hdr, FETCH_HEADER_MAX * 2);
 	if (need_body && f->need_header && fetch_read_header(fd, &hdr,
-	    &hdr_raw) == -1) {
-		log_warn("%s: UID %u", m->name, msg->uid);
-		buf_free(&hdr);
-		close(fd);
-		return 2;
-	}
+	    &hdr_raw) == -1)
+		goto fail;
 	if (hdr_put)
 		hdrcache_put(s, idx, hdr.data != NULL ? hdr.data : "", hdr.len);
 	if (size_late && fst.st_size <= MAILDIR_MSG_READ_MAX) {
-		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL) {
-			log_warn("%s: UID %u", m->name, msg->uid);
-			buf_free(&hdr);
-			close(fd);
-			return 2;
-		}
+		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL)
+			goto fail;
 		prev_cr = 0;
 		vsize = maplen + crlf_extra(map, maplen, &prev_cr);
 		msg->vsize = vsize;
-	} else if (size_late && msginfo_vsize_get(s, idx, &vsize) == -1) {
-		log_warn("%s: UID %u", m->name, msg->uid);
-		buf_free(&hdr);
-		close(fd);
-		return 2;
-	}
+	} else if (size_late && msginfo_vsize_get(s, idx, &vsize) == -1)
+		goto fail;
 	if (need_map) {
-		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL) {
-			log_warn("%s: UID %u", m->name, msg->uid);
-			buf_free(&hdr);
-			close(fd);
-			return 2;
-		}
+		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL)
+			goto fail;
 		root = mime_parse(map, maplen, f->ma);
 		for (i = 0; i < f->n; i++) {
 			const struct mime_part *bp;
@@ -277,13 +261,8 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 		if (need_size)
 			msginfo_vsize_parsed(s, idx, root->hdr_size +
 			    root->body_size);
-		if (need_size && msginfo_vsize_get(s, idx, &vsize) == -1) {
-			log_warn("%s: UID %u", m->name, msg->uid);
-			msg_unmap(map, maplen, mapped);
-			buf_free(&hdr);
-			close(fd);
-			return 2;
-		}
+		if (need_size && msginfo_vsize_get(s, idx, &vsize) == -1)
+			goto fail;
 	}
 	if (f->sets_seen && !m->readonly && !(msg->flags & MF_SEEN) &&
 	    maildir_change_flags(m, idx, 0, 0, MF_SEEN, 0) == 0) {
@@ -409,6 +388,14 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	(void)buf_addc(b, ')');
 	session_send_line(s);
 	return 0;
+fail:
+	/* the file could not be read: a NO for the command */
+	log_warn("%s: UID %u", m->name, msg->uid);
+	msg_unmap(map, maplen, mapped);
+	buf_free(&hdr);
+	if (fd != -1)
+		close(fd);
+	return 2;
 }
 
 void

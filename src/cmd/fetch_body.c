@@ -257,6 +257,7 @@ fetch_body_write(struct session *s, const struct fetch_item *it, int fd,
 	const char	*mem = NULL;
 	uint64_t	 size, len, off = it->partial ? it->off : 0;
 	off_t		 start = 0;
+	size_t		 from;
 
 	buf_init(&part, FETCH_HEADER_MAX * 2);
 	switch (it->sec) {
@@ -284,11 +285,10 @@ fetch_body_write(struct session *s, const struct fetch_item *it, int fd,
 	section_start(b, it, off, len);
 	if (mem != NULL)
 		io_write(mem + off, (size_t)len);
-	else if (msgmem != NULL)
-		(void)stream_body(-1, msgmem + (msglen < (uint64_t)start ?
-		    msglen : (size_t)start), msglen < (uint64_t)start ? 0 :
-		    msglen - (size_t)start, off, len);
-	else if (lseek(fd, start, SEEK_SET) == -1 ||
+	else if (msgmem != NULL) {
+		from = (uint64_t)start < msglen ? (size_t)start : msglen;
+		(void)stream_body(-1, msgmem + from, msglen - from, off, len);
+	} else if (lseek(fd, start, SEEK_SET) == -1 ||
 	    stream_body(fd, NULL, 0, off, len) == -1)
 		log_warn("%s: reading UID %u", s->sel->name, uid);
 	buf_free(&part);
