@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "bigmem.h"
 #include "log.h"
 #include "maildir.h"
 #include "maildir_int.h"
@@ -349,6 +350,16 @@ maildir_sync(struct maildir *m, struct maildir_changes *ch)
 		maildir_scan_free(&sc);
 		/* An empty view takes the names of a listing as they are. */
 		maildir_scan_init(&sc, m->n == 0 ? &m->names : NULL);
+		/* In one chunk, in huge pages (namepool.h): about the
+		 * uidlist's bases, each as "base:2,S" and its NUL in a slot
+		 * rounded up to 8 bytes (8 more on average; a little under,
+		 * as namepool_expect() asks). */
+		if (m->n == 0 && pass == 0 && ulfd != -1) {
+			size_t	bases, nbases;
+
+			bases = uidlist_estimate(ulfd, &nbases);
+			namepool_expect(&m->names, bases + nbases * 8);
+		}
 		free(seen);
 		if ((seen = calloc(m->n + 1, 1)) == NULL)
 			fatalx("out of memory");
@@ -751,7 +762,7 @@ maildir_close(struct maildir **mp)
 	namepool_free(&m->names);
 	for (i = 0; i < KEYWORDS_MAX; i++)
 		free(m->keywords[i]);
-	free(m->msgs);
+	bigmem_free(m->msgs, m->cap * sizeof(*m->msgs));
 	free(m->hash);
 	free(m->name);
 	uidlist_free(&m->ul);

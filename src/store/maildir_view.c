@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "log.h"
 #include "maildir.h"
 #include "maildir_int.h"
@@ -84,13 +85,14 @@ maildir_view_reserve(struct maildir *m, size_t more)
 
 	if (m->cap - m->n >= more)
 		return;
-	if (more > SIZE_MAX / 2 - m->n)
+	if (more > SIZE_MAX / 2 / sizeof(*msg) - m->n)
 		fatalx("out of memory");
 	ncap = m->cap * 2;
 	if (ncap < m->n + more)
 		ncap = m->n + more;
-	if ((msg = reallocarray(m->msgs, ncap, sizeof(*msg))) == NULL)
-		fatalx("out of memory");
+	/* Huge pages where it fills them (bigmem.h). */
+	msg = bigmem_realloc(m->msgs, m->cap * sizeof(*msg),
+	    ncap * sizeof(*msg));
 	m->msgs = msg;
 	m->cap = ncap;
 	/* The hash too, once, not doubling as they come. */

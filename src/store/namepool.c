@@ -2,10 +2,12 @@
  * namepool.c: a bump allocator for message file names (see namepool.h).
  * Slots are never freed one by one; chunks go only with the whole pool.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "log.h"
 #include "namepool.h"
 
@@ -18,6 +20,8 @@ struct npchunk {
 	size_t		 size;		/* of data */
 	char		 data[];
 };
+
+#define NP_HEAD		offsetof(struct npchunk, data)
 
 static size_t
 slot_size(size_t len)
@@ -38,7 +42,7 @@ namepool_free(struct namepool *np)
 
 	for (c = np->chunks; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		bigmem_free(c, NP_HEAD + c->size);
 	}
 	memset(np, 0, sizeof(*np));
 }
@@ -48,8 +52,9 @@ chunk_new(struct namepool *np, size_t size)
 {
 	struct npchunk	*c;
 
-	if ((c = malloc(sizeof(*c) + size)) == NULL)
+	if (size > SIZE_MAX - NP_HEAD)
 		fatalx("out of memory");
+	c = bigmem_alloc(NP_HEAD + size);
 	c->size = size;
 	c->next = np->chunks;
 	np->chunks = c;
@@ -72,7 +77,9 @@ namepool_add(struct namepool *np, const char *s, size_t len)
 		p = c->data;
 	} else {
 		if (np->left < slot) {
-			c = chunk_new(np, NP_CHUNK - sizeof(*c));
+			c = chunk_new(np, np->expect > NP_CHUNK ?
+			    np->expect : NP_CHUNK - NP_HEAD);
+			np->expect = 0;
 			np->cur = c->data;
 			np->left = c->size;
 		}
@@ -84,6 +91,13 @@ namepool_add(struct namepool *np, const char *s, size_t len)
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
+}
+
+void
+namepool_expect(struct namepool *np, size_t bytes)
+{
+	if (np->left < bytes)
+		np->expect = bytes - np->left;
 }
 
 void

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,6 +336,42 @@ uidlist_read_fd(int fd, struct uidlist *ul, uidlist_take_fn *take, void *arg)
 	close(fd);
 	errno = saved;
 	return r;
+}
+
+/* The first block is a sample of the lines: their share of base names. */
+#define ESTIMATE_SAMPLE		8192
+
+size_t
+uidlist_estimate(int fd, size_t *nrecs_r)
+{
+	struct stat	 st;
+	char		 buf[ESTIMATE_SAMPLE];
+	const char	*p, *end, *nl, *base;
+	ssize_t		 n;
+	uint64_t	 body, lines = 0, bytes = 0, bases = 0;
+
+	*nrecs_r = 0;
+	if (fstat(fd, &st) == -1 || (n = pread(fd, buf, sizeof(buf), 0)) <= 0)
+		return 0;
+	end = buf + n;
+	if ((nl = memchr(buf, '\n', (size_t)n)) == NULL)
+		return 0;
+	body = (uint64_t)st.st_size - (uint64_t)(nl + 1 - buf);
+	for (p = nl + 1; p < end && (nl = memchr(p, '\n',
+	    (size_t)(end - p))) != NULL; p = nl + 1) {
+		/* "<uid> [<key><value> ...] :<base>" (version 1: "<uid>
+		 * <base>") */
+		if ((base = memchr(p, ':', (size_t)(nl - p))) == NULL &&
+		    (base = memchr(p, ' ', (size_t)(nl - p))) == NULL)
+			continue;
+		lines++;
+		bytes += (uint64_t)(nl + 1 - p);
+		bases += (uint64_t)(nl - base - 1);
+	}
+	if (lines == 0)
+		return 0;
+	*nrecs_r = (size_t)(body * lines / bytes);
+	return (size_t)(body * bases / bytes);
 }
 
 int

@@ -64,6 +64,14 @@ void	uidlist_forget(struct uidlist *);
 int	uidlist_read(int dirfd, struct uidlist *);
 
 /*
+ * What the file open on fd holds, estimated from its size and the lines of
+ * its first block without reading the rest: the number of records in
+ * *nrecs_r, and the bytes of base names (returned). 0 and 0 if it cannot
+ * tell (no complete record in the block).
+ */
+size_t	uidlist_estimate(int fd, size_t *nrecs_r);
+
+/*
  * uidlist_read() in two steps, so that a caller can match the records
  * against a listing made in between without holding them all: the
  * records are those of the file as opened, and what was appended to it

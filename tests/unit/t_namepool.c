@@ -1,7 +1,8 @@
 /*
  * t_namepool.c: the message-name pool: copies, slots reused in place when
  * the new name fits the same slot size, dead bytes counted, names larger
- * than a chunk's share, many names across chunks.
+ * than a chunk's share, many names across chunks, and names expected
+ * going into one chunk of their size.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,5 +87,26 @@ main(void)
 	namepool_free(&np);
 	CHECK_INT(np.size, 0);
 	CHECK_INT(np.live, 0);
+
+	/* Expected: 20,000 slots of 48 bytes in one chunk, back to back
+	 * (64 KiB chunks would break the run every 1,365), the chunk as
+	 * large as said; what comes after goes into a chunk of its own. */
+	namepool_expect(&np, 20000 * 48);
+	for (i = 0, ok = 1; i < 20000; i++) {
+		(void)snprintf(buf, sizeof(buf),
+		    "%zu.M%zuP1Q1.example.org,S=12345:2,S", 1700000000 + i,
+		    100000 + i);
+		many[i] = namepool_add(&np, buf, strlen(buf));
+		if (i > 0 && many[i] != many[i - 1] + 48)
+			ok = 0;
+	}
+	CHECK(ok);
+	CHECK_INT(np.size, 20000 * 48);
+	CHECK_INT(np.left, 0);
+	c = namepool_add(&np, "after", 5);
+	CHECK_STR(c, "after");
+	CHECK_STR(many[19999], "1700019999.M119999P1Q1.example.org,S=12345:2,S");
+	CHECK_INT(np.size, 20000 * 48 + 64 * 1024 - 16);
+	namepool_free(&np);
 	return test_done("t_namepool");
 }

@@ -1,7 +1,8 @@
 /*
  * t_uidlist.c: dovecot-uidlist reading (version 3 and 1, Dovecot 2.3's
  * in-place appends with a stale header, partial last lines, replaced
- * files), appending, rewriting, and the lock.
+ * files), appending, rewriting, the lock, and the estimate of a file's
+ * records and base names from its first block.
  */
 #include <sys/stat.h>
 
@@ -195,6 +196,46 @@ test_inode_reused(void)
 	CHECK(unlinkat(dfd, "dovecot-uidlist", 0) == 0);
 }
 
+/* uidlist_estimate(): exact when the file is all in the sample; scaled
+ * from the sample when it is larger; extension fields not counted as
+ * names; nothing to tell from a header alone. */
+static void
+test_estimate(void)
+{
+	char	 line[128];
+	size_t	 n, bases;
+	int	 fd, i;
+
+	put("dovecot-uidlist", "3 V1 N4 G3085f01b7f11094c501100008c4a11c1\n"
+	    "1 :1700000000.M1P1Q1.host\n"
+	    "2 W120 S100 :1700000001.M1P1Q2.host,S=100\n"
+	    "3 :abc\n");
+	CHECK((fd = openat(dfd, "dovecot-uidlist", O_RDONLY)) != -1);
+	bases = uidlist_estimate(fd, &n);
+	CHECK_INT(n, 3);
+	CHECK_INT(bases, 22 + 28 + 3);
+	close(fd);
+
+	/* 1,000 lines of 54 bytes (39 of them the base): 8 KiB read. */
+	put("dovecot-uidlist", "3 V1 N1001\n");
+	for (i = 1; i <= 1000; i++) {
+		(void)snprintf(line, sizeof(line), "%06d W1234 :%039d\n", i, i);
+		add("dovecot-uidlist", line);
+	}
+	CHECK((fd = openat(dfd, "dovecot-uidlist", O_RDONLY)) != -1);
+	bases = uidlist_estimate(fd, &n);
+	CHECK_INT(n, 1000);
+	CHECK_INT(bases, 1000 * 39);
+	close(fd);
+
+	put("dovecot-uidlist", "3 V1 N1\n");
+	CHECK((fd = openat(dfd, "dovecot-uidlist", O_RDONLY)) != -1);
+	CHECK_INT(uidlist_estimate(fd, &n), 0);
+	CHECK_INT(n, 0);
+	close(fd);
+	CHECK(unlinkat(dfd, "dovecot-uidlist", 0) == 0);
+}
+
 int
 main(void)
 {
@@ -359,6 +400,7 @@ main(void)
 
 	test_read_fd();
 	test_inode_reused();
+	test_estimate();
 
 	/* UIDVALIDITY: increasing, remembered at the root. */
 	{
