@@ -307,6 +307,47 @@ EOF
 	grep -aqx 'e OK Logout completed.'$'\r' "$TESTDIR/raw"
 }
 
+@test "FETCH BODY[] and ENVELOPE: a name whose ,S= is wrong (short, long, 0) or that is a FIFO; the file is what counts" {
+	store_setup
+	body='Message-ID: <s@test>\nSubject: sizes\n\nline 1\nline 2\n'
+	putmsg 'cur/1700000100.M1P100Q1.host,S=10:2,S' "$body" '@1700000100'
+	putmsg 'cur/1700000200.M1P100Q1.host,S=9000:2,S' "$body" '@1700000200'
+	putmsg 'cur/1700000300.M1P100Q1.host,S=0:2,S' "$body" '@1700000300'
+	putmsg 'cur/1700000400.M1P100Q1.host,S=51:2,S' "$body" '@1700000400'
+	putmsg 'cur/1700000500.M1P100Q1.host,S=51:2,S' "$body" '@1700000500'
+	printf 'Message-ID: <s@test>\r\nSubject: sizes\r\n\r\nline 1\r\nline 2\r\n' >"$TESTDIR/want"
+	[ "$(printf "$body" | wc -c)" = 51 ]	# the last two names are right
+	size=$(stat -c %s "$TESTDIR/want")
+	printf 'a EXAMINE INBOX\r\nb FETCH 1:5 (RFC822.SIZE BODY.PEEK[])\r\nc FETCH 1:5 ENVELOPE\r\nd LOGOUT\r\n' |
+	    session_raw "$TESTDIR/raw"
+	for n in 1 2 3 4 5; do
+		grep -aqx "\* $n FETCH (RFC822.SIZE $size BODY\[\] {$size}"$'\r' "$TESTDIR/raw"
+		"$PYTHON3" "$STORE_DIR/mdcheck.py" literal "$n" <"$TESTDIR/raw" >"$TESTDIR/got$n"
+		cmp "$TESTDIR/want" "$TESTDIR/got$n"
+		grep -aqx "\* $n FETCH (ENVELOPE (NIL \"sizes\" NIL NIL NIL NIL NIL NIL NIL \"<s@test>\"))"$'\r' "$TESTDIR/raw"
+	done
+	grep -aqx 'b OK Fetch completed.'$'\r' "$TESTDIR/raw"
+	grep -aqx 'c OK Fetch completed.'$'\r' "$TESTDIR/raw"
+	# a name that tells the size, made a FIFO after SELECT: never waited
+	# on, never sent, as if expunged
+	mkdir -p "$TESTDIR/bin"
+	cat >"$TESTDIR/bin/swap" <<EOF
+#!/bin/sh
+rm -f "$MD/cur/1700000500.M1P100Q1.host,S=51:2,S"
+mkfifo "$MD/cur/1700000500.M1P100Q1.host,S=51:2,S"
+EOF
+	chmod 755 "$TESTDIR/bin/swap"
+	run drive A <<EOF
+A a SELECT INBOX
+! $TESTDIR/bin/swap
+A b FETCH 4:5 (UID BODY.PEEK[])
+EOF
+	[ "$status" = 0 ]
+	echo "$output" | grep -qx 'A: \* 4 FETCH (UID 4 BODY\[\] {'"$size"'}'
+	[ -z "$(echo "$output" | grep '\* 5 FETCH')" ]
+	echo "$output" | grep -qx 'A: b NO \[EXPUNGEISSUED\] Some messages were expunged by another session'
+}
+
 @test "FETCH a 300 KiB message: APPENDed with CRLF, stored with LF, fetched back byte-exact" {
 	store_setup
 	"$PYTHON3" -c '

@@ -69,33 +69,72 @@ cache_field_of(enum fetch_type t)
 }
 
 static char	*msg_buf;
-static size_t	 msg_bufsize;
 
-/* The message's bytes (st: its stat when opened), read or mapped
- * read-only (*mapped_r); *len_r 0 holds nothing. NULL on error. */
+/* The buffer files are read into: MAILDIR_MSG_READ_MAX bytes, and one
+ * more (msg_map()). */
+static char *
+msg_buf_get(void)
+{
+	if (msg_buf == NULL &&
+	    (msg_buf = malloc(MAILDIR_MSG_READ_MAX + 1)) == NULL)
+		fatalx("out of memory");
+	return msg_buf;
+}
+
+/* Up to want bytes of fd from offset 0 into msg_buf: how many were read,
+ * or -1 on an error. */
+static ssize_t
+msg_read(int fd, size_t want)
+{
+	size_t	 got = 0;
+	ssize_t	 n;
+
+	(void)msg_buf_get();
+	/* pread: the header may have been read from fd already */
+	while (got < want && (n = pread(fd, msg_buf + got, want - got,
+	    (off_t)got)) != 0) {
+		if (n == -1)
+			return -1;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * The message's bytes, read or mapped read-only (*mapped_r); *len_r 0
+ * holds nothing. NULL on error. st is the file's stat when opened, or,
+ * with *named_r, only the size its name gives (",S="): one read asking
+ * for a byte more that gets just that size confirms it (Linux reads a
+ * regular file short only at its end), and saves an fstat() a message;
+ * else the file is stat()ed (st, *named_r 0) and read as it is.
+ */
 static const char *
-msg_map(int fd, const struct stat *st, size_t *len_r, int *mapped_r)
+msg_map(int fd, struct stat *st, int *named_r, size_t *len_r,
+    int *mapped_r)
 {
 	void		*p;
-	size_t		 got = 0;
-	ssize_t		 n;
+	ssize_t		 got;
 
 	*mapped_r = 0;
+	if (*named_r) {
+		if (pread(fd, msg_buf_get(), (size_t)st->st_size + 1, 0) ==
+		    st->st_size) {
+			*len_r = (size_t)st->st_size;
+			return msg_buf;
+		}
+		*named_r = 0;
+		if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode)) {
+			errno = EINVAL;
+			return NULL;
+		}
+	}
 	*len_r = (size_t)st->st_size;
 	if (st->st_size == 0)
 		return "";
 	if (st->st_size <= MAILDIR_MSG_READ_MAX) {
-		if (msg_bufsize < (size_t)st->st_size) {
-			free(msg_buf);
-			msg_bufsize = MAILDIR_MSG_READ_MAX;
-			if ((msg_buf = malloc(msg_bufsize)) == NULL)
-				fatalx("out of memory");
-		}
-		/* pread: the header may have been read from fd already */
-		while (got < (size_t)st->st_size && (n = pread(fd, msg_buf + got,
-		    (size_t)st->st_size - got, (off_t)got)) > 0)
-			got += (size_t)n;
-		*len_r = got;	/* a file that shrank: what is there */
+		if ((got = msg_read(fd, (size_t)st->st_size)) == -1)
+			return NULL;
+		*len_r = (size_t)got;	/* a file that shrank: what is there */
 		return msg_buf;
 	}
 	p = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -131,9 +170,10 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	int		 fd = -1, sp = 0, need_size = 0, need_date = 0;
 	int		 need_map = f->need_parse, need_body = 0, opts;
 	int		 hdr_put = 0, need_emailid = 0, mapped = 0;
-	int		 size_late, prev_cr;
+	int		 size_late, prev_cr, named = 0, saved;
 	char		 emailid[OBJECTID_MAX];
 	struct stat	 fst;		/* of the file as opened */
+	uint64_t	 nsize;
 
 	if (f->ma == NULL)
 		f->ma = arena_new(LIMIT_ARENA);
@@ -208,13 +248,24 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	 * would be loaded for a few messages). */
 	size_late = need_size && need_body && !need_map &&
 	    !msginfo_vsize_known(msg);
+	/* A file read whole below (msg_map()), not for its date: its size
+	 * from its name, confirmed by the read, instead of an fstat(). */
+	if (need_body && !need_date && (need_map || size_late) &&
+	    maildir_name_size(msg->name, ",S=", &nsize) == 0 &&
+	    nsize <= MAILDIR_MSG_READ_MAX) {
+		memset(&fst, 0, sizeof(fst));
+		fst.st_mode = S_IFREG;
+		fst.st_size = (off_t)nsize;
+		named = 1;
+	}
 	/* Everything that touches the file first: once the response has
 	 * started, nothing may fail. */
 	if ((need_size && !need_map && !size_late &&
 	    msginfo_vsize_get(s, idx, &vsize) == -1) ||
 	    (need_date && !need_body && msginfo_date_get(s, idx, &t) == -1) ||
 	    (need_emailid && objectid_email(m, idx, emailid) == -1) ||
-	    (need_body && (fd = maildir_open_msg_stat(m, idx, &fst)) == -1) ||
+	    (need_body && (fd = maildir_open_msg_stat(m, idx,
+	    named ? NULL : &fst)) == -1) ||
 	    (need_date && need_body && msginfo_date_of(s, idx, &fst, &t) == -1)) {
 		/* Expunged by another process, or the file replaced by a
 		 * symlink or a FIFO (never followed): the message is gone. */
@@ -230,7 +281,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	if (hdr_put)
 		hdrcache_put(s, idx, hdr.data != NULL ? hdr.data : "", hdr.len);
 	if (size_late && fst.st_size <= MAILDIR_MSG_READ_MAX) {
-		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL)
+		if ((map = msg_map(fd, &fst, &named, &maplen, &mapped)) == NULL)
 			goto fail;
 		prev_cr = 0;
 		vsize = maplen + crlf_extra(map, maplen, &prev_cr);
@@ -238,7 +289,7 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	} else if (size_late && msginfo_vsize_get(s, idx, &vsize) == -1)
 		goto fail;
 	if (need_map) {
-		if ((map = msg_map(fd, &fst, &maplen, &mapped)) == NULL)
+		if ((map = msg_map(fd, &fst, &named, &maplen, &mapped)) == NULL)
 			goto fail;
 		root = mime_parse(map, maplen, f->ma);
 		for (i = 0; i < f->n; i++) {
@@ -389,13 +440,16 @@ fetch_one(struct session *s, struct fetch *f, size_t idx)
 	session_send_line(s);
 	return 0;
 fail:
-	/* the file could not be read: a NO for the command */
-	log_warn("%s: UID %u", m->name, msg->uid);
+	/* the file could not be read: a NO for the command; not a regular
+	 * file (msg_map()), as if it were gone (above) */
+	saved = errno;
+	if (saved != EINVAL)
+		log_warn("%s: UID %u", m->name, msg->uid);
 	msg_unmap(map, maplen, mapped);
 	buf_free(&hdr);
 	if (fd != -1)
 		close(fd);
-	return 2;
+	return saved == EINVAL ? 1 : 2;
 }
 
 void

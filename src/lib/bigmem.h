@@ -12,6 +12,10 @@
  * huge pages for everything cost more (a command's transient allocations
  * keep whole pages resident: see commit 630e806).
  *
+ * "Fills" is the caller's to make true: the view is reserved exactly on a
+ * first sync. Room reserved past what is written (the view doubled as
+ * messages arrive) costs up to one huge page, once written into at all.
+ *
  * Sizes under BIGMEM_MIN are malloc()'s, and so is everything under ASan
  * (which then checks the arrays' bounds). The caller keeps the size: it is
  * passed back to bigmem_realloc() and bigmem_free(). Out of memory ends the

@@ -171,13 +171,16 @@ size_t		 maildir_keyword_count(const struct maildir *);
 /* Open a message file for reading (O_NOFOLLOW, regular files only),
  * following renames by other processes. Returns fd or -1 (ENOENT: gone). */
 int		 maildir_open_msg(struct maildir *, size_t idx);
+/* The same, with the file's stat (its mtime is the INTERNALDATE). With
+ * NULL, no fstat() and no check that the file is a regular one: for a
+ * caller that reads it with pread(), which fails on a FIFO (ESPIPE) or a
+ * directory (EISDIR), and that stats it then. */
+int		 maildir_open_msg_stat(struct maildir *, size_t idx,
+		    struct stat *);
 /* Watch the folder (inotify) from now on, as IDLE waits on m->inofd; 1 if
  * the watch starts now (sync then: what changed before it is not told). A
  * sync starts it too, the first time it must list the folder again. */
 int		 maildir_watch_begin(struct maildir *);
-/* The same, with the file's stat (its mtime is the INTERNALDATE). */
-int		 maildir_open_msg_stat(struct maildir *, size_t idx,
-		    struct stat *);
 /* RFC822.SIZE (CRLF line ends), from ,W= or by reading the file. */
 int		 maildir_vsize(struct maildir *, size_t idx, uint64_t *r);
 /* INTERNALDATE: the file's mtime. */

@@ -181,7 +181,8 @@ maildir_open_msg_stat(struct maildir *m, size_t idx, struct stat *st_r)
 		fd = openat(msg->state & MSG_IN_NEW ? m->newfd : m->curfd,
 		    msg->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd != -1) {
-			if (fstat(fd, st_r) == -1 || !S_ISREG(st_r->st_mode)) {
+			if (st_r != NULL && (fstat(fd, st_r) == -1 ||
+			    !S_ISREG(st_r->st_mode))) {
 				close(fd);
 				errno = EINVAL;
 				return -1;
