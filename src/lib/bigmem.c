@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "bigmem.h"
-#include "log.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define BIGMEM_ASAN	1
@@ -71,19 +70,16 @@ bigmem_alloc(size_t size)
 	char		*map, *p;
 	size_t		 len, head;
 
-	if (use_malloc(size)) {
-		if ((p = malloc(size)) == NULL)
-			fatalx("out of memory");
-		return p;
-	}
+	if (use_malloc(size))
+		return malloc(size);
 	len = map_len(size);
 	if (len > SIZE_MAX - BIGMEM_HUGE)
-		fatalx("out of memory");
+		return NULL;
 	/* Map a huge page more than needed and cut it to an aligned start. */
 	map = mmap(NULL, len + BIGMEM_HUGE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
-		fatalx("out of memory");
+		return NULL;
 	head = (BIGMEM_HUGE - (uintptr_t)map % BIGMEM_HUGE) % BIGMEM_HUGE;
 	p = map + head;
 	if (head != 0)
@@ -114,12 +110,10 @@ bigmem_realloc(void *p, size_t oldsize, size_t newsize)
 
 	if (p == NULL)
 		return bigmem_alloc(newsize);
-	if (use_malloc(oldsize) && use_malloc(newsize)) {
-		if ((q = realloc(p, newsize)) == NULL)
-			fatalx("out of memory");
-		return q;
-	}
-	q = bigmem_alloc(newsize);
+	if (use_malloc(oldsize) && use_malloc(newsize))
+		return realloc(p, newsize);
+	if ((q = bigmem_alloc(newsize)) == NULL)
+		return NULL;
 	memcpy(q, p, oldsize < newsize ? oldsize : newsize);
 	bigmem_free(p, oldsize);
 	return q;

@@ -18,8 +18,8 @@
  *
  * Sizes under BIGMEM_MIN are malloc()'s, and so is everything under ASan
  * (which then checks the arrays' bounds). The caller keeps the size: it is
- * passed back to bigmem_realloc() and bigmem_free(). Out of memory ends the
- * session (fatalx), as malloc failures do elsewhere.
+ * passed back to bigmem_realloc() and bigmem_free(). As malloc() and
+ * realloc(), they return NULL when there is no memory (realloc: p kept).
  */
 #ifndef MDIMAPD_BIGMEM_H
 #define MDIMAPD_BIGMEM_H
@@ -29,9 +29,10 @@
 #define BIGMEM_HUGE	((size_t)2 << 20)	/* x86-64 and arm64 THP size */
 #define BIGMEM_MIN	(BIGMEM_HUGE / 8 * 7)
 
-/* size bytes, not zeroed; size > 0. */
+/* size bytes, not zeroed; size > 0. NULL if there is no memory. */
 void	*bigmem_alloc(size_t size);
-/* p (of oldsize bytes, or NULL and 0) as newsize bytes, contents kept. */
+/* p (of oldsize bytes, or NULL and 0) as newsize bytes, contents kept;
+ * NULL (p untouched) if there is no memory. */
 void	*bigmem_realloc(void *p, size_t oldsize, size_t newsize);
 void	 bigmem_free(void *p, size_t size);
 /* The bytes of memory a size takes in huge pages (for tests). */

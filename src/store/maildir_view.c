@@ -91,8 +91,9 @@ maildir_view_reserve(struct maildir *m, size_t more)
 	if (ncap < m->n + more)
 		ncap = m->n + more;
 	/* Huge pages where it fills them (bigmem.h). */
-	msg = bigmem_realloc(m->msgs, m->cap * sizeof(*msg),
-	    ncap * sizeof(*msg));
+	if ((msg = bigmem_realloc(m->msgs, m->cap * sizeof(*msg),
+	    ncap * sizeof(*msg))) == NULL)
+		fatalx("out of memory");
 	m->msgs = msg;
 	m->cap = ncap;
 	/* The hash too, once, not doubling as they come. */

@@ -47,14 +47,20 @@ namepool_free(struct namepool *np)
 	memset(np, 0, sizeof(*np));
 }
 
+/* A new chunk of size bytes of data; NULL only if there is no memory
+ * and may_fail. */
 static struct npchunk *
-chunk_new(struct namepool *np, size_t size)
+chunk_new(struct namepool *np, size_t size, int may_fail)
 {
-	struct npchunk	*c;
+	struct npchunk	*c = NULL;
 
-	if (size > SIZE_MAX - NP_HEAD)
+	if (size <= SIZE_MAX - NP_HEAD)
+		c = bigmem_alloc(NP_HEAD + size);
+	if (c == NULL) {
+		if (may_fail)
+			return NULL;
 		fatalx("out of memory");
-	c = bigmem_alloc(NP_HEAD + size);
+	}
 	c->size = size;
 	c->next = np->chunks;
 	np->chunks = c;
@@ -73,13 +79,17 @@ namepool_add(struct namepool *np, const char *s, size_t len)
 		fatalx("out of memory");
 	if (slot >= NP_BIG) {
 		/* Its own chunk; the one being filled stays current. */
-		c = chunk_new(np, slot);
+		c = chunk_new(np, slot, 0);
 		p = c->data;
 	} else {
 		if (np->left < slot) {
-			c = chunk_new(np, np->expect > NP_CHUNK ?
-			    np->expect : NP_CHUNK - NP_HEAD);
+			/* The names expected in one chunk: a guess (a
+			 * uidlist's), not worth failing for. */
+			c = np->expect > NP_CHUNK ?
+			    chunk_new(np, np->expect, 1) : NULL;
 			np->expect = 0;
+			if (c == NULL)
+				c = chunk_new(np, NP_CHUNK - NP_HEAD, 0);
 			np->cur = c->data;
 			np->left = c->size;
 		}

@@ -2,12 +2,16 @@
  * t_namepool.c: the message-name pool: copies, slots reused in place when
  * the new name fits the same slot size, dead bytes counted, names larger
  * than a chunk's share, many names across chunks, and names expected
- * going into one chunk of their size.
+ * going into one chunk of their size (or, that failing, into a chunk as
+ * usual).
  */
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "namepool.h"
 #include "test.h"
 
@@ -107,6 +111,20 @@ main(void)
 	CHECK_STR(c, "after");
 	CHECK_STR(many[19999], "1700019999.M119999P1Q1.example.org,S=12345:2,S");
 	CHECK_INT(np.size, 20000 * 48 + 64 * 1024 - 16);
+	namepool_free(&np);
+
+	/* Expected more than the process may have: a 64 KiB chunk instead,
+	 * not the end of the session. (Under ASan, whose malloc() aborts
+	 * for want of memory, this is not tried.) */
+	if (bigmem_huge_bytes(4 << 20) != 0) {
+		struct rlimit	rl = { 256UL << 20, 256UL << 20 };
+
+		CHECK(setrlimit(RLIMIT_DATA, &rl) == 0);
+		namepool_expect(&np, 1UL << 30);
+		c = namepool_add(&np, "after", 5);
+		CHECK_STR(c, "after");
+		CHECK_INT(np.size, 64 * 1024 - 16);
+	}
 	namepool_free(&np);
 	return test_done("t_namepool");
 }
