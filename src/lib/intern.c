@@ -4,9 +4,9 @@
  * Three arrays, each grown by doubling with realloc(): the strings end to
  * end, each followed by a NUL (pool); an entry per string with its offset
  * in the pool, its length and its hash (ents, entry num - 1 for number
- * num); open-addressed hash slots holding entry numbers, 0 for an empty
- * slot, at most half full (slots). Offsets are 32 bits: the maximum is
- * checked to keep the pool under 4 GB.
+ * num); open-addressed hash slots holding entry numbers and their
+ * strings' hashes, 0 for an empty slot, at most half full (slots).
+ * Offsets are 32 bits: the maximum is checked to keep the pool under 4 GB.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,7 +28,7 @@ struct intern {
 	size_t		 plen, pcap;
 	struct ient	*ents;
 	uint32_t	 n, ecap;
-	uint32_t	*slots;
+	uint64_t	*slots;		/* hash << 32 | entry number */
 	size_t		 mask;		/* slots - 1; 0 before the first */
 	size_t		 max;
 };
@@ -118,7 +118,7 @@ intern_reserve(struct intern *t, size_t len)
 {
 	size_t		 pcap = t->pcap, ecap = t->ecap, scap, i, j;
 	size_t		 now = intern_size(t), more = 0;
-	uint32_t	*slots;
+	uint64_t	*slots;
 
 	if (len >= t->max)
 		return -1;
@@ -148,7 +148,7 @@ intern_reserve(struct intern *t, size_t len)
 			for (j = t->ents[i].hash & (scap - 1); slots[j] != 0;
 			    j = (j + 1) & (scap - 1))
 				;
-			slots[j] = (uint32_t)(i + 1);
+			slots[j] = (uint64_t)t->ents[i].hash << 32 | (i + 1);
 		}
 		free(t->slots);
 		t->slots = slots;
@@ -162,13 +162,18 @@ intern_add(struct intern *t, const char *s, size_t len)
 {
 	struct ient	*e;
 	uint32_t	 h = intern_hash(s, len), k;
+	uint64_t	 v;
 	size_t		 i;
 
+	/* The slot's hash turns other strings away without their entry. */
 	if (t->mask != 0) {
-		for (i = h & t->mask; (k = t->slots[i]) != 0;
+		for (i = h & t->mask; (v = t->slots[i]) != 0;
 		    i = (i + 1) & t->mask) {
+			if ((uint32_t)(v >> 32) != h)
+				continue;
+			k = (uint32_t)v;
 			e = &t->ents[k - 1];
-			if (e->hash == h && e->len == len &&
+			if (e->len == len &&
 			    (len == 0 || memcmp(t->pool + e->off, s, len) == 0))
 				return k;
 		}
@@ -185,7 +190,7 @@ intern_add(struct intern *t, const char *s, size_t len)
 		memcpy(t->pool + t->plen, s, len);
 	t->pool[t->plen + len] = '\0';
 	t->plen += len + 1;
-	t->slots[i] = ++t->n;
+	t->slots[i] = (uint64_t)h << 32 | ++t->n;
 	return t->n;
 }
 

@@ -7,7 +7,7 @@
  * once.
  *
  * The strings are kept end to end in one buffer, with a 12-byte entry and
- * at most two 4-byte hash slots for each: about 20 bytes beyond the
+ * at most two 8-byte hash slots for each: about 28 bytes beyond the
  * string's own length and NUL. Growing is by doubling, with a maximum on
  * the bytes held in all.
  */
