@@ -354,7 +354,8 @@ uidlist_estimate(int fd, size_t *nrecs_r)
 	if (fstat(fd, &st) == -1 || (n = pread(fd, buf, sizeof(buf), 0)) <= 0)
 		return 0;
 	end = buf + n;
-	if ((nl = memchr(buf, '\n', (size_t)n)) == NULL)
+	/* (a file that grew after the fstat: no guess) */
+	if ((nl = memchr(buf, '\n', (size_t)n)) == NULL || n > st.st_size)
 		return 0;
 	body = (uint64_t)st.st_size - (uint64_t)(nl + 1 - buf);
 	for (p = nl + 1; p < end && (nl = memchr(p, '\n',
