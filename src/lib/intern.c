@@ -3,9 +3,9 @@
  *
  * Three arrays, each grown by doubling with realloc(): the strings end to
  * end, each followed by a NUL (pool); an entry per string with its offset
- * in the pool, its length and its hash (ents, entry num - 1 for number
- * num); open-addressed hash slots holding entry numbers and their
- * strings' hashes, 0 for an empty slot, at most half full (slots).
+ * in the pool and its length (ents, entry num - 1 for number num);
+ * open-addressed hash slots holding entry numbers and their strings'
+ * hashes, 0 for an empty slot, at most half full (slots).
  * Offsets are 32 bits: the maximum is checked to keep the pool under 4 GB.
  */
 #include <stdint.h>
@@ -20,7 +20,6 @@
 struct ient {
 	uint32_t	 off;
 	uint32_t	 len;
-	uint32_t	 hash;
 };
 
 struct intern {
@@ -118,7 +117,7 @@ intern_reserve(struct intern *t, size_t len)
 {
 	size_t		 pcap = t->pcap, ecap = t->ecap, scap, i, j;
 	size_t		 now = intern_size(t), more = 0;
-	uint64_t	*slots;
+	uint64_t	*slots, v;
 
 	if (len >= t->max)
 		return -1;
@@ -144,11 +143,13 @@ intern_reserve(struct intern *t, size_t len)
 	if (scap != (t->mask != 0 ? t->mask + 1 : 0)) {
 		if ((slots = calloc(scap, sizeof(*slots))) == NULL)
 			fatalx("out of memory");
-		for (i = 0; i < t->n; i++) {
-			for (j = t->ents[i].hash & (scap - 1); slots[j] != 0;
+		for (i = 0; t->mask != 0 && i <= t->mask; i++) {
+			if ((v = t->slots[i]) == 0)
+				continue;
+			for (j = (v >> 32) & (scap - 1); slots[j] != 0;
 			    j = (j + 1) & (scap - 1))
 				;
-			slots[j] = (uint64_t)t->ents[i].hash << 32 | (i + 1);
+			slots[j] = v;
 		}
 		free(t->slots);
 		t->slots = slots;
@@ -185,7 +186,6 @@ intern_add(struct intern *t, const char *s, size_t len)
 	e = &t->ents[t->n];
 	e->off = (uint32_t)t->plen;
 	e->len = (uint32_t)len;
-	e->hash = h;
 	if (len > 0)
 		memcpy(t->pool + t->plen, s, len);
 	t->pool[t->plen + len] = '\0';

@@ -6,8 +6,8 @@
  * comparing two numbers, and a string referenced by many messages is held
  * once.
  *
- * The strings are kept end to end in one buffer, with a 12-byte entry and
- * at most two 8-byte hash slots for each: about 28 bytes beyond the
+ * The strings are kept end to end in one buffer, with an 8-byte entry and
+ * at most two 8-byte hash slots for each: about 24 bytes beyond the
  * string's own length and NUL. Growing is by doubling, with a maximum on
  * the bytes held in all.
  */
