@@ -15,6 +15,13 @@
 #define CRLF_SSE2	1
 #endif
 
+/* Whether the LF at in[j] is bare: no CR before it (before in: prev_cr). */
+static inline int
+bare_lf(const char *in, size_t j, int prev_cr)
+{
+	return j == 0 ? !prev_cr : in[j - 1] != '\r';
+}
+
 size_t
 crlf_extra(const char *in, size_t n, int *prev_cr)
 {
@@ -44,8 +51,7 @@ crlf_extra(const char *in, size_t n, int *prev_cr)
 #endif
 	for (; i < n && (nl = memchr(in + i, '\n', n - i)) != NULL;
 	    i = (size_t)(nl - in) + 1)
-		if (nl == in ? !*prev_cr : nl[-1] != '\r')
-			extra++;
+		extra += (size_t)bare_lf(in, (size_t)(nl - in), *prev_cr);
 	*prev_cr = in[n - 1] == '\r';
 	return extra;
 }
@@ -80,7 +86,7 @@ crlf_copy(char *out, const char *in, size_t n, int *prev_cr)
 			j = (size_t)__builtin_ctz(m);
 			o += j;
 			i += j;
-			if (i == 0 ? !*prev_cr : in[i - 1] != '\r')
+			if (bare_lf(in, i, *prev_cr))
 				out[o++] = '\r';
 			out[o++] = '\n';
 			i++;
@@ -96,7 +102,7 @@ crlf_copy(char *out, const char *in, size_t n, int *prev_cr)
 		j = (size_t)(nl - in);
 		memcpy(out + o, in + i, j - i);
 		o += j - i;
-		if (j == 0 ? !*prev_cr : in[j - 1] != '\r')
+		if (bare_lf(in, j, *prev_cr))
 			out[o++] = '\r';
 		out[o++] = '\n';
 	}
