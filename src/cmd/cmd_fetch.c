@@ -86,12 +86,12 @@ msg_buf_get(void)
 static ssize_t
 msg_read(int fd, size_t want)
 {
+	char	*buf = msg_buf_get();
 	size_t	 got = 0;
 	ssize_t	 n;
 
-	(void)msg_buf_get();
 	/* pread: the header may have been read from fd already */
-	while (got < want && (n = pread(fd, msg_buf + got, want - got,
+	while (got < want && (n = pread(fd, buf + got, want - got,
 	    (off_t)got)) != 0) {
 		if (n == -1)
 			return -1;

@@ -29,8 +29,8 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "dotlock.h"
 #include "buf.h"
+#include "dotlock.h"
 #include "fdio.h"
 #include "log.h"
 #include "uidlist.h"
